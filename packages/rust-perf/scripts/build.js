@@ -1,0 +1,25 @@
+// Compiles src/ to dist/ and copies every schema.json beside its compiled implementation,
+// so generators.json/executors.json can point into dist/ only.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const pkg = path.resolve(__dirname, '..');
+const dist = path.join(pkg, 'dist');
+fs.rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(pkg, 'tsconfig.lib.json')], {
+  stdio: 'inherit',
+});
+function copyAssets(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const from = path.join(dir, entry.name);
+    if (entry.isDirectory()) copyAssets(from);
+    else if (entry.name.endsWith('.json') || entry.name.endsWith('.template')) {
+      const to = path.join(dist, path.relative(path.join(pkg, 'src'), from));
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.copyFileSync(from, to);
+    }
+  }
+}
+copyAssets(path.join(pkg, 'src'));
+fs.copyFileSync(path.join(pkg, '..', '..', 'README.md'), path.join(pkg, 'README.md'));

@@ -1,0 +1,38 @@
+import { describeCommand, run, runChecked, ToolNotFoundError, CommandFailedError } from './run';
+
+describe('run', () => {
+  it('passes arguments literally, never through a shell', async () => {
+    const tricky = ['a b', `it's`, '; echo pwned', '$(whoami)', 'line1\nline2', '"q"'];
+    const result = await run(process.execPath, ['-e', 'console.log(JSON.stringify(process.argv.slice(1)))', ...tricky], { cwd: __dirname });
+    expect(JSON.parse(result.stdout)).toEqual(tricky);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('reports a missing program with the fix', async () => {
+    await expect(run('cargo-definitely-missing', [], { cwd: __dirname })).rejects.toBeInstanceOf(ToolNotFoundError);
+    await expect(run('perf-missing-xyz', [], { cwd: __dirname })).rejects.toThrow(/not found on PATH/);
+  });
+
+  it('ends a child that outlives its timeout with SIGINT first', async () => {
+    const script = "process.on('SIGINT', () => { console.log('got SIGINT'); process.exit(0); }); setInterval(() => {}, 1000);";
+    const result = await run(process.execPath, ['-e', script], { cwd: __dirname, timeoutMs: 300, graceMs: 2000 });
+    expect(result.timedOut).toBe(true);
+    expect(result.stdout).toContain('got SIGINT');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('escalates to SIGKILL when SIGINT and SIGTERM are ignored', async () => {
+    const script = "process.on('SIGINT', () => {}); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);";
+    const result = await run(process.execPath, ['-e', script], { cwd: __dirname, timeoutMs: 200, graceMs: 200 });
+    expect(result.signal).toBe('SIGKILL');
+  });
+
+  it('runChecked turns a failure into an error that names the command', async () => {
+    await expect(runChecked(process.execPath, ['-e', 'process.exit(3)'], { cwd: __dirname })).rejects.toBeInstanceOf(CommandFailedError);
+    await expect(runChecked(process.execPath, ['-e', 'process.exit(3)'], { cwd: __dirname })).rejects.toThrow(/exited with code 3/);
+  });
+
+  it('describes commands with quoting for humans', () => {
+    expect(describeCommand('cargo', ['build', '-p', 'market data'])).toBe("cargo build -p 'market data'");
+  });
+});

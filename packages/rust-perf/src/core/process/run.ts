@@ -1,0 +1,130 @@
+// The one process runner. Every child process of rust-perf starts here, from an argv array:
+// no shell, so names and arguments with spaces, quotes, `;` or `$(…)` reach the program as written.
+import execa from 'execa';
+
+export interface RunOptions {
+  cwd: string;
+  /** Added to (not replacing) the parent environment; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** Show the child's output live (cargo's progress) while still capturing it. */
+  echo?: boolean;
+  /** End the child gracefully after this long: SIGINT, then SIGTERM, then SIGKILL. */
+  timeoutMs?: number;
+  /** Time between the escalation signals. */
+  graceMs?: number;
+  input?: string;
+}
+
+export interface RunResult {
+  command: string;
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export class ToolNotFoundError extends Error {
+  constructor(
+    readonly tool: string,
+    readonly fix: string,
+  ) {
+    super(`${tool} was not found on PATH. Fix: ${fix}`);
+    this.name = 'ToolNotFoundError';
+  }
+}
+
+const FIXES: Record<string, string> = {
+  cargo: 'install Rust with rustup (rustup toolchain install stable) and make sure ~/.cargo/bin is on PATH',
+  rustc: 'install Rust with rustup (rustup toolchain install stable) and make sure ~/.cargo/bin is on PATH',
+  perf: 'apt-get install linux-perf (Debian) or apt-get install linux-tools-$(uname -r) (Ubuntu)',
+  mold: 'apt-get install mold',
+  objdump: 'apt-get install binutils',
+  git: 'apt-get install git',
+};
+
+export function fixFor(tool: string): string {
+  const base = tool.split('/').pop() ?? tool;
+  if (base.startsWith('llvm-profdata')) return 'apt-get install llvm-<major> with <major> = the LLVM major of `rustc -vV`, or rustup component add llvm-tools';
+  if (base.startsWith('inferno-')) return 'cargo install inferno';
+  return FIXES[base] ?? `install ${base} and make sure it is on PATH`;
+}
+
+/** Renders argv for messages only; it is never executed. */
+export function describeCommand(file: string, args: readonly string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return [file, ...args].map(quote).join(' ');
+}
+
+/** Runs a program and resolves with its result (non-zero exits resolve too; callers decide). */
+export async function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const child = execa(file, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    shell: false,
+    reject: false,
+    stripFinalNewline: false,
+    input: options.input,
+    stdin: options.input === undefined ? 'ignore' : undefined,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (options.echo) {
+    child.stdout?.pipe(process.stdout, { end: false });
+    child.stderr?.pipe(process.stderr, { end: false });
+  }
+  // Ctrl-C on our process must reach the child, so cargo and the workload stop cleanly.
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const onInt = forward('SIGINT');
+  const onTerm = forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  let timedOut = false;
+  const timers: NodeJS.Timeout[] = [];
+  if (options.timeoutMs !== undefined) {
+    const grace = options.graceMs ?? 5000;
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGINT');
+        timers.push(setTimeout(() => child.kill('SIGTERM'), grace));
+        timers.push(setTimeout(() => child.kill('SIGKILL'), 2 * grace));
+      }, options.timeoutMs),
+    );
+  }
+  try {
+    const result = await child;
+    const notFound = (result as { errno?: number | string; code?: string }).code === 'ENOENT';
+    if (notFound && result.exitCode === undefined) throw new ToolNotFoundError(file, fixFor(file));
+    return {
+      command: describeCommand(file, args),
+      exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
+      signal: result.signal ?? null,
+      stdout: result.stdout ?? '',
+      stderr: result.stderr ?? '',
+      timedOut,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}
+
+export class CommandFailedError extends Error {
+  constructor(readonly result: RunResult, hint?: string) {
+    const how = result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`;
+    super(`\`${result.command}\` ${how}${hint ? `. ${hint}` : ''}`);
+    this.name = 'CommandFailedError';
+  }
+}
+
+/** Like run, but a non-zero exit or a signal is an error carrying the result. */
+export async function runChecked(file: string, args: readonly string[], options: RunOptions & { hint?: string }): Promise<RunResult> {
+  const result = await run(file, args, options);
+  if (result.exitCode !== 0) throw new CommandFailedError(result, options.hint);
+  return result;
+}
