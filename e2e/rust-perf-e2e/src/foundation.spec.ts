@@ -1,0 +1,30 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createWorkspace, type TestWorkspace } from './harness';
+
+describe('foundation: the packed plugin in a fresh Nx workspace', () => {
+  let ws: TestWorkspace;
+  beforeAll(async () => {
+    ws = await createWorkspace();
+  });
+  afterAll(() => ws?.cleanup());
+
+  it('is installed from the packed tarball, not linked to the source tree', () => {
+    const installed = path.join(ws.root, 'node_modules', 'rust-perf');
+    expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
+    expect(fs.existsSync(path.join(installed, 'dist', 'index.js'))).toBe(true);
+    expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);
+  });
+
+  it('`nx list rust-perf` shows its generators and executors', async () => {
+    const { stdout } = await ws.nx(['list', 'rust-perf']);
+    for (const name of ['init', 'crate-deps', 'allocator', 'bench', 'build-release', 'build-pgo', 'pgo-profile', 'flamegraph']) {
+      expect(stdout).toContain(name);
+    }
+  });
+
+  it('the example crates build with plain cargo inside the workspace', async () => {
+    const result = await ws.exec('cargo', ['build', '--workspace', '--bins'], { cwd: ws.cargoRoot });
+    expect(result.stderr).toMatch(/Finished/);
+  });
+});

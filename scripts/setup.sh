@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# One-time setup for a fresh clone: the system tools rust-perf drives, then npm ci.
+# Needs root (or sudo) for apt-get; prints exactly what is missing when it cannot install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v cargo >/dev/null || { echo "setup: cargo not found. Install Rust with rustup (rustup toolchain install stable)." >&2; exit 1; }
+# llvm-profdata must match rustc's LLVM major (rustc 1.95 → LLVM 22); Debian packages it as llvm-<major>.
+llvm_major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
+[ -n "$llvm_major" ] || { echo "setup: could not read 'LLVM version' from rustc -vV" >&2; exit 1; }
+packages=("llvm-${llvm_major}" linux-perf mold lld binutils hyperfine)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if [ -n "$sudo" ] && ! command -v sudo >/dev/null; then
+    echo "setup: missing ${missing[*]}; run as root: apt-get install -y ${missing[*]}" >&2; exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+echo "setup: rustc $(rustc -V | cut -d' ' -f2) (LLVM ${llvm_major}), llvm-profdata-${llvm_major} $(llvm-profdata-"${llvm_major}" --version | sed -n 's/.*LLVM version \([0-9.]*\).*/\1/p'), $(perf --version), $(mold --version | cut -d' ' -f1-2)"
+
+npm ci --no-audit --no-fund
