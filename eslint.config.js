@@ -15,7 +15,7 @@ module.exports = tseslint.config(
             { name: 'child_process', message: 'Use core/process/run.ts (argv arrays, one runner).' },
             { name: 'node:child_process', message: 'Use core/process/run.ts (argv arrays, one runner).' },
           ],
-          patterns: [{ group: ['@nx/devkit/*', 'nx/src/*'], message: 'Import only the public @nx/devkit entry.' }],
+          patterns: [{ group: ['@nx/devkit/*', '!@nx/devkit/testing', 'nx/src/*'], message: 'Import only the public @nx/devkit entry (and @nx/devkit/testing in specs).' }],
         },
       ],
       'no-restricted-syntax': [

@@ -1,0 +1,145 @@
+// The GitHub Actions workflow for affected-only builds and benchmarks, as data. The commands it runs
+// come from affectedCommands(), which the e2e suite runs too, so what we test is what we generate.
+import { createHash } from 'node:crypto';
+import { parse, stringify } from 'yaml';
+
+export interface WorkflowOptions {
+  name: string;
+  mainBranch: string;
+  /** Percent; a benchmark whose median got slower by more (and whose CIs don't overlap) fails the job. */
+  failOnRegression: number;
+  /** Also run build-pgo (installs llvm-<major> for llvm-profdata). */
+  pgo: boolean;
+  nodeVersion: string;
+  /** Folder of the Cargo workspace relative to the repo root, e.g. "rust". */
+  cargoRoot: string;
+  buildTarget: string;
+  benchTarget: string;
+  pgoTarget: string;
+}
+
+export const BASELINE_DIR = '.bench-baseline';
+
+/** The nx commands the workflow runs, as argv (the e2e runs exactly these, with its own base/head). */
+export function affectedCommands(o: WorkflowOptions, base: string, head: string): string[][] {
+  const range = [`--base=${base}`, `--head=${head}`];
+  const commands = [['nx', 'affected', '-t', o.buildTarget, ...range]];
+  if (o.pgo) commands.push(['nx', 'affected', '-t', o.pgoTarget, ...range]);
+  commands.push([
+    'nx',
+    'affected',
+    '-t',
+    o.benchTarget,
+    ...range,
+    `--baseline=${BASELINE_DIR}/{projectName}/summary.json`,
+    '--baselineMissingOk',
+    `--failOnRegression=${o.failOnRegression}`,
+  ]);
+  return commands;
+}
+
+function shellLine(argv: string[]): string {
+  // GitHub runs `run:` through bash; quote what bash would otherwise interpret, but let $NX_BASE/$NX_HEAD expand.
+  return argv.map((a) => (/^[\w@%+=:,./{}$-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
+  const [build, ...rest] = affectedCommands(o, '$NX_BASE', '$NX_HEAD');
+  const bench = rest[rest.length - 1];
+  const pgo = o.pgo ? rest[0] : undefined;
+  const cargo = o.cargoRoot === '.' ? '' : `${o.cargoRoot}/`;
+  const steps: Record<string, unknown>[] = [
+    { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
+    { uses: 'actions/setup-node@v4', with: { 'node-version': o.nodeVersion, cache: 'npm' } },
+    { uses: 'dtolnay/rust-toolchain@stable' },
+    {
+      name: 'Toolchain identity',
+      id: 'toolchain',
+      run: 'echo "rustc=$(rustc -vV | sha256sum | cut -c1-16)" >> "$GITHUB_OUTPUT"\necho "llvm=$(rustc -vV | sed -n \'s/^LLVM version: \\([0-9]*\\).*/\\1/p\')" >> "$GITHUB_OUTPUT"',
+    },
+    {
+      name: 'Cache cargo registry and target dir',
+      uses: 'actions/cache@v4',
+      with: {
+        path: ['~/.cargo/registry', '~/.cargo/git', `${cargo}target`].join('\n'),
+        key: `cargo-\${{ runner.os }}-\${{ steps.toolchain.outputs.rustc }}-\${{ hashFiles('${cargo}Cargo.lock') }}`,
+        'restore-keys': `cargo-\${{ runner.os }}-\${{ steps.toolchain.outputs.rustc }}-`,
+      },
+    },
+  ];
+  if (o.pgo) {
+    steps.push({
+      name: 'Install llvm-profdata matching rustc (and perf)',
+      run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq "llvm-${{ steps.toolchain.outputs.llvm }}" linux-tools-common linux-tools-generic',
+    });
+  }
+  steps.push(
+    { run: 'npm ci' },
+    { uses: 'nrwl/nx-set-shas@v4' },
+    {
+      name: 'Restore the main branch benchmark summaries (baseline)',
+      uses: 'actions/cache/restore@v4',
+      with: { path: BASELINE_DIR, key: `bench-baseline-\${{ runner.os }}-\${{ github.sha }}`, 'restore-keys': `bench-baseline-\${{ runner.os }}-` },
+    },
+    { name: 'Build affected crates', run: `npx ${shellLine(build)}` },
+  );
+  if (pgo) steps.push({ name: 'PGO builds of affected crates', run: `npx ${shellLine(pgo)}` });
+  steps.push(
+    { name: 'Benchmarks of affected crates (regression gate)', run: `npx ${shellLine(bench)}` },
+    {
+      name: 'Benchmark table',
+      if: 'always()',
+      run: 'for f in dist/bench/*/summary.md; do [ -f "$f" ] && cat "$f" >> "$GITHUB_STEP_SUMMARY"; done; true',
+    },
+    {
+      name: 'Keep summaries as the next baseline',
+      if: `github.ref == 'refs/heads/${o.mainBranch}'`,
+      run: `for d in dist/bench/*/; do p=$(basename "$d"); mkdir -p "${BASELINE_DIR}/$p"; cp "$d/summary.json" "${BASELINE_DIR}/$p/" 2>/dev/null || true; done`,
+    },
+    {
+      name: 'Save baseline',
+      if: `github.ref == 'refs/heads/${o.mainBranch}'`,
+      uses: 'actions/cache/save@v4',
+      with: { path: BASELINE_DIR, key: `bench-baseline-\${{ runner.os }}-\${{ github.sha }}` },
+    },
+    {
+      name: 'Upload benchmark and flamegraph outputs',
+      if: 'always()',
+      uses: 'actions/upload-artifact@v4',
+      with: { name: 'rust-perf', path: 'dist/bench\ndist/flamegraph', 'if-no-files-found': 'ignore' },
+    },
+  );
+  return {
+    name: o.name,
+    on: { pull_request: {}, push: { branches: [o.mainBranch] } },
+    permissions: { contents: 'read', actions: 'read' },
+    jobs: { perf: { 'runs-on': 'ubuntu-latest', steps } },
+  };
+}
+
+const MARK = '# Generated by rust-perf:ci-workflow. Edits are kept: the generator refuses to overwrite them without --force.';
+
+function digest(body: string): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 16);
+}
+
+/** The file text: a header recording the digest of the body, so hand edits can be told apart. */
+export function renderWorkflow(o: WorkflowOptions): string {
+  const body = stringify(workflowObject(o), { lineWidth: 0 });
+  return `${MARK}\n# rust-perf-digest: ${digest(body)}\n${body}`;
+}
+
+export type ExistingWorkflow = 'absent' | 'generated' | 'edited';
+
+export function classifyExisting(text: string | null): ExistingWorkflow {
+  if (text === null) return 'absent';
+  const m = /^# rust-perf-digest: ([0-9a-f]{16})\n/m.exec(text);
+  if (!m || !text.startsWith(MARK)) return 'edited';
+  const body = text.slice(m.index + m[0].length);
+  return digest(body) === m[1] ? 'generated' : 'edited';
+}
+
+/** Parses the YAML back; used to validate before writing. */
+export function parseWorkflow(text: string): unknown {
+  return parse(text);
+}

@@ -1,0 +1,83 @@
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { updateNxJson, readNxJson, type Tree } from '@nx/devkit';
+import { validateWorkflow } from '@action-validator/core';
+import { parse } from 'yaml';
+import generator from './generator';
+import { affectedCommands, classifyExisting } from '../../core/ci/github-workflow';
+
+interface Step {
+  name?: string;
+  run?: string;
+  uses?: string;
+}
+
+function steps(tree: Tree, name = 'perf'): Step[] {
+  const doc = parse(tree.read(`.github/workflows/${name}.yml`, 'utf-8')!) as { jobs: { perf: { steps: Step[] } } };
+  return doc.jobs.perf.steps;
+}
+
+describe('ci-workflow generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+    tree.write('rust/Cargo.toml', '[workspace]\nmembers = ["market-data"]\n');
+  });
+
+  it('writes a workflow that passes the GitHub Actions schema', async () => {
+    await generator(tree, {});
+    const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
+    const state = validateWorkflow(text);
+    expect(state.errors).toEqual([]);
+  });
+
+  it('runs exactly the affected commands the e2e runs, with the baseline gate', async () => {
+    await generator(tree, { failOnRegression: 7 });
+    const runs = steps(tree).map((s) => s.run).filter(Boolean);
+    const expected = affectedCommands(
+      { name: 'perf', mainBranch: 'main', failOnRegression: 7, pgo: false, nodeVersion: '20', cargoRoot: 'rust', buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo' },
+      '$NX_BASE',
+      '$NX_HEAD',
+    ).map((argv) => `npx ${argv.join(' ')}`);
+    for (const cmd of expected) expect(runs).toContain(cmd);
+    expect(runs.join('\n')).toContain('--failOnRegression=7');
+    expect(steps(tree).some((s) => s.uses === 'nrwl/nx-set-shas@v4')).toBe(true);
+  });
+
+  it('keys the cargo cache on the detected Cargo.lock and installs llvm only with --pgo', async () => {
+    await generator(tree, {});
+    const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
+    expect(text).toContain("hashFiles('rust/Cargo.lock')");
+    expect(text).not.toContain('apt-get install');
+    await generator(tree, { pgo: true });
+    const withPgo = tree.read('.github/workflows/perf.yml', 'utf-8')!;
+    expect(withPgo).toContain('llvm-${{ steps.toolchain.outputs.llvm }}');
+    expect(withPgo).toContain('npx nx affected -t build-pgo');
+    expect(validateWorkflow(withPgo).errors).toEqual([]);
+  });
+
+  it('follows renamed targets from the plugin options', async () => {
+    const nxJson = readNxJson(tree)!;
+    nxJson.plugins = [{ plugin: 'rust-perf', options: { benchTargetName: 'criterion' } }];
+    updateNxJson(tree, nxJson);
+    await generator(tree, {});
+    expect(steps(tree).map((s) => s.run).join('\n')).toContain('nx affected -t criterion');
+  });
+
+  it('is idempotent', async () => {
+    await generator(tree, {});
+    const first = tree.read('.github/workflows/perf.yml', 'utf-8');
+    await generator(tree, {});
+    expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toBe(first);
+    expect(classifyExisting(first)).toBe('generated');
+  });
+
+  it('refuses to overwrite a hand-edited workflow without --force', async () => {
+    await generator(tree, {});
+    const edited = tree.read('.github/workflows/perf.yml', 'utf-8')!.replace('runs-on: ubuntu-latest', 'runs-on: self-hosted');
+    tree.write('.github/workflows/perf.yml', edited);
+    await expect(generator(tree, { failOnRegression: 5 })).rejects.toThrow(/edited by hand.*--force/);
+    expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toBe(edited);
+    await generator(tree, { failOnRegression: 5, force: true });
+    expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toContain('--failOnRegression=5');
+  });
+});
