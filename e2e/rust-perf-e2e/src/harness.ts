@@ -119,7 +119,7 @@ export async function createWorkspace(options: WorkspaceOptions = {}): Promise<T
   const root = path.join(parent, options.name ?? 'trading-repo');
   await must('cp', ['-a', template, root], e2eRoot);
   if (options.example ?? true) {
-    await must('cp', ['-a', path.join(exampleDir, '.'), root], e2eRoot);
+    await must('cp', ['-a', `${exampleDir}/.`, root], e2eRoot);
     fs.rmSync(path.join(root, 'rust', 'target'), { recursive: true, force: true });
   }
   if (options.registerPlugin) {
