@@ -13,8 +13,10 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', pat
 function copyAssets(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const from = path.join(dir, entry.name);
-    if (entry.isDirectory()) copyAssets(from);
-    else if (entry.name.endsWith('.json') || entry.name.endsWith('.template')) {
+    // Test fixtures stay out of the published package.
+    if (entry.isDirectory()) {
+      if (entry.name !== '__fixtures__') copyAssets(from);
+    } else if (entry.name.endsWith('.json') || entry.name.endsWith('.template')) {
       const to = path.join(dist, path.relative(path.join(pkg, 'src'), from));
       fs.mkdirSync(path.dirname(to), { recursive: true });
       fs.copyFileSync(from, to);

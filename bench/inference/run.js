@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Inference overhead on a generated 1000-crate Cargo workspace (random path-dependency DAG, 3 deps
+// per crate): wall time of `nx show projects` without a plugin, with rust-perf and with
+// @monodon/rust 3.0.0, cold (no daemon, workspace data removed) and warm. Also times the two ways
+// of learning the workspace layout: parsing the manifests (what rust-perf does) vs `cargo metadata`.
+//
+//   node bench/inference/run.js [--crates 1000] [--runs 5] [--dir /tmp/rust-perf-bench-inference]
+// Needs `npm run build` first (rust-perf is installed from packages/rust-perf).
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const pluginDir = path.join(repoRoot, 'packages', 'rust-perf');
+const NX_VERSION = require(path.join(repoRoot, 'node_modules', 'nx', 'package.json')).version;
+const MONODON = '@monodon/rust@3.0.0';
+
+// Deterministic PRNG so every run benchmarks the same graph.
+function mulberry32(seed) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generateWorkspace(dir, crates) {
+  const marker = path.join(dir, 'crates', `.generated-${crates}`);
+  if (fs.existsSync(marker)) return;
+  fs.rmSync(path.join(dir, 'crates'), { recursive: true, force: true });
+  const rand = mulberry32(42);
+  // The Cargo workspace sits at the Nx root: @monodon/rust runs `cargo metadata` there.
+  fs.writeFileSync(path.join(dir, 'Cargo.toml'), '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n');
+  for (let i = 0; i < crates; i++) {
+    const name = `crate-${String(i).padStart(4, '0')}`;
+    const deps = new Set();
+    while (i > 0 && deps.size < Math.min(3, i)) deps.add(Math.floor(rand() * i));
+    const depLines = [...deps].map((d) => `crate-${String(d).padStart(4, '0')} = { path = "../crate-${String(d).padStart(4, '0')}" }`);
+    const crateDir = path.join(dir, 'crates', name);
+    fs.mkdirSync(path.join(crateDir, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(crateDir, 'Cargo.toml'), `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n${depLines.join('\n')}\n`);
+    fs.writeFileSync(path.join(crateDir, 'src', 'lib.rs'), '');
+  }
+  fs.writeFileSync(marker, '');
+}
+
+function sh(file, args, opts = {}) {
+  const r = spawnSync(file, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  if (r.status !== 0 && !opts.allowFailure) throw new Error(`${file} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+function prepare(dir, crates) {
+  fs.mkdirSync(dir, { recursive: true });
+  const pkg = {
+    name: 'inference-bench',
+    private: true,
+    devDependencies: { nx: NX_VERSION, '@monodon/rust': '3.0.0', 'rust-perf': `file:${pluginDir}` },
+  };
+  const pkgFile = path.join(dir, 'package.json');
+  const wanted = JSON.stringify(pkg, null, 2);
+  if (!fs.existsSync(path.join(dir, 'node_modules', 'nx')) || fs.readFileSync(pkgFile, 'utf8') !== wanted) {
+    fs.writeFileSync(pkgFile, wanted);
+    console.log(`installing nx ${NX_VERSION}, ${MONODON} and rust-perf into ${dir} …`);
+    // @monodon/rust 3.0.0 pins @nx/devkit ^22 and peers on @napi-rs/cli: not needed to infer projects.
+    sh('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps'], { cwd: dir, stdio: 'inherit' });
+  }
+  fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\ntarget\n.nx\n.show-projects.out\n');
+  generateWorkspace(dir, crates);
+}
+
+function setPlugins(dir, plugins) {
+  fs.writeFileSync(path.join(dir, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json', plugins }, null, 2));
+  fs.rmSync(path.join(dir, '.nx'), { recursive: true, force: true });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const spread = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+
+function timeShowProjects(dir, cold) {
+  if (cold) fs.rmSync(path.join(dir, '.nx', 'workspace-data'), { recursive: true, force: true });
+  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  delete env.NX_WORKSPACE_DATA_DIRECTORY;
+  // Nx exits before a piped stdout drains: write it to a file to count every project.
+  const outFile = path.join(dir, '.show-projects.out');
+  const fd = fs.openSync(outFile, 'w');
+  const t0 = process.hrtime.bigint();
+  const r = sh(process.execPath, [path.join(dir, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { cwd: dir, env, allowFailure: true, stdio: ['ignore', fd, 'pipe'] });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  fs.closeSync(fd);
+  const projects = fs.readFileSync(outFile, 'utf8').split('\n').filter(Boolean).length;
+  return { seconds, projects, ok: r.status === 0, stderr: r.stderr };
+}
+
+function measureVariant(dir, label, plugins, runs) {
+  setPlugins(dir, plugins);
+  const first = timeShowProjects(dir, true);
+  if (!first.ok) return { label, error: first.stderr.trim().split('\n').slice(-5).join('\n') };
+  const cold = [];
+  for (let i = 0; i < runs; i++) cold.push(timeShowProjects(dir, true).seconds);
+  timeShowProjects(dir, false);
+  const warm = [];
+  for (let i = 0; i < runs; i++) warm.push(timeShowProjects(dir, false).seconds);
+  return { label, projects: first.projects, cold, warm };
+}
+
+// In-process: how long reading + parsing every manifest and resolving the workspace takes, vs
+// spawning `cargo metadata --no-deps` (what @monodon/rust does on every graph computation).
+function layoutTimes(dir, runs) {
+  const { parseManifest } = require(path.join(pluginDir, 'dist', 'core', 'cargo', 'manifest.js'));
+  const { resolveCargoLayout, localDependencies } = require(path.join(pluginDir, 'dist', 'core', 'cargo', 'workspace.js'));
+  const files = ['Cargo.toml', ...fs.readdirSync(path.join(dir, 'crates')).filter((d) => !d.startsWith('.')).map((d) => `crates/${d}/Cargo.toml`)];
+  const parse = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const layout = resolveCargoLayout(files.map((f) => parseManifest(fs.readFileSync(path.join(dir, f), 'utf8'), f)));
+    localDependencies(layout);
+    parse.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  const metadata = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    sh('cargo', ['metadata', '--no-deps', '--format-version', '1', '--offline'], { cwd: dir });
+    metadata.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return { parse, metadata };
+}
+
+function runInferenceBench({ crates = 1000, runs = 5, dir = path.join(os.tmpdir(), 'rust-perf-bench-inference') } = {}) {
+  if (!fs.existsSync(path.join(pluginDir, 'dist', 'index.js'))) throw new Error('packages/rust-perf/dist is missing: run `npm run build` first');
+  prepare(dir, crates);
+  console.log(`\nInference overhead: ${crates} crates, 3 path deps each, nx ${NX_VERSION}, NX_DAEMON=false, median of ${runs} runs (min–max)\n`);
+
+  const layout = layoutTimes(dir, runs);
+  const variants = [
+    measureVariant(dir, 'nx (no plugin)', [], runs),
+    measureVariant(dir, 'rust-perf', ['rust-perf'], runs),
+    measureVariant(dir, MONODON, ['@monodon/rust'], runs),
+  ];
+  const bare = variants[0];
+  const rows = [];
+  for (const v of variants) {
+    if (v.error) {
+      rows.push(`${v.label.padEnd(22)} failed: ${v.error}`);
+      continue;
+    }
+    const c = median(v.cold);
+    const w = median(v.warm);
+    const extra = v === bare ? '' : `   extra cold ${(c - median(bare.cold)).toFixed(2)} s, warm ${(w - median(bare.warm)).toFixed(2)} s`;
+    rows.push(`${v.label.padEnd(22)} ${String(v.projects).padStart(5)} projects   cold ${c.toFixed(2)} s (${spread(v.cold)})   warm ${w.toFixed(2)} s (${spread(v.warm)})${extra}`);
+  }
+  console.log(rows.join('\n'));
+  const ours = variants[1];
+  const monodon = variants[2];
+  if (!ours.error && !monodon.error) {
+    const ratio = (a, b) => ((median(a) - median(bare.cold)) > 0 ? ((median(b) - median(bare.cold)) / (median(a) - median(bare.cold))).toFixed(1) : 'n/a');
+    console.log(`\n@monodon/rust extra time / rust-perf extra time: cold ${ratio(ours.cold, monodon.cold)}×`);
+  }
+  console.log(
+    `\nWorkspace layout: parse ${crates + 1} manifests in-process ${median(layout.parse).toFixed(3)} s (${spread(layout.parse)}), ` +
+      `cargo metadata --no-deps ${median(layout.metadata).toFixed(3)} s (${spread(layout.metadata)})`,
+  );
+  const result = {
+    crates,
+    runs,
+    nxVersion: NX_VERSION,
+    variants: variants.map((v) => (v.error ? v : { ...v, coldMedian: median(v.cold), warmMedian: median(v.warm) })),
+    layout: { parseMedian: median(layout.parse), metadataMedian: median(layout.metadata), ...layout },
+  };
+  if (!ours.error && !bare.error) {
+    result.extraCold = median(ours.cold) - median(bare.cold);
+    result.extraWarm = median(ours.warm) - median(bare.warm);
+    console.log(`targets: extra cold < 0.30 s → ${result.extraCold.toFixed(2)} s ${result.extraCold < 0.3 ? 'met' : 'NOT met'}; extra warm < 0.05 s → ${result.extraWarm.toFixed(2)} s ${result.extraWarm < 0.05 ? 'met' : 'NOT met'}`);
+  }
+  return result;
+}
+
+module.exports = { runInferenceBench };
+
+if (require.main === module) {
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1] : fallback;
+  };
+  runInferenceBench({ crates: Number(arg('crates', 1000)), runs: Number(arg('runs', 5)), dir: arg('dir', undefined) });
+}

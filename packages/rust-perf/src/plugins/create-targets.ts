@@ -1,0 +1,160 @@
+// Pure: one crate's facts in, its Nx project configuration out (targets, named inputs, metadata).
+import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import type { NormalizedPluginOptions } from './options';
+
+type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
+
+/** What inference knows about one Cargo package; JSON-serialisable (it is what the cache stores). */
+export interface CrateModel {
+  /** Cargo package name = Nx project name. */
+  name: string;
+  /** Package folder relative to the Nx root (`.` for the Nx root itself). */
+  root: string;
+  /** Folder of the Cargo workspace root manifest; the package folder when standalone. */
+  cargoRoot: string;
+  /** The package's Cargo.toml relative to the Nx root. */
+  file: string;
+  description?: string;
+  bins: string[];
+  /** Criterion benches (harness = false or auto-discovered). */
+  benches: string[];
+  /** `[package.metadata.rust-perf].workload` as written. */
+  workload?: unknown;
+  /** The workspace root manifest defines `[profile.production]`. */
+  productionProfile: boolean;
+}
+
+export const RUSTC_VERSION_INPUT = 'rustc -vV';
+/**
+ * Identifies the host CPU for build-native's cache key, portably (no /proc/cpuinfo): one rustc call
+ * prints both the enabled target features of `target-cpu=native` (`--print cfg`) and the CPU model
+ * LLVM detects (`--print target-cpus`: "native ... (currently znver4)"). Measured at ~30 ms.
+ */
+export const HOST_CPU_INPUT = 'rustc -C target-cpu=native --print cfg --print target-cpus';
+
+const file = (cargoRoot: string, name: string) => (cargoRoot === '.' ? `{workspaceRoot}/${name}` : `{workspaceRoot}/${cargoRoot}/${name}`);
+
+export function rustNamedInputs(cargoRoot: string): Record<string, Array<string | InputDefinition>> {
+  return {
+    rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**'],
+    rustWorkspace: [
+      file(cargoRoot, 'Cargo.toml'),
+      file(cargoRoot, 'Cargo.lock'),
+      file(cargoRoot, '.cargo/config.toml'),
+      file(cargoRoot, 'rust-toolchain'),
+      file(cargoRoot, 'rust-toolchain.toml'),
+      { runtime: RUSTC_VERSION_INPUT },
+      { env: 'RUSTFLAGS' },
+      { env: 'CARGO_ENCODED_RUSTFLAGS' },
+    ],
+  };
+}
+
+const BASE_INPUTS = ['rustSources', '^rustSources', 'rustWorkspace'];
+// Nx 24 rejects '{workspaceRoot}/{options.outputPath}' as a glob from the root; '{options.outputPath}' is relative to the root already.
+const OUTPUTS = ['{options.outputPath}'];
+
+function target(
+  executor: string,
+  project: string,
+  targetName: string,
+  options: Record<string, unknown>,
+  cache: boolean,
+  description: string,
+  inputs: Array<string | InputDefinition> = BASE_INPUTS,
+): TargetConfiguration {
+  return {
+    executor: `rust-perf:${executor}`,
+    options,
+    cache,
+    inputs: [...inputs],
+    outputs: [...OUTPUTS],
+    metadata: {
+      description,
+      technologies: ['rust'],
+      help: { command: `npx nx run ${project}:${targetName} --help`, example: { options } },
+    },
+  };
+}
+
+export function createProjectConfiguration(crate: CrateModel, names: NormalizedPluginOptions): ProjectConfiguration {
+  const project = crate.name;
+  const base = { cargoRoot: crate.cargoRoot, package: crate.name };
+  const what = crate.bins.length > 0 ? `the binaries of ${project} (${crate.bins.join(', ')})` : `${project}`;
+  const profdata = `dist/pgo/${project}/${project}.profdata`;
+  const pgoProfile = crate.productionProfile ? 'production' : 'release';
+
+  const targets: Record<string, TargetConfiguration> = {
+    [names.buildReleaseTargetName]: target(
+      'build-release',
+      project,
+      names.buildReleaseTargetName,
+      { ...base, profile: 'release', outputPath: `dist/rust/${project}/release` },
+      true,
+      `Build ${what} with cargo's release profile; copies the artifacts to dist/rust/${project}/release.`,
+    ),
+    [names.buildNativeTargetName]: target(
+      'build-native',
+      project,
+      names.buildNativeTargetName,
+      { ...base, profile: 'release', outputPath: `dist/rust/${project}/native` },
+      true,
+      `Build ${what} with -C target-cpu=native for this machine's CPU; the cache key includes the CPU model and features, so a binary is never restored on another CPU.`,
+      [...BASE_INPUTS, { runtime: HOST_CPU_INPUT }],
+    ),
+    [names.pgoProfileTargetName]: target(
+      'pgo-profile',
+      project,
+      names.pgoProfileTargetName,
+      { ...base, ...(crate.workload !== undefined ? { workload: crate.workload } : {}), outputPath: `dist/pgo/${project}` },
+      true,
+      `Build ${project} instrumented, run its workload (${crate.workload !== undefined ? '[package.metadata.rust-perf].workload' : 'its criterion benches'}) and merge the profiles into ${profdata}.`,
+    ),
+    [names.buildPgoTargetName]: {
+      ...target(
+        'build-pgo',
+        project,
+        names.buildPgoTargetName,
+        { ...base, profile: pgoProfile, profdata, outputPath: `dist/rust/${project}/pgo` },
+        true,
+        `Build ${what} with -Cprofile-use=${profdata} (from ${names.pgoProfileTargetName}) and the ${pgoProfile} profile.`,
+        [...BASE_INPUTS, { dependentTasksOutputFiles: '**/*.profdata' }],
+      ),
+      dependsOn: [names.pgoProfileTargetName],
+    },
+  };
+
+  if (crate.benches.length > 0) {
+    targets[names.benchTargetName] = target(
+      'bench',
+      project,
+      names.benchTargetName,
+      { ...base, benches: [...crate.benches], outputPath: `dist/bench/${project}` },
+      false,
+      `Run the criterion benches of ${project} (${crate.benches.join(', ')}) and write summary.json and summary.md to dist/bench/${project}.`,
+    );
+  }
+  const flamegraphSubject = crate.bins.length > 0 ? { bin: crate.bins[0] } : crate.benches.length > 0 ? { bench: crate.benches[0] } : undefined;
+  if (flamegraphSubject) {
+    targets[names.flamegraphTargetName] = target(
+      'flamegraph',
+      project,
+      names.flamegraphTargetName,
+      { ...base, ...flamegraphSubject, outputPath: `dist/flamegraph/${project}` },
+      false,
+      `Record ${'bin' in flamegraphSubject ? `the ${flamegraphSubject.bin} binary` : `the ${flamegraphSubject.bench} bench`} under perf and render an SVG flamegraph to dist/flamegraph/${project}.`,
+    );
+  }
+
+  return {
+    name: project,
+    root: crate.root,
+    projectType: crate.bins.length > 0 ? 'application' : 'library',
+    namedInputs: rustNamedInputs(crate.cargoRoot),
+    targets,
+    metadata: {
+      technologies: ['rust'],
+      ...(crate.description !== undefined ? { description: crate.description } : {}),
+    },
+  };
+}

@@ -1,0 +1,288 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { AggregateCreateNodesError } from '@nx/devkit';
+import type { CreateDependenciesContext, CreateNodesContext, ProjectConfiguration } from '@nx/devkit';
+import { createNodes, createNodesV2 } from './nodes';
+import { createDependencies } from './dependencies';
+import { loadCargoModel, cacheFilePath } from './cargo-model';
+import { normalizeOptions } from './options';
+import type { RustPerfPluginOptions } from './options';
+
+// A small Nx repo with the trading workspace's shape under rust/, written to a temp folder.
+const FILES: Record<string, string> = {
+  'rust/Cargo.toml': `[workspace]
+members = ["common", "market-data", "execution-engine", "tools/*"]
+exclude = ["tools/scratch"]
+resolver = "2"
+
+[workspace.dependencies]
+common = { path = "common" }
+serde = "1"
+
+[profile.production]
+inherits = "release"
+lto = "fat"
+`,
+  'rust/common/Cargo.toml': `[package]
+name = "common"
+version = "0.1.0"
+description = "Shared types"
+
+[dependencies]
+serde = { workspace = true }
+
+[[bench]]
+name = "codec_bench"
+harness = false
+`,
+  'rust/common/src/lib.rs': '',
+  'rust/common/benches/codec_bench.rs': '',
+  'rust/market-data/Cargo.toml': `[package]
+name = "market-data"
+version = "0.1.0"
+
+[dependencies]
+common = { workspace = true }
+
+[[bin]]
+name = "market-data"
+path = "src/main.rs"
+
+[[bench]]
+name = "orderbook_bench"
+harness = false
+
+[package.metadata.rust-perf]
+workload = [{ bin = "market-data", args = ["--synthetic", "2000000"] }]
+`,
+  'rust/market-data/src/main.rs': '',
+  'rust/market-data/src/lib.rs': '',
+  'rust/market-data/benches/orderbook_bench.rs': '',
+  'rust/execution-engine/Cargo.toml': `[package]
+name = "execution-engine"
+version = "0.1.0"
+
+[dependencies]
+common = { path = "../common" }
+
+[dev-dependencies]
+md = { path = "../market-data", package = "market-data" }
+`,
+  'rust/execution-engine/src/main.rs': '',
+  'rust/tools/scratch/Cargo.toml': '[package]\nname = "scratch"\nversion = "0.1.0"\n',
+  'rust/tools/scratch/src/lib.rs': '',
+  'rust/target/release/build/foo/Cargo.toml': 'not toml [',
+};
+
+let root: string;
+let dataDir: string;
+const savedDataDir = process.env.NX_WORKSPACE_DATA_DIRECTORY;
+
+function write(rel: string, text: string) {
+  mkdirSync(dirname(join(root, rel)), { recursive: true });
+  writeFileSync(join(root, rel), text);
+}
+const manifests = () => Object.keys(FILES).filter((f) => f.endsWith('Cargo.toml'));
+const context = (): CreateNodesContext => ({ workspaceRoot: root, nxJsonConfiguration: {} });
+
+async function inferProjects(files = manifests(), options?: RustPerfPluginOptions) {
+  const results = await createNodesV2[1](files, options, context());
+  return Object.fromEntries(
+    results.flatMap(([file, r]) => Object.entries(r.projects ?? {}).map(([projectRoot, p]) => [p.name as string, { file, root: projectRoot, ...p }])),
+  );
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'rust-perf-nodes-'));
+  dataDir = join(root, '.nx', 'workspace-data');
+  process.env.NX_WORKSPACE_DATA_DIRECTORY = dataDir;
+  for (const [rel, text] of Object.entries(FILES)) write(rel, text);
+});
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+  if (savedDataDir === undefined) delete process.env.NX_WORKSPACE_DATA_DIRECTORY;
+  else process.env.NX_WORKSPACE_DATA_DIRECTORY = savedDataDir;
+});
+
+describe('createNodes', () => {
+  it('is the same v2 tuple under both export names, on **/Cargo.toml', () => {
+    expect(createNodes[0]).toBe('**/Cargo.toml');
+    expect(createNodesV2).toBe(createNodes);
+  });
+
+  it('makes each workspace member and standalone crate a project named after its package; skips target/', async () => {
+    const projects = await inferProjects();
+    expect(Object.values(projects).map((p) => [p.name, p.root, p.file, (p.targets?.['build-release']?.options as { cargoRoot: string }).cargoRoot])).toEqual([
+      ['common', 'rust/common', 'rust/common/Cargo.toml', 'rust'],
+      ['execution-engine', 'rust/execution-engine', 'rust/execution-engine/Cargo.toml', 'rust'],
+      ['market-data', 'rust/market-data', 'rust/market-data/Cargo.toml', 'rust'],
+      // Excluded from the workspace: a standalone crate, its own cargo root.
+      ['scratch', 'rust/tools/scratch', 'rust/tools/scratch/Cargo.toml', 'rust/tools/scratch'],
+    ]);
+  });
+
+  it('gives a crate with a binary and benches every target, with exact options, inputs and outputs', async () => {
+    const md = (await inferProjects())['market-data'];
+    const targets = md.targets ?? {};
+    expect(Object.keys(targets)).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph']);
+    expect(md.projectType).toBe('application');
+    expect(md.namedInputs).toEqual({
+      rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**'],
+      rustWorkspace: [
+        '{workspaceRoot}/rust/Cargo.toml',
+        '{workspaceRoot}/rust/Cargo.lock',
+        '{workspaceRoot}/rust/.cargo/config.toml',
+        '{workspaceRoot}/rust/rust-toolchain',
+        '{workspaceRoot}/rust/rust-toolchain.toml',
+        { runtime: 'rustc -vV' },
+        { env: 'RUSTFLAGS' },
+        { env: 'CARGO_ENCODED_RUSTFLAGS' },
+      ],
+    });
+    const summary = Object.fromEntries(
+      Object.entries(targets).map(([name, t]) => [name, { executor: t.executor, cache: t.cache, options: t.options, inputs: t.inputs, outputs: t.outputs, dependsOn: t.dependsOn }]),
+    );
+    const base = ['rustSources', '^rustSources', 'rustWorkspace'];
+    const outputs = ['{options.outputPath}'];
+    const opts = { cargoRoot: 'rust', package: 'market-data' };
+    expect(summary).toEqual({
+      'build-release': { executor: 'rust-perf:build-release', cache: true, options: { ...opts, profile: 'release', outputPath: 'dist/rust/market-data/release' }, inputs: base, outputs, dependsOn: undefined },
+      'build-native': {
+        executor: 'rust-perf:build-native',
+        cache: true,
+        options: { ...opts, profile: 'release', outputPath: 'dist/rust/market-data/native' },
+        inputs: [...base, { runtime: 'rustc -C target-cpu=native --print cfg --print target-cpus' }],
+        outputs,
+        dependsOn: undefined,
+      },
+      'pgo-profile': {
+        executor: 'rust-perf:pgo-profile',
+        cache: true,
+        options: { ...opts, workload: [{ bin: 'market-data', args: ['--synthetic', '2000000'] }], outputPath: 'dist/pgo/market-data' },
+        inputs: base,
+        outputs,
+        dependsOn: undefined,
+      },
+      'build-pgo': {
+        executor: 'rust-perf:build-pgo',
+        cache: true,
+        options: { ...opts, profile: 'production', profdata: 'dist/pgo/market-data/market-data.profdata', outputPath: 'dist/rust/market-data/pgo' },
+        inputs: [...base, { dependentTasksOutputFiles: '**/*.profdata' }],
+        outputs,
+        dependsOn: ['pgo-profile'],
+      },
+      bench: { executor: 'rust-perf:bench', cache: false, options: { ...opts, benches: ['orderbook_bench'], outputPath: 'dist/bench/market-data' }, inputs: base, outputs, dependsOn: undefined },
+      flamegraph: { executor: 'rust-perf:flamegraph', cache: false, options: { ...opts, bin: 'market-data', outputPath: 'dist/flamegraph/market-data' }, inputs: base, outputs, dependsOn: undefined },
+    });
+    for (const t of Object.values(targets)) {
+      expect(t.metadata?.technologies).toEqual(['rust']);
+      expect(t.metadata?.description).toEqual(expect.any(String));
+      expect(t.metadata?.help?.command).toMatch(/^npx nx run market-data:[a-z-]+ --help$/);
+    }
+  });
+
+  it.each([
+    ['a lib-only crate with benches: bench, and a flamegraph of its first bench', 'common', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph'], { bench: 'codec_bench' }],
+    ['a binary crate without benches: no bench target', 'execution-engine', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'flamegraph'], { bin: 'execution-engine' }],
+    ['a lib-only crate without benches: neither bench nor flamegraph', 'scratch', ['build-release', 'build-native', 'pgo-profile', 'build-pgo'], undefined],
+  ])('%s', async (_case, name, targetNames, flamegraphSubject) => {
+    const project = (await inferProjects())[name];
+    expect(Object.keys(project.targets ?? {})).toEqual(targetNames);
+    const options = project.targets?.flamegraph?.options as Record<string, unknown> | undefined;
+    if (flamegraphSubject) expect(options).toMatchObject(flamegraphSubject);
+    // Without [profile.production] in its own (standalone) workspace, build-pgo uses release.
+    if (name === 'scratch') expect(project.targets?.['build-pgo']?.options).toMatchObject({ profile: 'release', cargoRoot: 'rust/tools/scratch' });
+  });
+
+  it('renames targets from the plugin options (dependsOn follows)', async () => {
+    const md = (await inferProjects(manifests(), { buildPgoTargetName: 'pgo', pgoProfileTargetName: 'profile', benchTargetName: 'criterion' }))['market-data'];
+    expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'flamegraph']);
+    expect(md.targets?.pgo.dependsOn).toEqual(['profile']);
+  });
+
+  it('rejects option values that would make two targets share a name', async () => {
+    await expect(inferProjects(manifests(), { benchTargetName: 'flamegraph' })).rejects.toThrow('rust-perf plugin options name two targets "flamegraph"');
+  });
+
+  it('reports a malformed manifest with file, line and column through AggregateCreateNodesError, keeping the other projects', async () => {
+    write('rust/execution-engine/Cargo.toml', '[package]\nname = "execution-engine"\nversion = 0.1.0\n');
+    let error: unknown;
+    try {
+      await createNodesV2[1](manifests(), undefined, context());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AggregateCreateNodesError);
+    const aggregate = error as AggregateCreateNodesError;
+    expect(aggregate.errors.map(([file, e]) => [file, e.message.split(': invalid TOML')[0]])).toEqual([['rust/execution-engine/Cargo.toml', 'rust/execution-engine/Cargo.toml:3:14']]);
+    expect(aggregate.partialResults.map(([file]) => file)).toEqual(['rust/common/Cargo.toml', 'rust/market-data/Cargo.toml', 'rust/tools/scratch/Cargo.toml']);
+  });
+});
+
+describe('inference cache', () => {
+  const load = () =>
+    loadCargoModel({ workspaceRoot: root, manifestFiles: manifests(), options: normalizeOptions(undefined), cacheDir: dataDir, warn: () => undefined });
+
+  it('is reused while nothing changes and invalidated by a manifest edit or a new target file', () => {
+    expect(load().fromCache).toBe(false);
+    const warm = load();
+    expect(warm.fromCache).toBe(true);
+    expect(warm.model).toEqual(load().model);
+
+    write('rust/execution-engine/Cargo.toml', FILES['rust/execution-engine/Cargo.toml'] + '\n[[bench]]\nname = "router_bench"\nharness = false\n');
+    const edited = load();
+    expect(edited.fromCache).toBe(false);
+    expect(edited.model.crates.find((c) => c.name === 'execution-engine')?.benches).toEqual(['router_bench']);
+
+    write('rust/execution-engine/src/bin/replay.rs', '');
+    const withBin = load();
+    expect(withBin.fromCache).toBe(false);
+    expect(withBin.model.crates.find((c) => c.name === 'execution-engine')?.bins).toEqual(['execution-engine', 'replay']);
+    expect(load().fromCache).toBe(true);
+  });
+
+  it('is keyed by the plugin options', () => {
+    load();
+    const other = loadCargoModel({ workspaceRoot: root, manifestFiles: manifests(), options: normalizeOptions({ benchTargetName: 'b' }), cacheDir: dataDir, warn: () => undefined });
+    expect(other.fromCache).toBe(false);
+  });
+
+  it('treats a failed cache write as a warning', () => {
+    write('blocker', 'a file where the cache folder should be');
+    const warnings: string[] = [];
+    const result = loadCargoModel({ workspaceRoot: root, manifestFiles: manifests(), options: normalizeOptions(undefined), cacheDir: join(root, 'blocker', 'data'), warn: (m) => warnings.push(m) });
+    expect(result.model.crates).toHaveLength(4);
+    expect(warnings).toEqual([expect.stringContaining(`could not write the inference cache ${cacheFilePath(join(root, 'blocker', 'data'))}`)]);
+  });
+
+  it('ignores a corrupt cache file', () => {
+    write('.nx/workspace-data/rust-perf-inference.json', '{"hash": ');
+    expect(load().model.crates).toHaveLength(4);
+  });
+});
+
+describe('createDependencies', () => {
+  it('adds static edges from path, workspace and renamed dev dependencies, with the declaring Cargo.toml', async () => {
+    const results = await createNodesV2[1](manifests(), undefined, context());
+    const projects: Record<string, ProjectConfiguration> = {};
+    for (const [, r] of results) for (const [projectRoot, p] of Object.entries(r.projects ?? {})) projects[p.name as string] = { ...p, root: projectRoot };
+    const fileMap: CreateDependenciesContext['fileMap'] = {
+      projectFileMap: Object.fromEntries(Object.values(projects).map((p) => [p.name as string, [{ file: `${p.root}/Cargo.toml`, hash: '' }]])),
+      nonProjectFiles: [{ file: 'rust/Cargo.toml', hash: '' }],
+    };
+    const edges = await createDependencies(undefined, {
+      workspaceRoot: root,
+      projects,
+      fileMap,
+      filesToProcess: fileMap,
+      nxJsonConfiguration: {},
+      externalNodes: {},
+    });
+    expect(edges).toEqual([
+      { source: 'execution-engine', target: 'common', sourceFile: 'rust/execution-engine/Cargo.toml', type: 'static' },
+      { source: 'execution-engine', target: 'market-data', sourceFile: 'rust/execution-engine/Cargo.toml', type: 'static' },
+      { source: 'market-data', target: 'common', sourceFile: 'rust/market-data/Cargo.toml', type: 'static' },
+    ]);
+  });
+});
