@@ -1,0 +1,165 @@
+// Reads what criterion (0.4/0.5) writes under `<target-dir>/criterion/<id>/<new|baseline>/`.
+// Criterion always writes the current run to `new/` (and copies it to `<name>/` with --save-baseline),
+// so `new/` plus the set of ids reported in this run is the truth about this run.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseJson } from './json';
+
+/** A point estimate with its 95 % confidence interval, in nanoseconds. */
+export interface Estimate {
+  estimate: number;
+  lower: number;
+  upper: number;
+  unit: 'ns';
+}
+
+export type CriterionThroughput =
+  | { kind: 'elements'; perIteration: number }
+  | { kind: 'bytes'; perIteration: number }
+  | { kind: 'bytes-decimal'; perIteration: number };
+
+export interface CriterionResult {
+  /** criterion's full id, e.g. `orderbook/add_cancel_match` */
+  id: string;
+  title: string;
+  directory: string;
+  mean: Estimate;
+  median: Estimate;
+  throughput?: CriterionThroughput;
+}
+
+export class CriterionResultError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+    this.name = 'CriterionResultError';
+  }
+}
+
+function toEstimate(raw: unknown, file: string, key: string): Estimate {
+  const r = raw as { point_estimate?: unknown; confidence_interval?: { lower_bound?: unknown; upper_bound?: unknown } } | undefined;
+  const estimate = r?.point_estimate;
+  const lower = r?.confidence_interval?.lower_bound;
+  const upper = r?.confidence_interval?.upper_bound;
+  if (typeof estimate !== 'number' || typeof lower !== 'number' || typeof upper !== 'number') {
+    throw new CriterionResultError(file, `expected "${key}" with point_estimate and confidence_interval.{lower_bound,upper_bound}`);
+  }
+  return { estimate, lower, upper, unit: 'ns' };
+}
+
+/** Parses estimates.json: mean and median (criterion stores nanoseconds per iteration). */
+export function parseEstimates(text: string, file: string): { mean: Estimate; median: Estimate } {
+  const raw = parseJson(text, file) as Record<string, unknown>;
+  return { mean: toEstimate(raw?.mean, file, 'mean'), median: toEstimate(raw?.median, file, 'median') };
+}
+
+export interface BenchmarkInfo {
+  id: string;
+  title: string;
+  directory: string;
+  throughput?: CriterionThroughput;
+}
+
+/** Parses benchmark.json: the id, the directory criterion chose for it and the declared throughput. */
+export function parseBenchmarkInfo(text: string, file: string): BenchmarkInfo {
+  const raw = parseJson(text, file) as {
+    full_id?: unknown;
+    title?: unknown;
+    directory_name?: unknown;
+    throughput?: Record<string, unknown> | null;
+  };
+  if (typeof raw?.full_id !== 'string' || typeof raw.directory_name !== 'string') {
+    throw new CriterionResultError(file, 'expected "full_id" and "directory_name" strings (is this criterion\'s benchmark.json?)');
+  }
+  const info: BenchmarkInfo = {
+    id: raw.full_id,
+    title: typeof raw.title === 'string' ? raw.title : raw.full_id,
+    directory: raw.directory_name,
+  };
+  const t = raw.throughput;
+  if (t && typeof t === 'object') {
+    if (typeof t.Elements === 'number') info.throughput = { kind: 'elements', perIteration: t.Elements };
+    else if (typeof t.Bytes === 'number') info.throughput = { kind: 'bytes', perIteration: t.Bytes };
+    else if (typeof t.BytesDecimal === 'number') info.throughput = { kind: 'bytes-decimal', perIteration: t.BytesDecimal };
+  }
+  return info;
+}
+
+/**
+ * Titles of the benchmarks criterion analyzed, in order, from its progress lines on stderr
+ * (`Benchmarking <title>: Analyzing`). Criterion strips nothing from the title, so ids containing
+ * `: ` still match because the suffix is fixed.
+ */
+export function analyzedTitles(output: string): string[] {
+  const titles: string[] = [];
+  // Progress lines may be overwritten in place on a terminal (`\r`), so split on both.
+  for (const line of output.split(/\r?\n|\r/)) {
+    const clean = line.replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
+    const m = /^Benchmarking (.+): Analyzing$/.exec(clean);
+    if (m && !titles.includes(m[1])) titles.push(m[1]);
+  }
+  return titles;
+}
+
+/** Finds every `<dir>/<sub>/benchmark.json` under criterion's directory (ids may contain `/`). */
+function findBenchmarkFiles(root: string, sub: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 8) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name === 'report') continue;
+      const child = path.join(dir, e.name);
+      if (e.name === sub && fs.existsSync(path.join(child, 'benchmark.json'))) found.push(path.join(child, 'benchmark.json'));
+      else walk(child, depth + 1);
+    }
+  };
+  walk(root, 0);
+  return found.sort();
+}
+
+export interface ReadRunOptions {
+  criterionDir: string;
+  /** Results older than this (ms since epoch) belong to an earlier run and are ignored. */
+  since?: number;
+  /** Titles reported by this run (analyzedTitles); when given, only these are read. */
+  titles?: readonly string[];
+}
+
+/** Reads the results of one run from `<criterionDir>/<id>/new/`. */
+export function readRunResults(options: ReadRunOptions): CriterionResult[] {
+  const results: CriterionResult[] = [];
+  for (const benchmarkFile of findBenchmarkFiles(options.criterionDir, 'new')) {
+    const dir = path.dirname(benchmarkFile);
+    const estimatesFile = path.join(dir, 'estimates.json');
+    if (!fs.existsSync(estimatesFile)) continue;
+    // Compare at second resolution minus a little slack for filesystems with coarse mtimes.
+    if (options.since !== undefined && fs.statSync(estimatesFile).mtimeMs < options.since - 1000) continue;
+    const info = parseBenchmarkInfo(fs.readFileSync(benchmarkFile, 'utf8'), benchmarkFile);
+    if (options.titles && !options.titles.includes(info.title) && !options.titles.includes(info.id)) continue;
+    const { mean, median } = parseEstimates(fs.readFileSync(estimatesFile, 'utf8'), estimatesFile);
+    results.push({ ...info, mean, median });
+  }
+  if (options.titles) {
+    const order = (r: CriterionResult) => {
+      const i = options.titles!.indexOf(r.title);
+      return i >= 0 ? i : options.titles!.indexOf(r.id);
+    };
+    results.sort((a, b) => order(a) - order(b));
+  }
+  return results;
+}
+
+/** Reads a named criterion baseline (`--save-baseline <name>`) for one benchmark, if it exists. */
+export function readCriterionBaseline(criterionDir: string, directory: string, name: string): Estimate | undefined {
+  const file = path.join(criterionDir, directory, name, 'estimates.json');
+  if (!fs.existsSync(file)) return undefined;
+  return parseEstimates(fs.readFileSync(file, 'utf8'), file).median;
+}

@@ -1,0 +1,219 @@
+// The bench summary (summary.json / summary.md), baseline comparison and the regression gate.
+// All pure: the executor feeds criterion's results in and writes what comes out.
+import type { CriterionResult, CriterionThroughput, Estimate } from './criterion';
+import { parseJson } from './json';
+
+export interface ThroughputSummary {
+  unit: 'elements/s' | 'bytes/s';
+  perIteration: number;
+  /** Throughput at the median time; lower/upper come from the median's interval (upper time → lower throughput). */
+  median: { estimate: number; lower: number; upper: number };
+}
+
+export interface BaselineComparison {
+  /** `criterion:<name>` or the path of the summary.json compared against */
+  source: string;
+  median: Estimate;
+  changePercent: number;
+  regressed: boolean;
+}
+
+export interface BenchmarkSummary {
+  id: string;
+  bench: string;
+  mean: Estimate;
+  median: Estimate;
+  throughput?: ThroughputSummary;
+  baseline?: BaselineComparison;
+}
+
+export interface BenchSummary {
+  schemaVersion: 1;
+  project: string;
+  package: string;
+  createdAt: string;
+  rustc: string;
+  benchmarks: BenchmarkSummary[];
+}
+
+export function throughputOf(t: CriterionThroughput, median: Estimate): ThroughputSummary {
+  const perSecond = (ns: number) => (t.perIteration * 1e9) / ns;
+  return {
+    unit: t.kind === 'elements' ? 'elements/s' : 'bytes/s',
+    perIteration: t.perIteration,
+    median: { estimate: perSecond(median.estimate), lower: perSecond(median.upper), upper: perSecond(median.lower) },
+  };
+}
+
+export function summarizeResult(result: CriterionResult, bench: string): BenchmarkSummary {
+  const s: BenchmarkSummary = { id: result.id, bench, mean: result.mean, median: result.median };
+  if (result.throughput) s.throughput = throughputOf(result.throughput, result.median);
+  return s;
+}
+
+export function changePercent(oldMedian: Estimate, newMedian: Estimate): number {
+  return ((newMedian.estimate - oldMedian.estimate) / oldMedian.estimate) * 100;
+}
+
+/**
+ * The gate: slower by more than `thresholdPercent` AND the confidence intervals do not overlap
+ * (new lower bound above old upper bound), so noise inside the intervals never fails a build.
+ */
+export function isRegression(oldMedian: Estimate, newMedian: Estimate, thresholdPercent: number): boolean {
+  return changePercent(oldMedian, newMedian) > thresholdPercent && newMedian.lower > oldMedian.upper;
+}
+
+export function isImprovement(oldMedian: Estimate, newMedian: Estimate, thresholdPercent: number): boolean {
+  return changePercent(oldMedian, newMedian) < -thresholdPercent && newMedian.upper < oldMedian.lower;
+}
+
+export function compareWith(
+  current: BenchmarkSummary,
+  oldMedian: Estimate,
+  source: string,
+  thresholdPercent: number,
+): BenchmarkSummary {
+  return {
+    ...current,
+    baseline: {
+      source,
+      median: oldMedian,
+      changePercent: changePercent(oldMedian, current.median),
+      regressed: isRegression(oldMedian, current.median, thresholdPercent),
+    },
+  };
+}
+
+export class BaselineFileError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+    this.name = 'BaselineFileError';
+  }
+}
+
+function checkEstimate(raw: unknown, file: string, where: string): Estimate {
+  const r = raw as Partial<Estimate> | undefined;
+  if (!r || typeof r.estimate !== 'number' || typeof r.lower !== 'number' || typeof r.upper !== 'number' || r.estimate <= 0) {
+    throw new BaselineFileError(file, `${where} must be {estimate, lower, upper} with positive numbers (nanoseconds)`);
+  }
+  return { estimate: r.estimate, lower: r.lower, upper: r.upper, unit: 'ns' };
+}
+
+/** Parses a previous summary.json used as a baseline: id → median. Errors name the file and the field. */
+export function parseBaselineSummary(text: string, file: string): Map<string, Estimate> {
+  const raw = parseJson(text, file) as { schemaVersion?: unknown; benchmarks?: unknown };
+  if (!raw || typeof raw !== 'object' || raw.schemaVersion !== 1) {
+    throw new BaselineFileError(file, 'not a rust-perf bench summary (expected "schemaVersion": 1)');
+  }
+  if (!Array.isArray(raw.benchmarks)) throw new BaselineFileError(file, '"benchmarks" must be an array');
+  const medians = new Map<string, Estimate>();
+  raw.benchmarks.forEach((b: { id?: unknown; median?: unknown }, i: number) => {
+    if (typeof b?.id !== 'string') throw new BaselineFileError(file, `benchmarks[${i}].id must be a string`);
+    medians.set(b.id, checkEstimate(b.median, file, `benchmarks[${i}].median`));
+  });
+  return medians;
+}
+
+export interface GateResult {
+  failed: boolean;
+  offenders: BenchmarkSummary[];
+  message: string;
+}
+
+export function gate(benchmarks: readonly BenchmarkSummary[], thresholdPercent: number | undefined): GateResult {
+  if (thresholdPercent === undefined) return { failed: false, offenders: [], message: '' };
+  const offenders = benchmarks.filter((b) => b.baseline?.regressed);
+  if (offenders.length === 0) {
+    const compared = benchmarks.filter((b) => b.baseline).length;
+    return {
+      failed: false,
+      offenders,
+      message: `No regression above ${thresholdPercent}% (${compared} of ${benchmarks.length} benchmark(s) compared).`,
+    };
+  }
+  const lines = offenders.map(
+    (b) =>
+      `  ${b.id}: ${formatNs(b.baseline!.median.estimate)} → ${formatNs(b.median.estimate)} (${formatPercent(b.baseline!.changePercent)}; ` +
+      `intervals [${formatNs(b.baseline!.median.lower)}, ${formatNs(b.baseline!.median.upper)}] vs [${formatNs(b.median.lower)}, ${formatNs(b.median.upper)}])`,
+  );
+  return {
+    failed: true,
+    offenders,
+    message: `${offenders.length} benchmark(s) regressed by more than ${thresholdPercent}% (median, non-overlapping 95% intervals):\n${lines.join('\n')}`,
+  };
+}
+
+export function formatNs(ns: number): string {
+  const abs = Math.abs(ns);
+  const [value, unit] = abs >= 1e9 ? [ns / 1e9, 's'] : abs >= 1e6 ? [ns / 1e6, 'ms'] : abs >= 1e3 ? [ns / 1e3, 'µs'] : [ns, 'ns'];
+  return `${value.toPrecision(4)} ${unit}`;
+}
+
+export function formatPercent(p: number): string {
+  return `${p >= 0 ? '+' : ''}${p.toFixed(2)}%`;
+}
+
+export function formatThroughput(t: ThroughputSummary): string {
+  const v = t.median.estimate;
+  const prefix = v >= 1e9 ? ['G', 1e9] : v >= 1e6 ? ['M', 1e6] : v >= 1e3 ? ['K', 1e3] : ['', 1];
+  const unit = t.unit === 'elements/s' ? 'elem/s' : 'B/s';
+  return `${(v / (prefix[1] as number)).toPrecision(4)} ${prefix[0]}${unit}`;
+}
+
+function verdict(b: BenchmarkSummary): string {
+  if (!b.baseline) return '';
+  if (b.baseline.regressed) return 'regressed';
+  if (isImprovement(b.baseline.median, b.median, 0)) return 'improved';
+  if (b.median.lower > b.baseline.median.upper) return 'slower';
+  return 'no significant change';
+}
+
+/** Rows shared by the terminal table and summary.md. */
+export function tableRows(benchmarks: readonly BenchmarkSummary[]): string[][] {
+  const hasBaseline = benchmarks.some((b) => b.baseline);
+  const header = ['benchmark', 'median [95% CI]', 'mean', 'throughput'];
+  if (hasBaseline) header.push('baseline median', 'change', 'verdict');
+  const rows = benchmarks.map((b) => {
+    const row = [
+      b.id,
+      `${formatNs(b.median.estimate)} [${formatNs(b.median.lower)} – ${formatNs(b.median.upper)}]`,
+      formatNs(b.mean.estimate),
+      b.throughput ? formatThroughput(b.throughput) : '',
+    ];
+    if (hasBaseline) {
+      row.push(
+        b.baseline ? formatNs(b.baseline.median.estimate) : 'none',
+        b.baseline ? formatPercent(b.baseline.changePercent) : '',
+        verdict(b),
+      );
+    }
+    return row;
+  });
+  return [header, ...rows];
+}
+
+export function renderTextTable(rows: readonly string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...r[c]].length)));
+  return rows.map((r) => r.map((cell, c) => cell + ' '.repeat(widths[c] - [...cell].length)).join('  ').trimEnd()).join('\n');
+}
+
+export function renderMarkdown(summary: BenchSummary): string {
+  const rows = tableRows(summary.benchmarks);
+  const escape = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [
+    `# Benchmarks: ${summary.project}`,
+    '',
+    `Package \`${summary.package}\`, ${summary.rustc}, ${summary.createdAt}. Times are criterion's estimates per iteration with 95% confidence intervals.`,
+    '',
+    `| ${rows[0].map(escape).join(' | ')} |`,
+    `| ${rows[0].map(() => '---').join(' | ')} |`,
+    ...rows.slice(1).map((r) => `| ${r.map(escape).join(' | ')} |`),
+    '',
+  ];
+  const sources = [...new Set(summary.benchmarks.map((b) => b.baseline?.source).filter((s): s is string => !!s))];
+  if (sources.length) lines.push(`Baseline: ${sources.join(', ')}`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,53 @@
+// Finding inferno's two programs: PATH, cargo's bin dir, then our own tools cache.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const INFERNO_PROGRAMS = ['inferno-collapse-perf', 'inferno-flamegraph'] as const;
+
+export interface InfernoTools {
+  collapsePerf: string;
+  flamegraph: string;
+}
+
+/** Where `cargo install --root` puts inferno when we install it: RUST_PERF_TOOLS_DIR or $XDG_CACHE_HOME/rust-perf/tools. */
+export function toolsDir(env: NodeJS.ProcessEnv): string {
+  if (env.RUST_PERF_TOOLS_DIR) return path.resolve(env.RUST_PERF_TOOLS_DIR);
+  const cache = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
+  return path.join(cache, 'rust-perf', 'tools');
+}
+
+export function searchDirs(env: NodeJS.ProcessEnv): string[] {
+  const fromPath = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const cargoHome = env.CARGO_HOME || path.join(env.HOME || os.homedir(), '.cargo');
+  return [...fromPath, path.join(cargoHome, 'bin'), path.join(toolsDir(env), 'bin')];
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function findProgram(name: string, dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Both inferno programs from the same place order, or undefined when either is missing. */
+export function findInferno(env: NodeJS.ProcessEnv): InfernoTools | undefined {
+  const dirs = searchDirs(env);
+  const collapsePerf = findProgram('inferno-collapse-perf', dirs);
+  const flamegraph = findProgram('inferno-flamegraph', dirs);
+  return collapsePerf && flamegraph ? { collapsePerf, flamegraph } : undefined;
+}
+
+export function installInfernoArgs(root: string): string[] {
+  return ['install', 'inferno', '--locked', '--root', root];
+}

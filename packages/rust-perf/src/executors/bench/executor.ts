@@ -1,0 +1,138 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readCriterionBaseline, readRunResults, analyzedTitles, type Estimate } from '../../core/bench/criterion';
+import { cargoMetadata, findPackage } from '../../core/bench/metadata';
+import { benchTargets, cargoBenchArgs, criterionArgs, dependsOnCriterion, resolveBaseline, selectBenches } from '../../core/bench/plan';
+import { createPhaseLog } from '../../core/bench/progress';
+import {
+  compareWith,
+  formatNs,
+  formatPercent,
+  gate,
+  parseBaselineSummary,
+  renderMarkdown,
+  renderTextTable,
+  summarizeResult,
+  tableRows,
+  type BenchSummary,
+  type BenchmarkSummary,
+} from '../../core/bench/summary';
+import { writeFileAtomic } from '../../core/fs/atomic';
+import { run } from '../../core/process/run';
+import { rustcInfo } from '../../core/toolchain/rustc';
+import type { BenchExecutorSchema } from './schema';
+
+export default async function benchExecutor(options: BenchExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const log = createPhaseLog('bench', (line) => logger.info(line));
+  try {
+    return await runBenches(options, context, log);
+  } catch (e) {
+    logger.error(`rust-perf bench failed: ${e instanceof Error ? e.message : String(e)}`);
+    return { success: false };
+  }
+}
+
+async function runBenches(
+  options: BenchExecutorSchema,
+  context: ExecutorContext,
+  log: ReturnType<typeof createPhaseLog>,
+): Promise<{ success: boolean }> {
+  const project = context.projectName ?? options.package ?? 'bench';
+  const pkgName = options.package ?? project;
+  const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
+  const outputDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'bench', project));
+  const threshold = options.failOnRegression;
+
+  const target = context.targetName ? context.projectsConfigurations?.projects[project]?.targets?.[context.targetName] : undefined;
+  if (target?.cache) {
+    logger.warn(
+      `rust-perf bench: caching is on for ${project}:${context.targetName}. Timings are not deterministic: a cache hit replays an old summary instead of measuring. Turn it off unless you mean it.`,
+    );
+  }
+
+  const baselineRef = options.baseline ? resolveBaseline(options.baseline, context.root) : undefined;
+  if (baselineRef?.kind === 'criterion' && options.saveBaseline) {
+    throw new Error('"baseline" (a criterion baseline name) and "saveBaseline" cannot be combined: criterion rejects --baseline with --save-baseline.');
+  }
+  // Read a summary baseline before measuring, so a bad file fails in a second, not after the benches.
+  let summaryBaseline: Map<string, Estimate> | undefined;
+  if (baselineRef?.kind === 'summary') {
+    if (!fs.existsSync(baselineRef.file)) {
+      throw new Error(`baseline file ${baselineRef.file} does not exist (pass a summary.json from an earlier run, or a criterion baseline name saved with --saveBaseline).`);
+    }
+    summaryBaseline = parseBaselineSummary(fs.readFileSync(baselineRef.file, 'utf8'), baselineRef.file);
+    log.phase(`baseline: ${baselineRef.file} (${summaryBaseline.size} benchmark(s))`);
+  }
+
+  const metadata = await cargoMetadata(cargoRoot);
+  const pkg = findPackage(metadata, pkgName, cargoRoot);
+  const selection = selectBenches(pkg, benchTargets(pkg, fs.readFileSync(pkg.manifest_path, 'utf8')), options.benches);
+  for (const s of selection.skipped) logger.warn(s);
+  if (!dependsOnCriterion(pkg)) {
+    logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
+  }
+  const criterionDir = process.env.CRITERION_HOME ?? path.join(metadata.target_directory, 'criterion');
+  const extra = criterionArgs({
+    saveBaseline: options.saveBaseline,
+    baseline: baselineRef?.kind === 'criterion' ? baselineRef.name : undefined,
+    warmUpTime: options.warmUpTime,
+    measurementTime: options.measurementTime,
+    sampleSize: options.sampleSize,
+    filter: options.filter,
+  });
+
+  const benchmarks: BenchmarkSummary[] = [];
+  for (const bench of selection.run) {
+    log.phase(`cargo ${cargoBenchArgs(pkg.name, bench, extra).join(' ')}`);
+    const started = Date.now();
+    const result = await run('cargo', cargoBenchArgs(pkg.name, bench, extra), { cwd: cargoRoot, echo: true });
+    if (result.exitCode !== 0) {
+      throw new Error(`\`${result.command}\` ${result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`} (cargo's and criterion's messages are above).`);
+    }
+    const titles = analyzedTitles(result.stderr + '\n' + result.stdout);
+    const results = readRunResults({ criterionDir, since: started, titles });
+    if (results.length === 0) {
+      logger.warn(`bench ${bench}: criterion reported no results in ${criterionDir}${options.filter ? ` (does the filter "${options.filter}" match any benchmark?)` : ''}.`);
+    }
+    for (const r of results) {
+      let b = summarizeResult(r, bench);
+      if (summaryBaseline && baselineRef?.kind === 'summary') {
+        const old = summaryBaseline.get(r.id);
+        if (old) b = compareWith(b, old, path.relative(context.root, baselineRef.file) || baselineRef.file, threshold ?? 0);
+      } else if (baselineRef?.kind === 'criterion') {
+        const old = readCriterionBaseline(criterionDir, r.directory, baselineRef.name);
+        if (old) b = compareWith(b, old, `criterion:${baselineRef.name}`, threshold ?? 0);
+      }
+      benchmarks.push(b);
+      const change = b.baseline ? `, ${formatNs(b.baseline.median.estimate)} → ${formatNs(b.median.estimate)} (${formatPercent(b.baseline.changePercent)})` : '';
+      log.phase(`done ${b.id}: median ${formatNs(b.median.estimate)} [${formatNs(b.median.lower)} – ${formatNs(b.median.upper)}]${change}`);
+    }
+  }
+  if (benchmarks.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}; nothing to summarize.`);
+  if (baselineRef) {
+    const missing = benchmarks.filter((b) => !b.baseline).map((b) => b.id);
+    if (missing.length) logger.warn(`no baseline for: ${missing.join(', ')} (new benchmarks, or not in ${options.baseline}).`);
+  }
+
+  const summary: BenchSummary = {
+    schemaVersion: 1,
+    project,
+    package: pkg.name,
+    createdAt: new Date().toISOString(),
+    rustc: `rustc ${(await rustcInfo(cargoRoot)).release}`,
+    benchmarks,
+  };
+  writeFileAtomic(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic(path.join(outputDir, 'summary.md'), renderMarkdown(summary));
+  logger.info('\n' + renderTextTable(tableRows(benchmarks)) + '\n');
+  log.phase(`wrote ${path.relative(context.root, path.join(outputDir, 'summary.json'))} and summary.md (${benchmarks.length} benchmark(s))`);
+
+  const verdict = gate(benchmarks, threshold);
+  if (verdict.failed) {
+    logger.error(verdict.message);
+    return { success: false };
+  }
+  if (verdict.message) logger.info(verdict.message);
+  return { success: true };
+}

@@ -1,0 +1,154 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cargoMetadata, findPackage } from '../../core/bench/metadata';
+import { createPhaseLog, type PhaseLog } from '../../core/bench/progress';
+import { writeFileAtomic } from '../../core/fs/atomic';
+import {
+  chooseEvent,
+  hardwareCyclesSupported,
+  parseCapEff,
+  parseParanoid,
+  perfRecordArgs,
+  perfScriptArgs,
+  perfStatProbeArgs,
+  recordingAccess,
+} from '../../core/flamegraph/perf';
+import { cargoBuildArgs, chooseSubject, executableFromMessages } from '../../core/flamegraph/plan';
+import { definesProfile, elfHasSymtab, resolveStrip, usesLldOrMold } from '../../core/flamegraph/profile';
+import { findInferno, installInfernoArgs, toolsDir, type InfernoTools } from '../../core/flamegraph/tools';
+import { describeCommand, run, runChecked, ToolNotFoundError } from '../../core/process/run';
+import { planRustflags } from '../../core/rustflags/rustflags';
+import { rustcInfo } from '../../core/toolchain/rustc';
+import type { FlamegraphExecutorSchema } from './schema';
+
+export default async function flamegraphExecutor(options: FlamegraphExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const log = createPhaseLog('flamegraph', (line) => logger.info(line));
+  try {
+    await record(options, context, log);
+    return { success: true };
+  } catch (e) {
+    logger.error(`rust-perf flamegraph failed: ${e instanceof Error ? e.message : String(e)}`);
+    return { success: false };
+  }
+}
+
+async function checkPerf(cwd: string, log: PhaseLog): Promise<{ event?: string }> {
+  const version = await run('perf', ['--version'], { cwd });
+  if (version.exitCode !== 0) {
+    // Debian's /usr/bin/perf wrapper exits non-zero when no perf matches the running kernel.
+    throw new ToolNotFoundError('perf', `perf is installed but does not run (${version.stderr.trim() || version.stdout.trim()}). apt-get install linux-perf (Debian) or linux-tools-$(uname -r) (Ubuntu)`);
+  }
+  const paranoid = parseParanoid(fs.readFileSync('/proc/sys/kernel/perf_event_paranoid', 'utf8'));
+  let capEff = 0n;
+  try {
+    capEff = parseCapEff(fs.readFileSync('/proc/self/status', 'utf8'));
+  } catch {
+    // Not Linux /proc: the paranoid check alone decides.
+  }
+  const access = recordingAccess(paranoid, process.getuid?.() ?? -1, capEff);
+  if (!access.allowed) throw new Error(access.message);
+  const probe = await run('perf', perfStatProbeArgs(access.userOnly), { cwd });
+  const hardware = probe.exitCode === 0 && hardwareCyclesSupported(probe.stderr);
+  const event = chooseEvent(hardware, access.userOnly);
+  log.phase(
+    `${version.stdout.trim()}, kernel.perf_event_paranoid=${paranoid}${access.userOnly ? ' (user space only)' : ''}; ` +
+      (hardware ? `hardware cycles counter available` : `no hardware cycles counter here, sampling the software event ${event}`),
+  );
+  return { event };
+}
+
+async function ensureInferno(install: boolean, cwd: string, log: PhaseLog): Promise<InfernoTools> {
+  const found = findInferno(process.env);
+  if (found) return found;
+  const root = toolsDir(process.env);
+  const args = installInfernoArgs(root);
+  if (!install) {
+    throw new ToolNotFoundError('inferno-flamegraph', `${describeCommand('cargo', args)} and add ${path.join(root, 'bin')} to PATH (or set installTools: true)`);
+  }
+  log.phase(`inferno not found; installing it once: ${describeCommand('cargo', args)}`);
+  await runChecked('cargo', args, { cwd, echo: true, hint: 'installing inferno from crates.io failed; see cargo\'s message above' });
+  const installed = findInferno(process.env);
+  if (!installed) throw new Error(`cargo install finished but inferno-collapse-perf/inferno-flamegraph are not in ${path.join(root, 'bin')}`);
+  return installed;
+}
+
+async function record(options: FlamegraphExecutorSchema, context: ExecutorContext, log: PhaseLog): Promise<void> {
+  const project = context.projectName ?? options.package ?? 'flamegraph';
+  const pkgName = options.package ?? project;
+  const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
+  const outputDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'flamegraph', project));
+
+  // Cheap checks first (perf, options, profile, inferno): failing after a long build wastes the user's time.
+  const { event } = await checkPerf(cargoRoot, log);
+  const metadata = await cargoMetadata(cargoRoot);
+  const pkg = findPackage(metadata, pkgName, cargoRoot);
+  const subject = chooseSubject(pkg, { bin: options.bin, bench: options.bench, args: options.args?.map(String), filter: options.filter, profileTime: options.profileTime ?? 5 });
+
+  const rootManifest = path.join(metadata.workspace_root, 'Cargo.toml');
+  const manifestText = fs.readFileSync(rootManifest, 'utf8');
+  const profile = options.profile ?? (definesProfile(manifestText, rootManifest, 'profiling') ? 'profiling' : 'bench');
+  const strip = resolveStrip(manifestText, rootManifest, profile, process.env);
+  if (strip.strip === 'symbols') {
+    throw new Error(
+      `the \`${profile}\` profile strips symbols (${strip.source}), so the flamegraph would only show hex addresses. ` +
+        `Use a profile that keeps them (add [profile.profiling] with inherits = "release", debug = "line-tables-only", strip = "none" — rust-perf's init does), or set "profile".`,
+    );
+  }
+
+  const inferno = await ensureInferno(options.installTools ?? true, cargoRoot, log);
+
+  const rustc = await rustcInfo(cargoRoot);
+  const probe = await planRustflags({ cargoRoot, env: process.env, add: [] });
+  const add = usesLldOrMold(probe.flags, probe.target ?? rustc.host, rustc.release) ? ['-Clink-arg=-Wl,--no-rosegment'] : [];
+  const flags = await planRustflags({ cargoRoot, env: process.env, add });
+  for (const w of flags.warnings) logger.warn(w);
+
+  log.phase(`cargo ${cargoBuildArgs(pkg.name, subject, profile).join(' ')}${add.length ? ` (rustflags + ${add.join(' ')})` : ''}`);
+  await runChecked('cargo', cargoBuildArgs(pkg.name, subject, profile), { cwd: cargoRoot, env: flags.env, echo: true });
+  const messages = await runChecked('cargo', cargoBuildArgs(pkg.name, subject, profile, true), { cwd: cargoRoot, env: flags.env });
+  const exe = executableFromMessages(messages.stdout, subject);
+  if (!exe) throw new Error(`cargo did not report an executable for ${subject.kind} \`${subject.name}\` (\`${messages.command}\`)`);
+  if (!elfHasSymtab(exe)) {
+    throw new Error(`${exe} has no symbol table (stripped), so the flamegraph would only show hex addresses. Build with a profile that sets strip = "none" or "debuginfo".`);
+  }
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-perf-flamegraph-'));
+  try {
+    const data = path.join(tmp, 'perf.data');
+    const recordArgs = perfRecordArgs({
+      frequency: options.frequency ?? 997,
+      callGraph: options.callGraph ?? 'dwarf',
+      event,
+      output: data,
+      program: exe,
+      args: subject.args,
+    });
+    log.phase(`perf ${recordArgs.join(' ')}`);
+    // The workload runs from the crate's folder, as `cargo run`/`cargo bench` would start it.
+    // CARGO_TARGET_DIR: criterion would otherwise spawn `cargo metadata` under perf to find it.
+    const recorded = await run('perf', recordArgs, {
+      cwd: path.dirname(pkg.manifest_path),
+      env: { CARGO_TARGET_DIR: metadata.target_directory },
+      echo: true,
+    });
+    if (recorded.exitCode !== 0 || !fs.existsSync(data)) {
+      throw new Error(`\`${recorded.command}\` exited with code ${recorded.exitCode}${recorded.signal ? ` (${recorded.signal})` : ''}; perf's and the program's messages are above.`);
+    }
+    log.phase('perf script | inferno-collapse-perf');
+    const script = await runChecked('perf', perfScriptArgs(data), { cwd: tmp });
+    const collapsed = await runChecked(inferno.collapsePerf, [], { cwd: tmp, input: script.stdout });
+    if (collapsed.stdout.trim() === '') throw new Error(`perf recorded no samples of ${exe} (did it run long enough? try a longer workload or profileTime).`);
+    const title = `${project}: ${subject.kind} ${subject.name} (${profile} profile, ${event ?? 'cycles'} @ ${options.frequency ?? 997} Hz)`;
+    const svg = await runChecked(inferno.flamegraph, ['--title', title], { cwd: tmp, input: collapsed.stdout });
+
+    const base = path.join(outputDir, subject.name);
+    writeFileAtomic(`${base}.folded`, collapsed.stdout);
+    writeFileAtomic(`${base}.svg`, svg.stdout);
+    const samples = /\((\d+) samples\)/.exec(recorded.stderr)?.[1];
+    log.phase(`wrote ${path.relative(context.root, `${base}.svg`)} and ${path.basename(base)}.folded (${samples ?? 'unknown number of'} samples); open the SVG in a browser`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
