@@ -146,6 +146,18 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
     );
   }
 
+  // Not cached and without inputs: it measures this machine (tools, perf access, a real link), not the sources.
+  targets[names.doctorTargetName] = {
+    executor: 'rust-perf:doctor',
+    options: { cargoRoot: crate.cargoRoot },
+    cache: false,
+    metadata: {
+      description: `Check the toolchain and workspace rust-perf needs for ${project}: rustc, a matching llvm-profdata, perf, linker, CPU level, symbols, RUSTFLAGS, allocators.`,
+      technologies: ['rust'],
+      help: { command: `npx nx run ${project}:${names.doctorTargetName} --help`, example: { options: { json: true } } },
+    },
+  };
+
   return {
     name: project,
     root: crate.root,

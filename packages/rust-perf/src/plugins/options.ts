@@ -6,6 +6,7 @@ export interface RustPerfPluginOptions {
   buildPgoTargetName?: string;
   benchTargetName?: string;
   flamegraphTargetName?: string;
+  doctorTargetName?: string;
 }
 
 export type NormalizedPluginOptions = Required<RustPerfPluginOptions>;
@@ -17,6 +18,7 @@ export const DEFAULT_TARGET_NAMES: NormalizedPluginOptions = {
   buildPgoTargetName: 'build-pgo',
   benchTargetName: 'bench',
   flamegraphTargetName: 'flamegraph',
+  doctorTargetName: 'doctor',
 };
 
 export function normalizeOptions(options: RustPerfPluginOptions | undefined): NormalizedPluginOptions {

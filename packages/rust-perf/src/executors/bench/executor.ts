@@ -51,7 +51,13 @@ async function runBenches(
     );
   }
 
-  const baselineRef = options.baseline ? resolveBaseline(options.baseline, context.root) : undefined;
+  // `{projectName}` lets one `nx affected -t bench --baseline=…/{projectName}/summary.json` serve every crate (CI).
+  const baselineOption = options.baseline?.replace(/\{projectName\}/g, project);
+  let baselineRef = baselineOption ? resolveBaseline(baselineOption, context.root) : undefined;
+  if (baselineRef?.kind === 'summary' && !fs.existsSync(baselineRef.file) && options.baselineMissingOk) {
+    logger.warn(`no baseline yet at ${path.relative(context.root, baselineRef.file)}: measuring without comparison (baselineMissingOk).`);
+    baselineRef = undefined;
+  }
   if (baselineRef?.kind === 'criterion' && options.saveBaseline) {
     throw new Error('"baseline" (a criterion baseline name) and "saveBaseline" cannot be combined: criterion rejects --baseline with --save-baseline.');
   }
@@ -112,7 +118,7 @@ async function runBenches(
   if (benchmarks.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}; nothing to summarize.`);
   if (baselineRef) {
     const missing = benchmarks.filter((b) => !b.baseline).map((b) => b.id);
-    if (missing.length) logger.warn(`no baseline for: ${missing.join(', ')} (new benchmarks, or not in ${options.baseline}).`);
+    if (missing.length) logger.warn(`no baseline for: ${missing.join(', ')} (new benchmarks, or not in ${baselineOption}).`);
   }
 
   const summary: BenchSummary = {

@@ -5,6 +5,7 @@ export interface BenchExecutorSchema {
   outputPath?: string;
   filter?: string;
   baseline?: string;
+  baselineMissingOk?: boolean;
   saveBaseline?: string;
   failOnRegression?: number;
   warmUpTime?: number;

@@ -1,0 +1,83 @@
+import { allocatorOf, configuredCpu, evaluate, exitCode, featuresFromCfg, renderChecks, requiredFeatures, type DoctorFacts } from './checks';
+
+const healthy: DoctorFacts = {
+  rustc: { release: '1.95.0', host: 'x86_64-unknown-linux-gnu', llvmVersion: '22.1.2', llvmMajor: 22 },
+  cargoVersion: 'cargo 1.95.0',
+  profdata: { path: '/usr/bin/llvm-profdata-22', version: '22.1.8', major: 22 },
+  perf: { path: '/usr/bin/perf', version: 'perf version 6.1' },
+  perfAccess: { allowed: true, userOnly: false, paranoid: 2 },
+  hardwareCounters: true,
+  linker: { requested: 'default', links: true },
+  cpu: { configured: 'native', hostFeatures: ['avx2', 'fma'], requiredFeatures: [] },
+  symbols: [{ profile: 'profiling', strip: 'none', source: 'Cargo.toml', defined: true }],
+};
+
+const byId = (facts: DoctorFacts, id: string) => evaluate(facts).find((c) => c.id === id);
+
+describe('doctor checks', () => {
+  it('a healthy machine passes with exit code 0', () => {
+    const checks = evaluate(healthy);
+    expect(checks.every((c) => c.status === 'pass')).toBe(true);
+    expect(exitCode(checks)).toBe(0);
+  });
+
+  it('a missing llvm-profdata fails with the apt package for rustc\'s LLVM major', () => {
+    const c = byId({ ...healthy, profdata: undefined }, 'llvm-profdata')!;
+    expect(c.status).toBe('fail');
+    expect(c.fix).toContain('apt-get install llvm-22');
+    expect(c.fix).toContain('rustup component add llvm-tools');
+    expect(exitCode(evaluate({ ...healthy, profdata: undefined }))).toBe(1);
+  });
+
+  it('perf problems are warnings with the fix, not failures', () => {
+    expect(byId({ ...healthy, perf: undefined }, 'perf')).toMatchObject({ status: 'warn', fix: expect.stringContaining('apt-get install linux-perf') });
+    const denied = byId({ ...healthy, perfAccess: { allowed: false, userOnly: true, paranoid: 3 } }, 'perf')!;
+    expect(denied).toMatchObject({ status: 'warn', fix: 'sudo sysctl kernel.perf_event_paranoid=1' });
+    expect(byId({ ...healthy, hardwareCounters: false }, 'hardware-counters')!.status).toBe('warn');
+  });
+
+  it('a CPU level the host cannot run fails (SIGILL), an unused AVX2 warns', () => {
+    const tooNew = byId({ ...healthy, cpu: { configured: 'x86-64-v3', hostFeatures: ['sse4.2'], requiredFeatures: requiredFeatures('x86-64-v3') } }, 'cpu')!;
+    expect(tooNew.status).toBe('fail');
+    expect(tooNew.summary).toMatch(/avx2, fma, bmi2/);
+    expect(byId({ ...healthy, cpu: { hostFeatures: ['avx2'], requiredFeatures: [] } }, 'cpu')!.status).toBe('warn');
+  });
+
+  it('a profiling profile that strips symbols fails', () => {
+    const c = byId({ ...healthy, symbols: [{ profile: 'profiling', strip: 'symbols', source: 'Cargo.toml [profile.release] strip', defined: true }] }, 'symbols:profiling')!;
+    expect(c.status).toBe('fail');
+  });
+
+  it('RUSTFLAGS that replace config flags warn', () => {
+    expect(byId({ ...healthy, envRustflags: { source: 'RUSTFLAGS', overridesConfig: true } }, 'rustflags-env')!.status).toBe('warn');
+  });
+
+  it('a linker that does not link fails', () => {
+    expect(byId({ ...healthy, linker: { requested: 'mold', links: false, error: 'cannot find mold' } }, 'linker')!).toMatchObject({ status: 'fail', fix: expect.stringContaining('mold') });
+  });
+
+  it('renders a table with counts', () => {
+    const text = renderChecks(evaluate({ ...healthy, profdata: undefined }));
+    expect(text).toMatch(/^FAIL  llvm-profdata/m);
+    expect(text).toMatch(/fix: apt-get install llvm-22/);
+    expect(text).toMatch(/\d+ passed, 0 warnings, 1 failed$/);
+  });
+});
+
+describe('doctor parsers', () => {
+  it.each([
+    [['-C', 'target-cpu=native'], 'native'],
+    [['-Ctarget-cpu=x86-64-v3', '-C', 'target-cpu=native'], 'native'],
+    [['-C', 'opt-level=3'], undefined],
+  ])('configuredCpu(%j) = %s', (flags, cpu) => expect(configuredCpu(flags)).toBe(cpu));
+
+  it('reads target features from rustc --print cfg', () => {
+    expect(featuresFromCfg(['target_arch="x86_64"', 'target_feature="avx2"', 'target_feature="fma"', 'unix'])).toEqual(['avx2', 'fma']);
+  });
+
+  it.each([
+    ['fn main() {}', 'system allocator (no #[global_allocator])'],
+    ['#[global_allocator]\nstatic GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;', 'jemalloc (#[global_allocator])'],
+    ['#[global_allocator]\nstatic GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;', 'mimalloc (#[global_allocator])'],
+  ])('allocatorOf', (src, expected) => expect(allocatorOf(src)).toBe(expected));
+});

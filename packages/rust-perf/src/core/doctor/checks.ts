@@ -1,0 +1,167 @@
+// doctor: each check turns measured facts about this machine and workspace into pass/warn/fail
+// with the exact fix. Pure: probe.ts gathers the facts.
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface Check {
+  id: string;
+  status: CheckStatus;
+  summary: string;
+  fix?: string;
+}
+
+export interface DoctorFacts {
+  rustc?: { release: string; host: string; llvmVersion: string; llvmMajor: number };
+  rustcError?: string;
+  cargoVersion?: string;
+  profdata?: { path: string; version: string; major: number };
+  profdataError?: string;
+  perf?: { path: string; version: string };
+  perfAccess?: { allowed: boolean; userOnly: boolean; message?: string; paranoid: number };
+  hardwareCounters?: boolean;
+  linker?: { requested: 'mold' | 'lld' | 'default'; links: boolean; error?: string };
+  moldPath?: string;
+  cpu?: { configured?: string; hostFeatures: string[]; requiredFeatures?: string[] };
+  symbols?: Array<{ profile: string; strip: string; source: string; defined: boolean }>;
+  envRustflags?: { source: string; overridesConfig: boolean };
+  allocators?: Array<{ package: string; bin: string; allocator: string }>;
+}
+
+const WATCHED_FEATURES = ['avx2', 'fma', 'avx512f'];
+
+export function evaluate(f: DoctorFacts): Check[] {
+  const checks: Check[] = [];
+  const llvmMajor = f.rustc?.llvmMajor;
+
+  checks.push(
+    f.rustc
+      ? { id: 'rustc', status: 'pass', summary: `rustc ${f.rustc.release} (${f.rustc.host}, LLVM ${f.rustc.llvmVersion}), ${f.cargoVersion ?? 'cargo ?'}` }
+      : { id: 'rustc', status: 'fail', summary: `rustc not usable: ${f.rustcError ?? 'unknown error'}`, fix: 'rustup toolchain install stable (and put ~/.cargo/bin on PATH)' },
+  );
+
+  if (f.profdata) {
+    checks.push({ id: 'llvm-profdata', status: 'pass', summary: `${f.profdata.path} is LLVM ${f.profdata.version}, matching rustc's LLVM ${llvmMajor}` });
+  } else {
+    const major = Number.isFinite(llvmMajor) ? llvmMajor : '<major>';
+    checks.push({
+      id: 'llvm-profdata',
+      status: 'fail',
+      summary: `no llvm-profdata for LLVM ${major}: PGO (pgo-profile, build-pgo) cannot merge profiles`,
+      fix: `apt-get install llvm-${major}   or   rustup component add llvm-tools   or   set LLVM_PROFDATA=/path/to/llvm-profdata`,
+    });
+  }
+
+  if (!f.perf) {
+    checks.push({ id: 'perf', status: 'warn', summary: 'perf not found: flamegraph is unavailable', fix: 'apt-get install linux-perf (Debian) or linux-tools-$(uname -r) (Ubuntu)' });
+  } else if (f.perfAccess && !f.perfAccess.allowed) {
+    checks.push({ id: 'perf', status: 'warn', summary: `${f.perf.version} installed, but recording is not allowed (perf_event_paranoid ${f.perfAccess.paranoid})`, fix: 'sudo sysctl kernel.perf_event_paranoid=1' });
+  } else {
+    const scope = f.perfAccess?.userOnly ? ', user space only' : '';
+    checks.push({ id: 'perf', status: 'pass', summary: `${f.perf.version} can record (perf_event_paranoid ${f.perfAccess?.paranoid ?? '?'}${scope})` });
+  }
+  if (f.perf && f.hardwareCounters !== undefined) {
+    checks.push(
+      f.hardwareCounters
+        ? { id: 'hardware-counters', status: 'pass', summary: 'hardware cycle counters available' }
+        : { id: 'hardware-counters', status: 'warn', summary: 'no hardware counters (virtual machine without a PMU?): flamegraph samples cpu-clock instead', fix: 'nothing to do; for cycle-accurate profiles run on bare metal or enable the vPMU' },
+    );
+  }
+
+  if (f.linker) {
+    const what = f.linker.requested === 'default' ? "rustc's default linker" : f.linker.requested;
+    checks.push(
+      f.linker.links
+        ? { id: 'linker', status: 'pass', summary: `${what} links a test program${f.moldPath && f.linker.requested !== 'mold' ? ` (mold is available at ${f.moldPath})` : ''}` }
+        : { id: 'linker', status: 'fail', summary: `${what} fails to link: ${f.linker.error ?? 'unknown error'}`, fix: f.linker.requested === 'mold' ? 'apt-get install mold, or remove -fuse-ld=mold from .cargo/config.toml' : 'install a C toolchain: apt-get install build-essential' },
+    );
+  }
+
+  if (f.cpu) {
+    const host = new Set(f.cpu.hostFeatures);
+    const present = WATCHED_FEATURES.filter((x) => host.has(x));
+    const missing = (f.cpu.requiredFeatures ?? []).filter((x) => !host.has(x));
+    const cfg = f.cpu.configured ?? 'none (generic x86-64)';
+    if (missing.length) {
+      checks.push({ id: 'cpu', status: 'fail', summary: `target-cpu=${cfg} needs ${missing.join(', ')}, which this CPU lacks: binaries will die with SIGILL`, fix: 'nx g rust-perf:init --cpu none --force (or --cpu native)' });
+    } else if (!f.cpu.configured && present.length) {
+      checks.push({ id: 'cpu', status: 'warn', summary: `this CPU has ${present.join(', ')} but builds target generic x86-64`, fix: 'nx g rust-perf:init --cpu native --force (local) or --cpu x86-64-v3 (portable)' });
+    } else {
+      checks.push({ id: 'cpu', status: 'pass', summary: `target-cpu=${cfg}; host has ${present.join(', ') || 'none of ' + WATCHED_FEATURES.join(', ')}` });
+    }
+  }
+
+  for (const s of f.symbols ?? []) {
+    if (!s.defined) {
+      checks.push({ id: `symbols:${s.profile}`, status: 'warn', summary: `profile ${s.profile} is not defined: flamegraph falls back to bench`, fix: 'nx g rust-perf:init (adds [profile.profiling])' });
+    } else if (s.strip === 'symbols') {
+      checks.push({ id: `symbols:${s.profile}`, status: 'fail', summary: `profile ${s.profile} strips symbols (${s.source}): flamegraphs would show only addresses`, fix: `set strip = "none" in [profile.${s.profile}]` });
+    } else {
+      checks.push({ id: `symbols:${s.profile}`, status: 'pass', summary: `profile ${s.profile} keeps symbols (strip = ${s.strip}, ${s.source})` });
+    }
+  }
+
+  if (f.envRustflags) {
+    checks.push(
+      f.envRustflags.overridesConfig
+        ? { id: 'rustflags-env', status: 'warn', summary: `${f.envRustflags.source} is set and replaces the rustflags of .cargo/config.toml for plain cargo builds (rust-perf targets merge both)`, fix: `unset ${f.envRustflags.source}, or move its flags into .cargo/config.toml` }
+        : { id: 'rustflags-env', status: 'pass', summary: `${f.envRustflags.source} is set; no config rustflags to override` },
+    );
+  } else {
+    checks.push({ id: 'rustflags-env', status: 'pass', summary: 'RUSTFLAGS / CARGO_ENCODED_RUSTFLAGS not set: config.toml flags apply' });
+  }
+
+  for (const a of f.allocators ?? []) {
+    checks.push({ id: `allocator:${a.bin}`, status: 'pass', summary: `${a.package}/${a.bin}: ${a.allocator}` });
+  }
+  return checks;
+}
+
+export function exitCode(checks: readonly Check[]): number {
+  return checks.some((c) => c.status === 'fail') ? 1 : 0;
+}
+
+const MARK: Record<CheckStatus, string> = { pass: 'pass', warn: 'WARN', fail: 'FAIL' };
+
+export function renderChecks(checks: readonly Check[]): string {
+  const width = Math.max(...checks.map((c) => c.id.length));
+  const lines = checks.flatMap((c) => [`${MARK[c.status].padEnd(4)}  ${c.id.padEnd(width)}  ${c.summary}`, ...(c.fix ? [`${' '.repeat(width + 8)}fix: ${c.fix}`] : [])]);
+  const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
+  return `${lines.join('\n')}\n\n${count('pass')} passed, ${count('warn')} warnings, ${count('fail')} failed`;
+}
+
+/** Features a -C target-cpu level requires (x86-64 psABI levels); native and unknown CPUs require nothing checkable. */
+export function requiredFeatures(cpu: string | undefined): string[] {
+  switch (cpu) {
+    case 'x86-64-v2':
+      return ['sse4.2', 'popcnt'];
+    case 'x86-64-v3':
+      return ['avx2', 'fma', 'bmi2'];
+    case 'x86-64-v4':
+      return ['avx512f', 'avx2', 'fma'];
+    default:
+      return [];
+  }
+}
+
+/** target-cpu=… from a rustflags list (`-C target-cpu=x` or `-Ctarget-cpu=x`); the last one wins, as in rustc. */
+export function configuredCpu(flags: readonly string[]): string | undefined {
+  let cpu: string | undefined;
+  flags.forEach((flag, i) => {
+    const joined = flag === '-C' ? `-C${flags[i + 1] ?? ''}` : flag;
+    const m = /^-Ctarget-cpu=(.+)$/.exec(joined);
+    if (m) cpu = m[1];
+  });
+  return cpu;
+}
+
+/** `target_feature="avx2"` lines of `rustc --print cfg`. */
+export function featuresFromCfg(cfgLines: readonly string[]): string[] {
+  return cfgLines.map((l) => /^target_feature="(.+)"$/.exec(l.trim())?.[1]).filter((x): x is string => !!x);
+}
+
+/** Which global allocator a binary's source installs. */
+export function allocatorOf(source: string): string {
+  if (!/#\[global_allocator\]/.test(source)) return 'system allocator (no #[global_allocator])';
+  if (/Jemalloc/.test(source)) return 'jemalloc (#[global_allocator])';
+  if (/MiMalloc/.test(source)) return 'mimalloc (#[global_allocator])';
+  return 'custom #[global_allocator]';
+}

@@ -1,0 +1,51 @@
+// The probe measures this machine for real: rustc, a real link, perf. It asserts what must hold on
+// any machine that runs these tests (CI installs llvm-<major>, perf and mold).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { probe } from './probe';
+import { evaluate } from './checks';
+
+describe('doctor probe (real tools)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-ws-'));
+    fs.writeFileSync(path.join(dir, 'Cargo.toml'), '[workspace]\nmembers = ["app"]\nresolver = "2"\n\n[profile.profiling]\ninherits = "release"\nstrip = true\n');
+    fs.mkdirSync(path.join(dir, 'app', 'src'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'app', 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n');
+    fs.writeFileSync(path.join(dir, 'app', 'src', 'main.rs'), 'fn main() {}\n');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('finds rustc, links for real and reads the workspace', async () => {
+    const facts = await probe(dir);
+    expect(facts.rustc?.llvmMajor).toBeGreaterThan(10);
+    expect(facts.linker).toEqual({ requested: 'default', links: true });
+    expect(facts.allocators).toEqual([{ package: 'app', bin: 'app', allocator: 'system allocator (no #[global_allocator])' }]);
+    const checks = evaluate(facts);
+    expect(checks.find((c) => c.id === 'symbols:profiling')?.status).toBe('fail');
+  });
+
+  it('fails llvm-profdata with the fix when PATH hides it', async () => {
+    // A PATH with only rustc and cargo (node lives in /usr/bin beside llvm-profdata-<major>).
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    for (const tool of ['rustc', 'cargo']) fs.symlinkSync(path.join(os.homedir(), '.cargo', 'bin', tool), path.join(bin, tool));
+    const facts = await probe(dir, { ...process.env, PATH: bin, LLVM_PROFDATA: undefined });
+    const check = evaluate(facts).find((c) => c.id === 'llvm-profdata');
+    expect(check?.status).toBe('fail');
+    expect(check?.fix).toMatch(/apt-get install llvm-\d+/);
+  });
+
+  it('a mold link flag is proven by a real link', async () => {
+    fs.mkdirSync(path.join(dir, '.cargo'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.cargo', 'config.toml'), '[target.x86_64-unknown-linux-gnu]\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n');
+    try {
+      const facts = await probe(dir);
+      expect(facts.linker?.requested).toBe('mold');
+      expect(facts.linker?.links).toBe(fs.existsSync('/usr/bin/mold'));
+    } finally {
+      fs.rmSync(path.join(dir, '.cargo'), { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,120 @@
+// Gathers the facts doctor judges: every one measured on this machine (a real link, a real perf stat),
+// none assumed.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { run } from '../process/run';
+import { rustcInfo } from '../toolchain/rustc';
+import { findLlvmProfdata } from '../toolchain/llvm-profdata';
+import { whichSync } from '../toolchain/cache';
+import { envFlags, planRustflags } from '../rustflags/rustflags';
+import { hardwareCyclesSupported, parseCapEff, parseParanoid, perfStatProbeArgs, recordingAccess } from '../flamegraph/perf';
+import { definesProfile, resolveStrip } from '../flamegraph/profile';
+import { crateTargets, diskCrateFs, parseManifest } from '../cargo/manifest';
+import { resolveCargoLayout } from '../cargo/workspace';
+import { allocatorOf, configuredCpu, featuresFromCfg, requiredFeatures, type DoctorFacts } from './checks';
+
+function readOrNull(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+async function probeLinker(flags: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<NonNullable<DoctorFacts['linker']>> {
+  const joined = flags.join(' ');
+  const requested = /-fuse-ld=mold/.test(joined) ? 'mold' : /-fuse-ld=lld/.test(joined) ? 'lld' : 'default';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-perf-doctor-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'main.rs'), 'fn main() { println!("linked"); }\n');
+    const out = path.join(dir, 'main');
+    const result = await run(env.RUSTC ?? 'rustc', [...flags, '-o', out, path.join(dir, 'main.rs')], { cwd, env: { RUSTFLAGS: undefined, CARGO_ENCODED_RUSTFLAGS: undefined } });
+    if (result.exitCode !== 0) return { requested, links: false, error: result.stderr.split('\n').find((l) => l.startsWith('error')) ?? result.stderr.slice(0, 300) };
+    const ran = await run(out, [], { cwd: dir });
+    return ran.stdout.includes('linked') ? { requested, links: true } : { requested, links: false, error: 'the linked program did not run' };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function probePerf(cwd: string): Promise<Pick<DoctorFacts, 'perf' | 'perfAccess' | 'hardwareCounters'>> {
+  const perfPath = whichSync('perf');
+  if (!perfPath) return {};
+  const version = (await run(perfPath, ['--version'], { cwd })).stdout.trim();
+  const paranoidText = readOrNull('/proc/sys/kernel/perf_event_paranoid');
+  const paranoid = paranoidText === null ? 2 : parseParanoid(paranoidText);
+  const access = recordingAccess(paranoid, process.getuid?.() ?? 1000, parseCapEff(readOrNull('/proc/self/status') ?? ''));
+  const facts: Pick<DoctorFacts, 'perf' | 'perfAccess' | 'hardwareCounters'> = { perf: { path: perfPath, version }, perfAccess: { ...access, paranoid } };
+  if (access.allowed) facts.hardwareCounters = hardwareCyclesSupported((await run(perfPath, perfStatProbeArgs(access.userOnly), { cwd })).stderr);
+  return facts;
+}
+
+function probeAllocators(cargoRootAbs: string, manifestText: string): NonNullable<DoctorFacts['allocators']> {
+  const rootManifest = parseManifest(manifestText, 'Cargo.toml');
+  const manifests = [rootManifest];
+  for (const member of rootManifest.workspace?.members ?? []) {
+    if (/[*?[]/.test(member)) continue;
+    const file = path.join(cargoRootAbs, member, 'Cargo.toml');
+    const text = readOrNull(file);
+    if (text !== null) manifests.push(parseManifest(text, path.posix.join(member, 'Cargo.toml')));
+  }
+  const layout = resolveCargoLayout(manifests);
+  const out: NonNullable<DoctorFacts['allocators']> = [];
+  for (const pkg of layout.packages) {
+    const dir = path.join(cargoRootAbs, pkg.root);
+    const targets = crateTargets(pkg.manifest, diskCrateFs(dir));
+    for (const bin of targets.bins) {
+      const decl = pkg.manifest.bins.find((b) => b.name === bin);
+      const candidates = [decl?.path, bin === pkg.manifest.package.name ? 'src/main.rs' : undefined, `src/bin/${bin}.rs`, `src/bin/${bin}/main.rs`];
+      const source = candidates.map((c) => (c ? readOrNull(path.join(dir, c)) : null)).find((t) => t !== null);
+      if (source) out.push({ package: pkg.manifest.package.name, bin, allocator: allocatorOf(source) });
+    }
+  }
+  return out;
+}
+
+/** Measures everything doctor reports for the Cargo workspace at cargoRootAbs. */
+export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = process.env): Promise<DoctorFacts> {
+  const facts: DoctorFacts = {};
+  try {
+    const info = await rustcInfo(cargoRootAbs, env);
+    facts.rustc = info;
+    facts.cargoVersion = (await run('cargo', ['-V'], { cwd: cargoRootAbs })).stdout.trim();
+  } catch (e) {
+    facts.rustcError = (e as Error).message;
+    return facts;
+  }
+  try {
+    facts.profdata = await findLlvmProfdata(cargoRootAbs, env);
+  } catch (e) {
+    facts.profdataError = (e as Error).message;
+  }
+  Object.assign(facts, await probePerf(cargoRootAbs));
+  facts.moldPath = whichSync('mold');
+
+  // The config's own flags (what a plain `cargo build` gets without the env overriding them).
+  const withoutEnv = { ...env, RUSTFLAGS: undefined, CARGO_ENCODED_RUSTFLAGS: undefined };
+  const configPlan = await planRustflags({ cargoRoot: cargoRootAbs, env: withoutEnv, add: [] });
+  const user = envFlags(env);
+  if (user) facts.envRustflags = { source: user.source, overridesConfig: configPlan.flags.length > 0 };
+  const effective = user ? user.flags : configPlan.flags;
+  facts.linker = await probeLinker(effective, cargoRootAbs, env);
+
+  const native = await run(env.RUSTC ?? 'rustc', ['--print', 'cfg', '-C', 'target-cpu=native'], { cwd: cargoRootAbs });
+  const configured = configuredCpu(effective);
+  facts.cpu = { configured, hostFeatures: featuresFromCfg(native.stdout.split('\n')), requiredFeatures: requiredFeatures(configured) };
+
+  const manifestFile = path.join(cargoRootAbs, 'Cargo.toml');
+  const manifestText = readOrNull(manifestFile);
+  if (manifestText !== null) {
+    facts.symbols = ['profiling', 'bench'].map((profile) => {
+      const defined = profile === 'bench' || definesProfile(manifestText, manifestFile, profile);
+      if (!defined) return { profile, strip: 'n/a', source: 'not defined', defined };
+      const s = resolveStrip(manifestText, manifestFile, profile, env);
+      return { profile, strip: s.strip, source: s.source, defined };
+    });
+    facts.allocators = probeAllocators(cargoRootAbs, manifestText);
+  }
+  return facts;
+}

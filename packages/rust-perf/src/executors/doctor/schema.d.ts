@@ -1,0 +1,4 @@
+export interface DoctorExecutorSchema {
+  cargoRoot?: string;
+  json?: boolean;
+}
