@@ -19,7 +19,8 @@ async function main() {
     const started = Date.now();
     console.log(`\n=== bench/${name} ===`);
     const mod = require(path.join(__dirname, name, 'run.js'));
-    await (mod.run ?? mod.default ?? mod)();
+    if (typeof mod.run !== 'function') throw new Error(`bench/${name}/run.js must export run()`);
+    await mod.run();
     console.log(`=== bench/${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
   }
 }

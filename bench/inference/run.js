@@ -182,7 +182,7 @@ function runInferenceBench({ crates = 1000, runs = 5, dir = path.join(os.tmpdir(
   return result;
 }
 
-module.exports = { runInferenceBench };
+module.exports = { run: () => runInferenceBench(), runInferenceBench };
 
 if (require.main === module) {
   const arg = (name, fallback) => {

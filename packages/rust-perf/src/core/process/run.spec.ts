@@ -13,6 +13,10 @@ describe('run', () => {
     await expect(run('perf-missing-xyz', [], { cwd: __dirname })).rejects.toThrow(/not found on PATH/);
   });
 
+  it('says when the working directory is missing (not "program not found")', async () => {
+    await expect(run(process.execPath, ['-e', '0'], { cwd: '/nonexistent/rust-perf' })).rejects.toThrow(/working directory \/nonexistent\/rust-perf does not exist/);
+  });
+
   it('ends a child that outlives its timeout with SIGINT first', async () => {
     const script = "process.on('SIGINT', () => { console.log('got SIGINT'); process.exit(0); }); setInterval(() => {}, 1000);";
     const result = await run(process.execPath, ['-e', script], { cwd: __dirname, timeoutMs: 300, graceMs: 2000 });

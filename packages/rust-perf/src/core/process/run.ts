@@ -1,5 +1,6 @@
 // The one process runner. Every child process of rust-perf starts here, from an argv array:
 // no shell, so names and arguments with spaces, quotes, `;` or `$(…)` reach the program as written.
+import * as fs from 'node:fs';
 import execa from 'execa';
 
 export interface RunOptions {
@@ -60,6 +61,8 @@ export function describeCommand(file: string, args: readonly string[]): string {
 /** Runs a program and resolves with its result (non-zero exits resolve too; callers decide). */
 export async function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const started = Date.now();
+  // spawn reports a missing cwd as ENOENT, which would read as "program not found".
+  if (!fs.existsSync(options.cwd)) throw new Error(`cannot run ${describeCommand(file, args)}: the working directory ${options.cwd} does not exist`);
   const child = execa(file, [...args], {
     cwd: options.cwd,
     env: options.env,

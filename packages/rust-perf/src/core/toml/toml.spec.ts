@@ -87,6 +87,12 @@ describe('setTomlValue', () => {
     expect(twice).toBe(once);
   });
 
+  it('adds a key to a table that has sub-tables after it', () => {
+    const text = '[profile.release]\nopt-level = 3\n\n[profile.release.package.foo]\nopt-level = 1\n';
+    const out = setTomlValue(text, ['profile', 'release', 'lto'], 'thin');
+    expect(out).toBe('[profile.release]\nopt-level = 3\nlto = "thin"\n\n[profile.release.package.foo]\nopt-level = 1\n');
+  });
+
   it('refuses to edit malformed text', () => {
     expect(() => setTomlValue('[a\n', ['a', 'b'], 1, 'x/Cargo.toml')).toThrow(/^x\/Cargo\.toml:\d+:\d+: invalid TOML/);
   });
