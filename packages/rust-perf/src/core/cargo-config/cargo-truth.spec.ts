@@ -1,0 +1,60 @@
+// Real cargo is the judge of what our .cargo/config.toml does: `cargo build -v` must pass our
+// CPU flag AND the user's [build] flags (which cargo would drop without the copy).
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../process/run';
+import { planCargoConfig } from './plan';
+import { decideLinker, parseRustcHost, rustcHost } from './linker';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rust-perf-config-'));
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "probe"\nversion = "0.1.0"\nedition = "2021"\n');
+  writeFileSync(join(dir, 'src/main.rs'), 'fn main() {}\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function rustcFlags(config: string): Promise<string> {
+  mkdirSync(join(dir, '.cargo'), { recursive: true });
+  writeFileSync(join(dir, '.cargo/config.toml'), config);
+  const r = await run('cargo', ['build', '-v', '--offline'], { cwd: dir, env: { CARGO_TARGET_DIR: join(dir, 'target'), RUSTFLAGS: undefined, CARGO_ENCODED_RUSTFLAGS: undefined } });
+  expect(r.exitCode).toBe(0);
+  return r.stderr.split('\n').find((l) => l.includes('Running') && l.includes('--crate-name probe')) ?? '';
+}
+
+it('cargo passes both the CPU flag and the copied [build] flags', async () => {
+  const existing = '[build]\nrustflags = ["--cfg", "from_build"]\n';
+  const host = parseRustcHost((await run('rustc', ['-vV'], { cwd: dir })).stdout);
+  const before = await rustcFlags(existing);
+  expect(before).toContain('from_build');
+  const plan = planCargoConfig({ existing, file: 'config.toml', cpu: 'x86-64-v3', linkerFlags: [], host, force: false });
+  const after = await rustcFlags(plan.text!);
+  if (host.arch === 'x86_64') expect(after).toContain('target-cpu=x86-64-v3');
+  expect(after).toContain('from_build');
+});
+
+describe('parseRustcHost', () => {
+  it.each([
+    ['x86_64-unknown-linux-gnu', 'x86_64', 'linux'],
+    ['aarch64-apple-darwin', 'aarch64', 'macos'],
+    ['x86_64-pc-windows-msvc', 'x86_64', 'windows'],
+    ['i686-unknown-linux-gnu', 'x86', 'linux'],
+  ])('%s', (triple, arch, os) => expect(parseRustcHost(`rustc 1.95.0\nhost: ${triple}\n`)).toEqual({ triple, arch, os }));
+});
+
+describe('decideLinker (real links on this host)', () => {
+  it('does not add an lld flag when rustc already links with LLD, and proves mold before choosing it', async () => {
+    const host = await rustcHost(dir);
+    if (host.os !== 'linux') return;
+    const lld = await decideLinker('lld', host, dir);
+    // rustc >= 1.90 links x86_64-unknown-linux-gnu with its bundled LLD: the flag would change nothing.
+    if (host.triple === 'x86_64-unknown-linux-gnu') expect(lld).toEqual({ flags: [], reason: expect.stringContaining('already links') });
+    const auto = await decideLinker('auto', host, dir);
+    const moldInstalled = (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(join(d, 'mold')));
+    if (moldInstalled) expect(auto.flags).toEqual(['-C', 'link-arg=-fuse-ld=mold']);
+    else expect(auto.flags).toEqual([]);
+    expect(await decideLinker('system', host, dir)).toEqual({ flags: [], reason: expect.any(String) });
+  });
+});

@@ -1,0 +1,170 @@
+// Plans `.cargo/config.toml` (pure: text in, text out). Fixes the seed's mistakes:
+// - cargo ignores `[build] rustflags` as soon as any `[target.<triple>]` or `[target.<cfg>]` rustflags
+//   matches, and joins the flags of every matching target table (checked with cargo 1.95 `build -v`).
+//   So we write mutually exclusive cfg tables and copy the user's [build] flags into them.
+// - CPU flags are scoped to x86_64 (`x86-64-v3` means nothing elsewhere; no unconditional +avx2,+fma).
+// - The linker flag is scoped to the host the link was proven on; macOS and Windows/MSVC targets
+//   never get a `-fuse-ld` flag (link.exe and ld64 do not understand it).
+// - No [profile.*] here: it silently overrides Cargo.toml.
+import { formatKeyPath, formatValue, getIn, parseToml, setTomlValue } from '../toml/toml';
+import type { TomlTable, TomlValue } from '../toml/toml';
+
+export type CpuChoice = 'native' | 'x86-64-v3' | 'none';
+
+export interface Host {
+  /** cfg target_arch of the host, e.g. x86_64, aarch64. */
+  arch: string;
+  /** cfg target_os of the host, e.g. linux, macos. */
+  os: string;
+}
+
+export interface ConfigPlanInput {
+  /** Current text of .cargo/config.toml, or null when it does not exist. */
+  existing: string | null;
+  file: string;
+  cpu: CpuChoice;
+  /** Linker flags proven on the host (e.g. ['-C', 'link-arg=-fuse-ld=mold']), or none. */
+  linkerFlags: string[];
+  host: Host;
+  force: boolean;
+}
+
+export interface ConfigPlan {
+  /** New text, or null when there is nothing to write (no file and nothing to add). */
+  text: string | null;
+  notes: string[];
+  kept: string[];
+}
+
+export interface RustflagsTable {
+  cfg: string;
+  flags: string[];
+  comment: string;
+}
+
+/** The exclusive target tables for a choice of CPU and linker flags. */
+export function plannedTables(cpu: CpuChoice, linkerFlags: readonly string[], host: Host): RustflagsTable[] {
+  const cpuFlags = cpu === 'none' ? [] : ['-C', `target-cpu=${cpu}`];
+  const onHost = `all(target_arch = "${host.arch}", target_os = "${host.os}")`;
+  if (cpuFlags.length === 0 && linkerFlags.length === 0) return [];
+  if (linkerFlags.length === 0) {
+    return [{ cfg: 'cfg(target_arch = "x86_64")', flags: cpuFlags, comment: `CPU tuning for x86_64 targets only (${cpu === 'native' ? 'this machine\'s CPU: do not ship these binaries to other machines' : 'AVX2/FMA/BMI2 baseline, portable to x86-64 CPUs from ~2015 on'}).` }];
+  }
+  if (cpuFlags.length === 0) {
+    return [{ cfg: `cfg(${onHost})`, flags: [...linkerFlags], comment: `Linker proven on this host (${host.arch}-${host.os}); other targets keep rustc's default linker.` }];
+  }
+  if (host.arch === 'x86_64') {
+    return [
+      { cfg: `cfg(${onHost})`, flags: [...cpuFlags, ...linkerFlags], comment: 'x86_64 on this host OS: CPU tuning plus the linker proven here.' },
+      { cfg: `cfg(all(target_arch = "x86_64", not(target_os = "${host.os}")))`, flags: cpuFlags, comment: 'Other x86_64 targets (Windows/MSVC, macOS, …): CPU tuning only, no linker flags.' },
+    ];
+  }
+  return [
+    { cfg: 'cfg(target_arch = "x86_64")', flags: cpuFlags, comment: 'CPU tuning for x86_64 targets only.' },
+    { cfg: `cfg(${onHost})`, flags: [...linkerFlags], comment: `Linker proven on this host (${host.arch}-${host.os}).` },
+  ];
+}
+
+/** Every table shape plannedTables can produce for this host, so a later run can find its own flags. */
+function knownCfgs(host: Host): string[] {
+  const out = new Set<string>();
+  for (const cpu of ['native', 'none'] as const) for (const l of [[], ['x']]) for (const t of plannedTables(cpu, l, host)) out.add(t.cfg);
+  return [...out];
+}
+
+/** Splits rustflags into units: `-C x` / `-Cx` / `--cfg x` / `-L x` … count as one unit. */
+export function flagUnits(flags: readonly string[]): string[][] {
+  const units: string[][] = [];
+  const takesValue = new Set(['-C', '--cfg', '-L', '-l', '-A', '-W', '-D', '-F', '--cap-lints', '-Z', '--check-cfg']);
+  for (let i = 0; i < flags.length; i++) {
+    if (takesValue.has(flags[i]) && i + 1 < flags.length) units.push([flags[i], flags[++i]]);
+    else units.push([flags[i]]);
+  }
+  return units;
+}
+
+/** The codegen option a unit sets, for the flags we manage: target-cpu and the -fuse-ld link-arg. */
+function managedKey(unit: readonly string[]): string | null {
+  const opt = unit.length === 2 && unit[0] === '-C' ? unit[1] : unit[0].startsWith('-C') ? unit[0].slice(2) : null;
+  if (opt === null) return null;
+  if (opt.startsWith('target-cpu=')) return 'target-cpu';
+  if (opt.startsWith('link-arg=-fuse-ld=')) return 'fuse-ld';
+  if (opt.startsWith('linker=')) return 'linker';
+  return null;
+}
+
+function readFlags(value: TomlValue | undefined): string[] | null {
+  if (value === undefined) return null;
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  if (Array.isArray(value)) return value.map(String);
+  return null;
+}
+
+const sameUnit = (a: readonly string[], b: readonly string[]) => a.join('\u0000') === b.join('\u0000');
+
+export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
+  const { file, host, force } = input;
+  const notes: string[] = [];
+  const kept: string[] = [];
+  const tables = plannedTables(input.cpu, input.linkerFlags, host);
+  const doc: TomlTable = input.existing === null ? {} : parseToml(input.existing, file);
+
+  for (const key of Object.keys((getIn(doc, ['profile']) as TomlTable | undefined) ?? {})) {
+    notes.push(`${file} has [profile.${key}]: it overrides Cargo.toml's profile of the same name without warning; consider moving it to Cargo.toml.`);
+  }
+  const buildFlags = readFlags(getIn(doc, ['build', 'rustflags'])) ?? [];
+  const buildUnits = flagUnits(buildFlags);
+  if (buildUnits.length > 0 && tables.length > 0) {
+    notes.push(`${file} [build] rustflags = ${formatValue(buildFlags)}: cargo ignores [build] rustflags when a [target] table matches, so they were copied into the target tables.`);
+  }
+  const otherTargets = Object.keys((getIn(doc, ['target']) as TomlTable | undefined) ?? {}).filter((k) => !knownCfgs(host).includes(k) && getIn(doc, ['target', k, 'rustflags']) !== undefined);
+  for (const k of otherTargets) notes.push(`${file} [target.${formatKeyPath([k])}] has rustflags too: cargo joins every matching target table, so check they do not repeat ours.`);
+
+  const desired = new Map<string, string[]>(tables.map((t) => [t.cfg, t.flags]));
+  let text = input.existing ?? '';
+  const created: RustflagsTable[] = [];
+  for (const cfg of knownCfgs(host)) {
+    const path = ['target', cfg, 'rustflags'];
+    const current = readFlags(getIn(doc, path));
+    const want = desired.get(cfg);
+    if (current === null) {
+      if (want) created.push(tables.find((t) => t.cfg === cfg)!);
+      continue;
+    }
+    const units = flagUnits(current);
+    const wantUnits = want ? [...flagUnits(want), ...buildUnits] : [];
+    let next = units.map((u) => [...u]);
+    for (const w of wantUnits) {
+      if (next.some((u) => sameUnit(u, w))) continue;
+      const key = managedKey(w);
+      const clash = key === null ? -1 : next.findIndex((u) => managedKey(u) === key);
+      if (clash >= 0) {
+        if (force) next[clash] = [...w];
+        else kept.push(`kept ${next[clash].join(' ')} in ${file} [target.${formatKeyPath([cfg])}] rustflags (use --force to set ${w.join(' ')})`);
+        continue;
+      }
+      next.push([...w]);
+    }
+    // Flags we manage that the current choice does not want (e.g. --cpu none after --cpu native).
+    const stale = next.filter((u) => managedKey(u) !== null && !wantUnits.some((w) => sameUnit(w, u)) && !wantUnits.some((w) => managedKey(w) === managedKey(u)));
+    if (stale.length > 0) {
+      if (force) next = next.filter((u) => !stale.includes(u));
+      else for (const s of stale) kept.push(`kept ${s.join(' ')} in ${file} [target.${formatKeyPath([cfg])}] rustflags (use --force to remove it)`);
+    }
+    const flat = next.flat();
+    if (!sameUnit(flat, current)) text = setTomlValue(text, path, flat, file);
+  }
+
+  if (created.length > 0) {
+    const blocks = created.map((t) => `# ${t.comment}\n[target.${formatKeyPath([t.cfg])}]\nrustflags = ${formatValue([...t.flags, ...buildUnits.flat()])}\n`);
+    if (input.existing === null) {
+      text = `# Written by \`nx g rust-perf:init\`. Flags live in [target.'cfg(…)'] tables only: cargo ignores\n# [build] rustflags whenever a target table matches, and joins all matching target tables.\n# Profiles belong in Cargo.toml, not here (a [profile] here silently overrides it).\n\n${blocks.join('\n')}`;
+    } else {
+      text = `${text}${text === '' || text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n'}${blocks.join('\n')}`;
+    }
+    parseToml(text, file);
+  }
+
+  if (input.existing === null && created.length === 0) return { text: null, notes, kept };
+  return { text, notes, kept };
+}

@@ -1,0 +1,5 @@
+export interface BenchGeneratorSchema {
+  project: string;
+  name: string;
+  cargoRoot?: string;
+}

@@ -1,0 +1,19 @@
+import type { CpuChoice } from '../../core/cargo-config/plan';
+import type { LinkerChoice } from '../../core/cargo-config/linker';
+import type { LtoChoice, PanicChoice } from '../../core/profiles/profiles';
+
+export interface InitGeneratorSchema {
+  cargoRoot?: string;
+  lto?: LtoChoice;
+  panic?: PanicChoice;
+  cpu?: CpuChoice;
+  linker?: LinkerChoice;
+  force?: boolean;
+  skipProfiles?: boolean;
+  skipConfig?: boolean;
+  skipDeps?: boolean;
+  /** Passed by `nx add`; accepted and ignored. */
+  keepExistingVersions?: boolean;
+  updatePackageScripts?: boolean;
+  skipFormat?: boolean;
+}
