@@ -146,6 +146,21 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
     );
   }
 
+  if (crate.bins.length > 0) {
+    // Not cached: it measures this machine. Its release/native/PGO binaries come from those targets' (cached) outputs.
+    targets[names.perfReportTargetName] = {
+      ...target(
+        'perf-report',
+        project,
+        names.perfReportTargetName,
+        { ...base, pgoProfile, profdata, outputPath: `dist/perf-report/${project}` },
+        false,
+        `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload; writes report.json, report.md and report.svg to dist/perf-report/${project}.`,
+      ),
+      dependsOn: [names.buildReleaseTargetName, names.buildNativeTargetName, names.buildPgoTargetName],
+    };
+  }
+
   // Not cached and without inputs: it measures this machine (tools, perf access, a real link), not the sources.
   targets[names.doctorTargetName] = {
     executor: 'rust-perf:doctor',

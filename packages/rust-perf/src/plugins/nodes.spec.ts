@@ -125,7 +125,7 @@ describe('createNodes', () => {
   it('gives a crate with a binary and benches every target, with exact options, inputs and outputs', async () => {
     const md = (await inferProjects())['market-data'];
     const targets = md.targets ?? {};
-    expect(Object.keys(targets)).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'doctor']);
+    expect(Object.keys(targets)).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'perf-report', 'doctor']);
     expect(md.projectType).toBe('application');
     expect(md.namedInputs).toEqual({
       rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**'],
@@ -174,6 +174,14 @@ describe('createNodes', () => {
       },
       bench: { executor: 'rust-perf:bench', cache: false, options: { ...opts, benches: ['orderbook_bench'], outputPath: 'dist/bench/market-data' }, inputs: base, outputs, dependsOn: undefined },
       flamegraph: { executor: 'rust-perf:flamegraph', cache: false, options: { ...opts, bin: 'market-data', outputPath: 'dist/flamegraph/market-data' }, inputs: base, outputs, dependsOn: undefined },
+      'perf-report': {
+        executor: 'rust-perf:perf-report',
+        cache: false,
+        options: { ...opts, pgoProfile: 'production', profdata: 'dist/pgo/market-data/market-data.profdata', outputPath: 'dist/perf-report/market-data' },
+        inputs: base,
+        outputs,
+        dependsOn: ['build-release', 'build-native', 'build-pgo'],
+      },
       doctor: { executor: 'rust-perf:doctor', cache: false, options: { cargoRoot: 'rust' }, inputs: undefined, outputs: undefined, dependsOn: undefined },
     });
     for (const t of Object.values(targets)) {
@@ -185,7 +193,7 @@ describe('createNodes', () => {
 
   it.each([
     ['a lib-only crate with benches: bench, and a flamegraph of its first bench', 'common', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'doctor'], { bench: 'codec_bench' }],
-    ['a binary crate without benches: no bench target', 'execution-engine', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'flamegraph', 'doctor'], { bin: 'execution-engine' }],
+    ['a binary crate without benches: no bench target', 'execution-engine', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'flamegraph', 'perf-report', 'doctor'], { bin: 'execution-engine' }],
     ['a lib-only crate without benches: neither bench nor flamegraph', 'scratch', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'doctor'], undefined],
   ])('%s', async (_case, name, targetNames, flamegraphSubject) => {
     const project = (await inferProjects())[name];
@@ -198,7 +206,7 @@ describe('createNodes', () => {
 
   it('renames targets from the plugin options (dependsOn follows)', async () => {
     const md = (await inferProjects(manifests(), { buildPgoTargetName: 'pgo', pgoProfileTargetName: 'profile', benchTargetName: 'criterion' }))['market-data'];
-    expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'flamegraph', 'doctor']);
+    expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'flamegraph', 'perf-report', 'doctor']);
     expect(md.targets?.pgo.dependsOn).toEqual(['profile']);
   });
 

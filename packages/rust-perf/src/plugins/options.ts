@@ -7,6 +7,7 @@ export interface RustPerfPluginOptions {
   benchTargetName?: string;
   flamegraphTargetName?: string;
   doctorTargetName?: string;
+  perfReportTargetName?: string;
 }
 
 export type NormalizedPluginOptions = Required<RustPerfPluginOptions>;
@@ -19,6 +20,7 @@ export const DEFAULT_TARGET_NAMES: NormalizedPluginOptions = {
   benchTargetName: 'bench',
   flamegraphTargetName: 'flamegraph',
   doctorTargetName: 'doctor',
+  perfReportTargetName: 'perf-report',
 };
 
 export function normalizeOptions(options: RustPerfPluginOptions | undefined): NormalizedPluginOptions {

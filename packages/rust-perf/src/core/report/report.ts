@@ -19,8 +19,8 @@ export function spread(values: readonly number[]): Spread {
 export interface ConfigResult {
   name: string;
   description: string;
-  /** Measured wall time of the cargo build that produced the binary (seconds); from the build record when reused. */
-  buildSeconds: number;
+  /** Measured wall time of the cargo build that produced the binary (seconds); from the build record when reused, null when none was recorded. */
+  buildSeconds: number | null;
   /** Where the binary came from: built by the report, or reused from a target's output. */
   source: string;
   binaryBytes: number;
@@ -64,7 +64,8 @@ export function countVectorInstructions(disassembly: string): { ymm: number; zmm
   return { ymm, zmm };
 }
 
-function change(value: number, base: number): string {
+function change(value: number | null, base: number | null): string {
+  if (value === null || base === null) return 'n/a';
   const pct = ((value - base) / base) * 100;
   return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
 }
@@ -84,7 +85,8 @@ export function renderMarkdown(r: Report): string {
     const runtime = `${seconds(c.runtimeSeconds.median)} (${seconds(c.runtimeSeconds.min)}–${seconds(c.runtimeSeconds.max)})`;
     const tp = c.throughput ? `${Math.round(c.throughput.median).toLocaleString('en-US')} ${c.throughput.unit}` : '—';
     const vector = c.zmmInstructions > 0 ? `AVX-512 (${c.zmmInstructions})` : c.ymmInstructions > 0 ? `AVX (${c.ymmInstructions} ymm)` : 'none';
-    return `| ${c.name} | ${seconds(c.buildSeconds)} (${change(c.buildSeconds, base.buildSeconds)}) | ${mb(c.binaryBytes)} (${change(c.binaryBytes, base.binaryBytes)}) | ${runtime} (${change(c.runtimeSeconds.median, base.runtimeSeconds.median)}) | ${tp} | ${vector} |`;
+    const build = c.buildSeconds === null ? 'not recorded' : `${seconds(c.buildSeconds)} (${change(c.buildSeconds, base.buildSeconds)})`;
+    return `| ${c.name} | ${build} | ${mb(c.binaryBytes)} (${change(c.binaryBytes, base.binaryBytes)}) | ${runtime} (${change(c.runtimeSeconds.median, base.runtimeSeconds.median)}) | ${tp} | ${vector} |`;
   });
   return [
     `# rust-perf report: ${r.project}`,

@@ -1,0 +1,42 @@
+// Issue 7: perf-report measures every configuration on the example's own workload and writes
+// report.json, report.md and a valid SVG chart, every number measured.
+import { XMLValidator } from 'fast-xml-parser';
+import { createWorkspace, type TestWorkspace } from './harness';
+
+interface Report {
+  runs: number;
+  configs: Array<{ name: string; binaryBytes: number; buildSeconds: number | null; runtimeSeconds: { median: number; min: number; max: number; n: number }; throughput?: { median: number; unit: string }; ymmInstructions: number }>;
+}
+
+describe('perf-report', () => {
+  let ws: TestWorkspace;
+  beforeAll(async () => {
+    ws = await createWorkspace({ registerPlugin: true, init: true });
+  });
+  afterAll(() => ws?.cleanup());
+
+  it('writes report.json, report.md and report.svg for all six configurations', async () => {
+    const result = await ws.nx(['run', 'execution-engine:perf-report', '--runs=3']);
+    expect(result.stdout).toMatch(/about .* left/);
+    const report = JSON.parse(ws.read('dist/perf-report/execution-engine/report.json')) as Report;
+    expect(report.configs.map((c) => c.name)).toEqual(['dev', 'release', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native']);
+    for (const c of report.configs) {
+      expect(c.runtimeSeconds.n).toBe(3);
+      expect(c.runtimeSeconds.min).toBeGreaterThan(0);
+      expect(c.runtimeSeconds.min).toBeLessThanOrEqual(c.runtimeSeconds.median);
+      expect(c.binaryBytes).toBeGreaterThan(10_000);
+      expect(c.buildSeconds).toBeGreaterThan(0);
+      expect(c.throughput?.unit).toMatch(/\/s$/);
+    }
+    const byName = Object.fromEntries(report.configs.map((c) => [c.name, c]));
+    // The dev profile is unoptimized: it must be the slowest, whatever the machine's noise.
+    expect(byName.dev.runtimeSeconds.median).toBeGreaterThan(byName.release.runtimeSeconds.median);
+    expect(byName['release+native'].ymmInstructions).toBeGreaterThan(0);
+    const md = ws.read('dist/perf-report/execution-engine/report.md');
+    expect(md).toContain('| configuration | compile time | binary size | runtime |');
+    expect(md.match(/^\| (dev|release|release\+native|release\+fat-lto|pgo|pgo\+native) \|/gm)).toHaveLength(6);
+    const svg = ws.read('dist/perf-report/execution-engine/report.svg');
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).toContain('pgo+native');
+  });
+});

@@ -1,0 +1,168 @@
+// perf-report: the project's binary in a matrix of build configurations, each timed on the project's
+// own workload, written as report.json / report.md / report.svg. Binaries of build-release,
+// build-native and build-pgo come from those targets' outputs (dependsOn, so Nx restores them from its
+// cache); the report builds only the configurations no target produces.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { ExecutorContext } from '@nx/devkit';
+import { runCargoBuild } from '../../core/cargo/build';
+import { copyFileAtomic, writeFileAtomic } from '../../core/fs/atomic';
+import { readPackageInfo } from '../../core/pgo/package';
+import { profileUseFlags, profileUsePath } from '../../core/pgo/plan';
+import { resolveWorkload } from '../../core/pgo/workload';
+import { describeCommand, run } from '../../core/process/run';
+import { formatSeconds, Progress } from '../../core/progress';
+import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, spread, type ConfigResult, type Report } from '../../core/report/report';
+import { rustcInfo } from '../../core/toolchain/rustc';
+import { setupBuild, type BuildSetup } from '../build-release/build-executor';
+import type { PerfReportExecutorOptions } from './schema';
+
+interface Candidate {
+  name: string;
+  description: string;
+  binary: string;
+  buildSeconds: number | null;
+  source: string;
+}
+
+interface OwnBuild {
+  name: string;
+  description: string;
+  profile: string;
+  addRustflags: string[];
+  extraEnv?: Record<string, string>;
+}
+
+const DEFAULT_CONFIGS = ['dev', 'release', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native'];
+
+/** A binary another target published, with the build time it recorded beside it. */
+function reused(name: string, description: string, dir: string, bin: string, target: string, root: string): Candidate {
+  const binary = path.join(dir, bin);
+  if (!fs.existsSync(binary)) throw new Error(`${path.relative(root, binary)} is missing: the ${target} target should have produced it (perf-report depends on it).`);
+  const record = path.join(dir, 'build.json');
+  const seconds = fs.existsSync(record) ? (JSON.parse(fs.readFileSync(record, 'utf8')) as { durationMs: number }).durationMs / 1000 : null;
+  return { name, description, binary, buildSeconds: seconds, source: `from ${target}` };
+}
+
+async function build(setup: BuildSetup, spec: OwnBuild, bin: string, target: string | undefined): Promise<Candidate> {
+  const result = await runCargoBuild({
+    cargoRoot: setup.cargoRoot,
+    args: { package: setup.pkg, profile: spec.profile, bins: [bin], target },
+    addRustflags: spec.addRustflags,
+    env: process.env,
+    // Each configuration in its own target dir: none thrashes another's (or the user's) cache.
+    targetDir: path.join(setup.targetDir, 'rust-perf', 'report', spec.name.replace(/[^\w.-]/g, '_')),
+    extraEnv: spec.extraEnv,
+  });
+  const exe = result.artifacts.find((a) => a.kind === 'bin' && a.name === bin);
+  if (!exe) throw new Error(`cargo built no binary named ${bin} for ${spec.name}`);
+  return { name: spec.name, description: spec.description, binary: exe.executable, buildSeconds: result.durationMs / 1000, source: 'built by perf-report' };
+}
+
+export default async function perfReportExecutor(options: PerfReportExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const wanted = options.configurations ?? DEFAULT_CONFIGS;
+  const runs = options.runs ?? 5;
+  const progress = new Progress('perf-report', 3);
+  try {
+    const unknown = wanted.filter((c) => !DEFAULT_CONFIGS.includes(c));
+    if (unknown.length) throw new Error(`unknown configuration(s) ${unknown.join(', ')}; choose from ${DEFAULT_CONFIGS.join(', ')}`);
+    if (!Number.isInteger(runs) || runs < 1) throw new Error('runs must be a positive integer');
+    const setup = setupBuild(options, context, 'report');
+    const outDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'perf-report', setup.project));
+    const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
+    const entry = resolveWorkload(options.workload, pkg).entries.find((e) => 'bin' in e);
+    if (!entry || !('bin' in entry)) throw new Error(`perf-report needs a workload that runs a binary ({ bin, args }) in ${pkg.manifestPath} [package.metadata.rust-perf] or the workload option.`);
+    const rustc = await rustcInfo(setup.cargoRoot);
+    const pgoProfile = options.pgoProfile ?? 'release';
+    const dist = (kind: string) => path.resolve(context.root, 'dist', 'rust', setup.project, kind);
+
+    const candidates = await progress.phase(`binaries for ${wanted.join(', ')}`, async () => {
+      const out: Candidate[] = [];
+      let usePath: string | undefined;
+      const profileUse = () => {
+        if (usePath) return usePath;
+        const profdata = path.resolve(context.root, options.profdata ?? path.join('dist', 'pgo', setup.project, `${setup.project}.profdata`));
+        if (!fs.existsSync(profdata)) throw new Error(`${profdata} is missing: run pgo-profile first (perf-report depends on build-pgo, which depends on it).`);
+        usePath = profileUsePath(setup.targetDir, createHash('sha256').update(fs.readFileSync(profdata)).digest('hex'));
+        if (!fs.existsSync(usePath)) copyFileAtomic(profdata, usePath);
+        return usePath;
+      };
+      for (const name of wanted) {
+        console.log(`  ${name}:`);
+        if (name === 'dev') out.push(await build(setup, { name, description: "cargo's dev profile (what `cargo build` gives)", profile: 'dev', addRustflags: [] }, entry.bin, undefined));
+        if (name === 'release') out.push(reused(name, 'the release profile as configured (rust-perf:init tunes it)', dist('release'), entry.bin, 'build-release', context.root));
+        if (name === 'release+native') out.push(reused(name, 'release with -C target-cpu=native', dist('native'), entry.bin, 'build-native', context.root));
+        if (name === 'release+fat-lto')
+          out.push(await build(setup, { name, description: 'release with lto = "fat"', profile: 'release', addRustflags: [], extraEnv: { CARGO_PROFILE_RELEASE_LTO: 'fat' } }, entry.bin, undefined));
+        if (name === 'pgo') out.push(reused(name, `profile-guided (${pgoProfile} profile + -Cprofile-use)`, dist('pgo'), entry.bin, 'build-pgo', context.root));
+        if (name === 'pgo+native')
+          out.push(await build(setup, { name, description: `profile-guided with -C target-cpu=native (${pgoProfile} profile)`, profile: pgoProfile, addRustflags: profileUseFlags(profileUse(), 'native') }, entry.bin, rustc.host));
+      }
+      return out;
+    });
+
+    const timings = new Map<string, { seconds: number[]; throughput: number[]; unit?: string }>(candidates.map((c) => [c.name, { seconds: [], throughput: [] }]));
+    await progress.phase(`workload \`${entry.bin} ${(entry.args ?? []).join(' ')}\` × ${runs} per configuration, interleaved`, async () => {
+      const done: number[] = [];
+      const total = runs * candidates.length;
+      for (let i = 0; i < runs; i++) {
+        // Round-robin, so machine noise hits every configuration alike.
+        for (const c of candidates) {
+          const r = await run(c.binary, entry.args ?? [], { cwd: setup.cargoRoot, env: entry.env });
+          if (r.exitCode !== 0) throw new Error(`${describeCommand(c.binary, entry.args ?? [])} (${c.name}) exited with ${r.exitCode ?? r.signal}:\n${r.stderr.slice(-2000)}`);
+          const t = timings.get(c.name)!;
+          t.seconds.push(r.durationMs / 1000);
+          const tp = parseThroughput(r.stdout + r.stderr);
+          if (tp) {
+            t.throughput.push(tp.value);
+            t.unit = tp.unit;
+          }
+          done.push(r.durationMs / 1000);
+          console.log(`  run ${i + 1}/${runs} ${c.name.padEnd(16)} ${formatSeconds(r.durationMs)}   (${done.length}/${total}, about ${formatSeconds(eta(done, total - done.length) * 1000)} left)`);
+        }
+      }
+    });
+
+    const report = await progress.phase('disassemble, summarize and write report.json, report.md, report.svg', async () => {
+      const configs: ConfigResult[] = [];
+      for (const c of candidates) {
+        const dis = await run('objdump', ['-d', '--no-show-raw-insn', c.binary], { cwd: setup.cargoRoot });
+        const vec = dis.exitCode === 0 ? countVectorInstructions(dis.stdout) : { ymm: 0, zmm: 0 };
+        const t = timings.get(c.name)!;
+        configs.push({
+          name: c.name,
+          description: c.description,
+          buildSeconds: c.buildSeconds,
+          source: c.source,
+          binaryBytes: fs.statSync(c.binary).size,
+          runtimeSeconds: spread(t.seconds),
+          ...(t.unit && t.throughput.length === t.seconds.length ? { throughput: { ...spread(t.throughput), unit: t.unit } } : {}),
+          ymmInstructions: vec.ymm,
+          zmmInstructions: vec.zmm,
+        });
+      }
+      const r: Report = {
+        schemaVersion: 1,
+        project: setup.project,
+        createdAt: new Date().toISOString(),
+        machine: { cpu: os.cpus()[0]?.model ?? 'unknown CPU', cores: os.cpus().length, rustc: `rustc ${rustc.release} (LLVM ${rustc.llvmVersion})` },
+        workload: [entry.bin, ...(entry.args ?? [])].join(' '),
+        runs,
+        baseline: configs.some((c) => c.name === 'release') ? 'release' : configs[0].name,
+        configs,
+      };
+      writeFileAtomic(path.join(outDir, 'report.json'), JSON.stringify(r, null, 2) + '\n');
+      writeFileAtomic(path.join(outDir, 'report.md'), renderMarkdown(r));
+      writeFileAtomic(path.join(outDir, 'report.svg'), renderSvg(r));
+      return r;
+    });
+    console.log('\n' + renderMarkdown(report));
+    console.log(`→ ${path.relative(context.root, outDir)}/report.{json,md,svg} in ${progress.elapsed()}`);
+    return { success: true };
+  } catch (e) {
+    console.error((e as Error).message);
+    return { success: false };
+  }
+}
