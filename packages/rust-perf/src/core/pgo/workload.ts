@@ -1,0 +1,93 @@
+// The PGO workload: what runs the instrumented program. From the target's `workload` option, else
+// `[package.metadata.rust-perf] workload` in the crate's manifest, else the crate's criterion benches.
+
+export type WorkloadEntry =
+  | { bin: string; args?: string[]; timeoutSeconds?: number; graceSeconds?: number; env?: Record<string, string> }
+  | { bench: string; args?: string[]; timeoutSeconds?: number; graceSeconds?: number }
+  | { command: string[]; timeoutSeconds?: number; graceSeconds?: number; env?: Record<string, string> };
+
+export class WorkloadError extends Error {}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+/** Validates raw entries (from JSON options or TOML metadata); `where` names the source in errors. */
+export function parseWorkload(raw: unknown, where: string): WorkloadEntry[] {
+  if (!Array.isArray(raw)) throw new WorkloadError(`${where}: workload must be an array of { bin, args? } | { bench, args? } | { command: [...] }`);
+  return raw.map((entry: unknown, i): WorkloadEntry => {
+    const at = `${where}: workload[${i}]`;
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new WorkloadError(`${at} must be a table like { bin = "name", args = ["..."] }`);
+    const e = entry as Record<string, unknown>;
+    const kinds = ['bin', 'bench', 'command'].filter((k) => k in e);
+    if (kinds.length !== 1) throw new WorkloadError(`${at} needs exactly one of bin, bench or command (found: ${kinds.join(', ') || 'none'})`);
+    if (e.args !== undefined && !isStringArray(e.args)) throw new WorkloadError(`${at}.args must be an array of strings`);
+    for (const k of ['timeoutSeconds', 'graceSeconds'])
+      if (e[k] !== undefined && (typeof e[k] !== 'number' || !((e[k] as number) > 0))) throw new WorkloadError(`${at}.${k} must be a positive number`);
+    if (e.env !== undefined && (typeof e.env !== 'object' || e.env === null || Object.values(e.env).some((v) => typeof v !== 'string')))
+      throw new WorkloadError(`${at}.env must be a table of strings`);
+    const common = { timeoutSeconds: e.timeoutSeconds as number | undefined, graceSeconds: e.graceSeconds as number | undefined };
+    if (typeof e.bin === 'string' && e.bin) return { bin: e.bin, args: (e.args as string[] | undefined) ?? [], env: e.env as Record<string, string> | undefined, ...common };
+    if (typeof e.bench === 'string' && e.bench) return { bench: e.bench, args: (e.args as string[] | undefined) ?? [], ...common };
+    if (isStringArray(e.command) && e.command.length > 0) return { command: e.command, env: e.env as Record<string, string> | undefined, ...common };
+    throw new WorkloadError(`${at}: ${kinds[0]} must be a non-empty ${kinds[0] === 'command' ? 'array of strings' : 'string'}`);
+  });
+}
+
+export interface PackageInfo {
+  name: string;
+  manifestPath: string;
+  metadata: unknown;
+  bins: string[];
+  benches: string[];
+}
+
+export interface ResolvedWorkload {
+  entries: WorkloadEntry[];
+  source: string;
+}
+
+export function noWorkloadMessage(pkg: PackageInfo): string {
+  return (
+    `pgo-profile for ${pkg.name} has no workload: ${pkg.manifestPath} has no [package.metadata.rust-perf] workload and the package has no bench targets.\n` +
+    `Add to ${pkg.manifestPath}:\n\n[package.metadata.rust-perf]\nworkload = [{ bin = "${pkg.bins[0] ?? pkg.name}", args = ["…a representative, bounded run…"] }]\n\n` +
+    'or set the target\'s `workload` option in project.json/nx.json.'
+  );
+}
+
+/** Option beats manifest metadata beats criterion benches. */
+export function resolveWorkload(option: unknown, pkg: PackageInfo): ResolvedWorkload {
+  if (option !== undefined) return { entries: parseWorkload(option, 'the `workload` option'), source: 'the `workload` option' };
+  const meta = (pkg.metadata as Record<string, unknown> | null | undefined)?.['rust-perf'] as Record<string, unknown> | undefined;
+  if (meta && meta.workload !== undefined) {
+    const where = `${pkg.manifestPath} [package.metadata.rust-perf]`;
+    return { entries: parseWorkload(meta.workload, where), source: where };
+  }
+  if (pkg.benches.length > 0) return { entries: pkg.benches.map((bench) => ({ bench, args: [] })), source: `the criterion benches of ${pkg.name}` };
+  throw new WorkloadError(noWorkloadMessage(pkg));
+}
+
+/** Which targets the instrumented build must produce for these entries. */
+export function workloadBuildTargets(entries: readonly WorkloadEntry[], pkg: PackageInfo): { bins: string[]; benches: string[] } {
+  const bins = new Set<string>();
+  const benches = new Set<string>();
+  for (const e of entries) {
+    if ('bin' in e) {
+      if (!pkg.bins.includes(e.bin)) throw new WorkloadError(`workload bin \`${e.bin}\` is not a binary of ${pkg.name} (${pkg.manifestPath}); its binaries: ${pkg.bins.join(', ') || 'none'}`);
+      bins.add(e.bin);
+    } else if ('bench' in e) {
+      if (!pkg.benches.includes(e.bench)) throw new WorkloadError(`workload bench \`${e.bench}\` is not a bench target of ${pkg.name} (${pkg.manifestPath}); its benches: ${pkg.benches.join(', ') || 'none'}`);
+      benches.add(e.bench);
+    } else {
+      // A command may run any of the package's binaries through RUST_PERF_BIN_DIR.
+      for (const b of pkg.bins) bins.add(b);
+    }
+  }
+  return { bins: [...bins], benches: [...benches] };
+}
+
+export function describeEntry(e: WorkloadEntry): string {
+  if ('bin' in e) return [e.bin, ...(e.args ?? [])].join(' ');
+  if ('bench' in e) return [`bench ${e.bench}`, '--bench', ...(e.args ?? [])].join(' ');
+  return e.command.join(' ');
+}

@@ -1,0 +1,173 @@
+// Cargo picks ONE source of rustflags, first match wins (cargo doc "build.rustflags"):
+//   1. CARGO_ENCODED_RUSTFLAGS   2. RUSTFLAGS
+//   3. all matching target.<triple>.rustflags and target.'cfg(..)'.rustflags (joined)
+//   4. build.rustflags
+// Setting RUSTFLAGS to add one flag would silently drop the user's config flags, so we compute the
+// set cargo would have used and pass it, plus ours, in CARGO_ENCODED_RUSTFLAGS.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseToml, getIn, type TomlTable, type TomlValue } from '../toml/toml';
+import { rustcCfg, rustcInfo } from '../toolchain/rustc';
+import { cfgMatches } from './cfg';
+
+export interface RustflagsPlan {
+  env: Record<string, string | undefined>;
+  flags: string[];
+  warnings: string[];
+  /** Where the user's part of `flags` came from, for messages ("RUSTFLAGS", "<file> [build]", "none"). */
+  source?: string;
+  /** The target triple the flags apply to (explicit --target, CARGO_BUILD_TARGET, build.target, else host). */
+  target?: string;
+}
+
+export interface CargoConfigFile {
+  file: string;
+  table: TomlTable;
+}
+
+/** Cargo's config files for cwd, lowest precedence first ($CARGO_HOME, then / … cwd). */
+export function findCargoConfigs(cwd: string, env: NodeJS.ProcessEnv): CargoConfigFile[] {
+  const dirs: string[] = [];
+  let dir = path.resolve(cwd);
+  for (;;) {
+    dirs.unshift(dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const cargoHome = path.resolve(env.CARGO_HOME ?? path.join(os.homedir(), '.cargo'));
+  const files: string[] = [];
+  const pick = (base: string) => {
+    // Cargo reads `config` when both exist (and warns); `config.toml` otherwise.
+    for (const name of ['config', 'config.toml']) {
+      const f = path.join(base, name);
+      if (fs.existsSync(f) && fs.statSync(f).isFile()) return f;
+    }
+    return undefined;
+  };
+  const home = pick(cargoHome);
+  if (home) files.push(home);
+  for (const d of dirs) {
+    const f = pick(path.join(d, '.cargo'));
+    if (f && !files.includes(f)) files.push(f);
+  }
+  return files.map((file) => ({ file, table: parseToml(fs.readFileSync(file, 'utf8'), file) }));
+}
+
+/** A config value for rustflags: an array of strings, or one string split on whitespace. */
+export function flagsFromValue(value: TomlValue | string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  if (Array.isArray(value)) return value.map(String);
+  return undefined;
+}
+
+/** Splits the user's env flags the way cargo does. */
+export function envFlags(env: NodeJS.ProcessEnv): { flags: string[]; source: string } | undefined {
+  const encoded = env.CARGO_ENCODED_RUSTFLAGS;
+  if (encoded !== undefined) return { flags: encoded === '' ? [] : encoded.split('\x1f'), source: 'CARGO_ENCODED_RUSTFLAGS' };
+  const plain = env.RUSTFLAGS;
+  if (plain !== undefined) return { flags: plain.split(/\s+/).filter(Boolean), source: 'RUSTFLAGS' };
+  return undefined;
+}
+
+export interface ConfigFlags {
+  /** target.<triple> and matching cfg tables, joined; undefined when none has rustflags. */
+  target?: { flags: string[]; sources: string[] };
+  build?: { flags: string[]; sources: string[] };
+}
+
+function tripleEnvName(triple: string): string {
+  return `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_RUSTFLAGS`;
+}
+
+/** Rustflags from config files and their CARGO_* env equivalents, split by kind. */
+export function configFlags(configs: readonly CargoConfigFile[], env: NodeJS.ProcessEnv, triple: string, cfgLines: readonly string[] | undefined): ConfigFlags {
+  const out: ConfigFlags = {};
+  const add = (kind: 'target' | 'build', flags: string[] | undefined, source: string) => {
+    if (!flags) return;
+    const slot = (out[kind] ??= { flags: [], sources: [] });
+    // Arrays from several config files are joined, higher precedence later.
+    slot.flags.push(...flags);
+    slot.sources.push(source);
+  };
+  for (const { file, table } of configs) {
+    add('build', flagsFromValue(getIn(table, ['build', 'rustflags'])), `${file} [build]`);
+    const targets = getIn(table, ['target']);
+    if (targets && typeof targets === 'object' && !Array.isArray(targets)) {
+      for (const [key, section] of Object.entries(targets)) {
+        if (!section || typeof section !== 'object' || Array.isArray(section)) continue;
+        const flags = flagsFromValue((section as TomlTable).rustflags);
+        if (!flags) continue;
+        const matches = key.startsWith('cfg(') ? cfgLines !== undefined && cfgMatches(key, cfgLines) : key === triple;
+        if (matches) add('target', flags, `${file} [target.${key.startsWith('cfg(') ? `'${key}'` : key}]`);
+      }
+    }
+  }
+  add('build', flagsFromValue(env.CARGO_BUILD_RUSTFLAGS), 'CARGO_BUILD_RUSTFLAGS');
+  add('target', flagsFromValue(env[tripleEnvName(triple)]), tripleEnvName(triple));
+  return out;
+}
+
+function needsCfg(configs: readonly CargoConfigFile[]): boolean {
+  return configs.some(({ table }) => {
+    const t = getIn(table, ['target']);
+    return !!t && typeof t === 'object' && Object.entries(t).some(([k, v]) => k.startsWith('cfg(') && !!v && typeof v === 'object' && 'rustflags' in v);
+  });
+}
+
+export interface ResolveInput {
+  configs: readonly CargoConfigFile[];
+  env: NodeJS.ProcessEnv;
+  triple: string;
+  cfgLines?: readonly string[];
+  add: readonly string[];
+}
+
+/** Pure part of the planner: which flags cargo would use, plus ours. */
+export function resolveRustflags(input: ResolveInput): Omit<RustflagsPlan, 'target'> {
+  const warnings: string[] = [];
+  const fromConfig = configFlags(input.configs, input.env, input.triple, input.cfgLines);
+  const user = envFlags(input.env);
+  let base: string[];
+  let source: string;
+  if (user) {
+    base = user.flags;
+    source = user.source;
+    if (input.env.CARGO_ENCODED_RUSTFLAGS !== undefined && input.env.RUSTFLAGS !== undefined)
+      warnings.push('Both CARGO_ENCODED_RUSTFLAGS and RUSTFLAGS are set; cargo uses CARGO_ENCODED_RUSTFLAGS and ignores RUSTFLAGS.');
+    const ignored = [...(fromConfig.target?.sources ?? []), ...(fromConfig.build?.sources ?? [])];
+    if (ignored.length > 0)
+      warnings.push(
+        `${user.source} is set, so cargo ignores the rustflags in ${ignored.join(', ')}. rust-perf keeps ${user.source} (${JSON.stringify(user.flags.join(' '))}) as cargo would; unset it to use the config's flags.`,
+      );
+  } else if (fromConfig.target) {
+    base = fromConfig.target.flags;
+    source = fromConfig.target.sources.join(', ');
+    if (fromConfig.build)
+      warnings.push(
+        `${fromConfig.build.sources.join(', ')} rustflags are ignored by cargo because ${source} also sets rustflags (target tables win over [build]); move them into the target table to keep them.`,
+      );
+  } else if (fromConfig.build) {
+    base = fromConfig.build.flags;
+    source = fromConfig.build.sources.join(', ');
+  } else {
+    base = [];
+    source = 'none';
+  }
+  const flags = [...base, ...input.add];
+  // With nothing to add, cargo's own choice stands untouched.
+  const env: Record<string, string | undefined> = input.add.length === 0 ? {} : { CARGO_ENCODED_RUSTFLAGS: flags.join('\x1f'), RUSTFLAGS: undefined };
+  return { env, flags, warnings, source };
+}
+
+/** The effective rustflags cargo would use for this build (config files + user env), plus `add`, encoded for CARGO_ENCODED_RUSTFLAGS (RUSTFLAGS removed), so the user's config and env flags are kept. */
+export async function planRustflags(opts: { cargoRoot: string /* absolute */; env: NodeJS.ProcessEnv; add: string[]; target?: string }): Promise<RustflagsPlan> {
+  const configs = findCargoConfigs(opts.cargoRoot, opts.env);
+  const configTarget = [...configs].reverse().map((c) => getIn(c.table, ['build', 'target'])).find((t): t is string => typeof t === 'string');
+  const explicit = opts.target ?? opts.env.CARGO_BUILD_TARGET ?? configTarget;
+  const triple = explicit ?? (await rustcInfo(opts.cargoRoot, opts.env)).host;
+  const cfgLines = needsCfg(configs) ? await rustcCfg(opts.cargoRoot, explicit, opts.env) : undefined;
+  return { ...resolveRustflags({ configs, env: opts.env, triple, cfgLines, add: opts.add }), target: triple };
+}

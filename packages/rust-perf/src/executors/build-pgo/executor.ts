@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { ExecutorContext } from '@nx/devkit';
+import { runCargoBuild } from '../../core/cargo/build';
+import { copyFileAtomic } from '../../core/fs/atomic';
+import { pgoUseTargetDir, profileUseFlags, profileUsePath } from '../../core/pgo/plan';
+import { describeCoverage, missingProfileFunctions, parseProfdataShow, type ProfileStats } from '../../core/pgo/stats';
+import { run } from '../../core/process/run';
+import { Progress } from '../../core/progress';
+import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
+import { rustcInfo } from '../../core/toolchain/rustc';
+import { cargoArgsFrom, reportBinaries, setupBuild } from '../build-release/build-executor';
+import type { BuildPgoExecutorOptions } from './schema';
+
+/** Optimized build with -Cprofile-use of the pgo-profile target's .profdata, reporting how well it covers the code. */
+export default async function buildPgoExecutor(options: BuildPgoExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const progress = new Progress('build-pgo', 2);
+  try {
+    const setup = setupBuild(options, context, 'pgo');
+    const profile = options.profile ?? 'production';
+    const profdataRel = options.profdata ?? path.join('dist', 'pgo', setup.project, `${setup.project}.profdata`);
+    const profdata = path.resolve(context.root, profdataRel);
+    if (!fs.existsSync(profdata) || fs.statSync(profdata).size === 0)
+      throw new Error(`${profdata} does not exist or is empty: run \`nx run ${setup.project}:pgo-profile\` first (build-pgo depends on it), or set the \`profdata\` option.`);
+    const host = (await rustcInfo(setup.cargoRoot)).host;
+    // rustc's fingerprint sees the path in rustflags, not the file's contents: name it by content.
+    const sha = createHash('sha256').update(fs.readFileSync(profdata)).digest('hex');
+    const usePath = profileUsePath(setup.targetDir, sha);
+    if (!fs.existsSync(usePath)) copyFileAtomic(profdata, usePath);
+    const result = await progress.phase(`optimized build of ${setup.pkg} (profile \`${profile}\`, ${path.relative(context.root, profdata)})`, () =>
+      runCargoBuild({
+        cargoRoot: setup.cargoRoot,
+        args: cargoArgsFrom(options, setup.pkg, profile, options.target ?? host),
+        addRustflags: profileUseFlags(usePath, options.cpu),
+        env: process.env,
+        targetDir: pgoUseTargetDir(setup.targetDir, setup.pkg),
+      }),
+    );
+    await progress.phase('publish binaries and coverage', async () => {
+      reportBinaries(setup, result.artifacts);
+      let stats: ProfileStats | undefined;
+      try {
+        const tool = await findLlvmProfdata(setup.cargoRoot);
+        const shown = await run(tool.path, ['show', usePath], { cwd: setup.cargoRoot });
+        stats = parseProfdataShow(shown.stdout);
+      } catch {
+        // coverage numbers are feedback only
+      }
+      const missing = missingProfileFunctions(result.stderr);
+      console.log(`PGO coverage: ${describeCoverage(stats, missing.length)}.`);
+      if (missing.length > 0) console.log(`  e.g. ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} — rerun pgo-profile if the code changed.`);
+    });
+    console.log(`${setup.pkg}: PGO build done in ${progress.elapsed()}${options.cpu ? ` (target-cpu=${options.cpu})` : ''}.`);
+    return { success: true };
+  } catch (e) {
+    console.error((e as Error).message);
+    return { success: false };
+  }
+}

@@ -1,0 +1,94 @@
+// Shared by build-release, build-native and build-pgo: options → cargo build → binaries in outputPath.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { publishExecutables, resolveTargetDir, runCargoBuild, type CargoArtifact, type CargoBuildArgs } from '../../core/cargo/build';
+import { findCargoConfigs } from '../../core/rustflags/rustflags';
+import { formatSeconds } from '../../core/progress';
+
+export interface BuildOptions {
+  cargoRoot?: string;
+  package?: string;
+  profile?: string;
+  outputPath?: string;
+  features?: string[] | string;
+  allFeatures?: boolean;
+  noDefaultFeatures?: boolean;
+  bins?: string[];
+  locked?: boolean;
+  target?: string;
+  extraArgs?: string[];
+}
+
+export interface BuildSetup {
+  workspaceRoot: string;
+  cargoRoot: string;
+  project: string;
+  pkg: string;
+  outDir: string;
+  /** cargo's target dir for this workspace (before any override). */
+  targetDir: string;
+}
+
+export function setupBuild(options: BuildOptions, context: ExecutorContext, outputKind: string): BuildSetup {
+  const project = context.projectName ?? options.package ?? '';
+  const pkg = options.package ?? project;
+  if (!pkg) throw new Error('the `package` option is required (the Cargo package name)');
+  const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
+  if (!fs.existsSync(path.join(cargoRoot, 'Cargo.toml'))) throw new Error(`${path.join(cargoRoot, 'Cargo.toml')} does not exist: set \`cargoRoot\` to the folder of the Cargo workspace's root Cargo.toml (relative to ${context.root})`);
+  const outDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'rust', project, outputKind));
+  const targetDir = resolveTargetDir(cargoRoot, process.env, findCargoConfigs(cargoRoot, process.env));
+  return { workspaceRoot: context.root, cargoRoot, project, pkg, outDir, targetDir };
+}
+
+export function cargoArgsFrom(options: BuildOptions, pkg: string, profile: string, target?: string): CargoBuildArgs {
+  return {
+    package: pkg,
+    profile,
+    features: options.features,
+    allFeatures: options.allFeatures,
+    noDefaultFeatures: options.noDefaultFeatures,
+    bins: options.bins,
+    locked: options.locked,
+    target: target ?? options.target,
+    extraArgs: options.extraArgs,
+  };
+}
+
+export function reportBinaries(setup: BuildSetup, artifacts: readonly CargoArtifact[]): void {
+  const bins = artifacts.filter((a) => a.kind === 'bin');
+  if (bins.length === 0) {
+    console.log(`No binaries were built for ${setup.pkg} (a library only?); ${path.relative(setup.workspaceRoot, setup.outDir)} is left empty.`);
+  }
+  const names = publishExecutables(bins, setup.outDir);
+  for (const n of names) {
+    const p = path.join(setup.outDir, n);
+    console.log(`  → ${path.relative(setup.workspaceRoot, p)} (${(fs.statSync(p).size / 1e6).toFixed(1)} MB)`);
+  }
+}
+
+export async function runBuildExecutor(
+  options: BuildOptions,
+  context: ExecutorContext,
+  kind: { outputKind: string; addRustflags: (setup: BuildSetup) => Promise<string[]> | string[]; targetDir?: (setup: BuildSetup) => string; target?: (setup: BuildSetup) => Promise<string | undefined> },
+): Promise<{ success: boolean }> {
+  const t0 = Date.now();
+  try {
+    const setup = setupBuild(options, context, kind.outputKind);
+    const profile = options.profile ?? 'release';
+    const target = kind.target ? await kind.target(setup) : undefined;
+    const result = await runCargoBuild({
+      cargoRoot: setup.cargoRoot,
+      args: cargoArgsFrom(options, setup.pkg, profile, target),
+      addRustflags: await kind.addRustflags(setup),
+      env: process.env,
+      targetDir: kind.targetDir?.(setup),
+    });
+    reportBinaries(setup, result.artifacts);
+    console.log(`${setup.pkg}: ${kind.outputKind} build with profile \`${profile}\` done in ${formatSeconds(Date.now() - t0)}`);
+    return { success: true };
+  } catch (e) {
+    console.error((e as Error).message);
+    return { success: false };
+  }
+}

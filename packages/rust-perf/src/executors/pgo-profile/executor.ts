@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import { runCargoBuild, type CargoArtifact } from '../../core/cargo/build';
+import { replaceDirAtomic } from '../../core/fs/atomic';
+import { readPackageInfo } from '../../core/pgo/package';
+import { instrumentFlags, newRunId, pgoLayout } from '../../core/pgo/plan';
+import { checkProfraw, listProfraw, removeStaleRuns } from '../../core/pgo/profraw';
+import { countCovered, parseProfdataShow } from '../../core/pgo/stats';
+import { describeEntry, resolveWorkload, workloadBuildTargets, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
+import { describeCommand, run, runChecked } from '../../core/process/run';
+import { Progress, formatSeconds } from '../../core/progress';
+import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
+import { rustcInfo } from '../../core/toolchain/rustc';
+import { cargoArgsFrom, setupBuild } from '../build-release/build-executor';
+import type { PgoProfileExecutorOptions } from './schema';
+
+function executableFor(entry: WorkloadEntry, artifacts: readonly CargoArtifact[]): string {
+  const want = 'bin' in entry ? { kind: 'bin', name: entry.bin } : 'bench' in entry ? { kind: 'bench', name: entry.bench } : undefined;
+  const found = want && artifacts.find((a) => a.kind === want.kind && a.name === want.name);
+  if (!found) throw new WorkloadError(`cargo reported no executable for workload ${describeEntry(entry)} (artifacts: ${artifacts.map((a) => `${a.kind} ${a.name}`).join(', ') || 'none'})`);
+  return found.executable;
+}
+
+/** Instrumented build → workload → llvm-profdata merge → one atomically published .profdata. */
+export default async function pgoProfileExecutor(options: PgoProfileExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const progress = new Progress('pgo', 4);
+  let runDir: string | undefined;
+  try {
+    const setup = setupBuild(options, context, 'pgo');
+    const outDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'pgo', setup.project));
+    const profile = options.profile ?? 'release';
+    const { pkg, workload, tool, host } = await progress.phase('workload and tools', async () => {
+      const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
+      const workload = resolveWorkload(options.workload, pkg);
+      // Before a long build: fail fast when no matching llvm-profdata exists.
+      const tool = await findLlvmProfdata(setup.cargoRoot);
+      const host = (await rustcInfo(setup.cargoRoot)).host;
+      console.log(`  workload (from ${workload.source}): ${workload.entries.map(describeEntry).join(' | ')}`);
+      console.log(`  llvm-profdata: ${tool.path} (LLVM ${tool.version})`);
+      return { pkg, workload, tool, host };
+    });
+    const layout = pgoLayout(setup.targetDir, setup.pkg, newRunId(process.pid, Date.now()));
+    runDir = layout.runProfileDir;
+    removeStaleRuns(layout.packageProfilesDir, layout.runProfileDir);
+    fs.mkdirSync(layout.runProfileDir, { recursive: true });
+
+    const targets = workloadBuildTargets(workload.entries, pkg);
+    const build = await progress.phase(`instrumented build of ${setup.pkg} (profile \`${profile}\`, --target ${host})`, () =>
+      runCargoBuild({
+        cargoRoot: setup.cargoRoot,
+        args: { ...cargoArgsFrom(options, setup.pkg, profile, options.target ?? host), bins: targets.bins, benches: targets.benches },
+        addRustflags: instrumentFlags(layout),
+        env: process.env,
+        targetDir: layout.instrumentedTargetDir,
+      }),
+    );
+
+    await progress.phase(`workload (${workload.entries.length} command${workload.entries.length === 1 ? '' : 's'})`, async () => {
+      const binDir = build.artifacts.find((a) => a.kind === 'bin')?.executable;
+      for (const entry of workload.entries) {
+        const env: Record<string, string | undefined> = { LLVM_PROFILE_FILE: layout.llvmProfileFile, ...('env' in entry ? entry.env : {}) };
+        let file: string;
+        let args: string[];
+        let cwd = setup.cargoRoot;
+        if ('command' in entry) {
+          [file, ...args] = entry.command;
+          cwd = context.root;
+          if (binDir) env.RUST_PERF_BIN_DIR = path.dirname(binDir);
+        } else {
+          file = executableFor(entry, build.artifacts);
+          args = 'bench' in entry ? ['--bench', ...(entry.args ?? [])] : [...(entry.args ?? [])];
+          if ('bench' in entry) cwd = path.dirname(pkg.manifestPath);
+        }
+        console.log(`  $ ${describeCommand(file, args)}`);
+        const r = await run(file, args, {
+          cwd,
+          env,
+          echo: true,
+          timeoutMs: entry.timeoutSeconds !== undefined ? entry.timeoutSeconds * 1000 : undefined,
+          graceMs: entry.graceSeconds !== undefined ? entry.graceSeconds * 1000 : undefined,
+        });
+        if (r.timedOut) console.log(`  ended by its timeout after ${formatSeconds(r.durationMs)} (SIGINT, then SIGTERM/SIGKILL after the grace period); the profile is only written if the program exits normally on SIGINT.`);
+        else if (r.exitCode !== 0) {
+          const how = r.signal ? `was ended by ${r.signal}` : `exited with code ${r.exitCode}`;
+          if (!options.allowWorkloadFailure) throw new WorkloadError(`workload \`${r.command}\` ${how}; fix it or set allowWorkloadFailure: true to merge what it recorded.`);
+          console.log(`  warning: workload ${how} (allowWorkloadFailure)`);
+        }
+      }
+      checkProfraw(listProfraw(layout.runProfileDir), layout.runProfileDir, workload.entries.map(describeEntry));
+    });
+
+    await progress.phase(`merge with llvm-profdata ${tool.version} and publish`, async () => {
+      const raw = listProfraw(layout.runProfileDir);
+      const merged = path.join(layout.runProfileDir, 'merged.profdata');
+      await runChecked(tool.path, ['merge', '-o', merged, ...raw.nonEmpty], { cwd: setup.cargoRoot, echo: true, hint: `merging ${raw.nonEmpty.length} .profraw files from ${layout.runProfileDir}` });
+      const shown = parseProfdataShow((await run(tool.path, ['show', merged], { cwd: setup.cargoRoot })).stdout);
+      const covered = await run(tool.path, ['show', '--covered', merged], { cwd: setup.cargoRoot });
+      const file = `${setup.project}.profdata`;
+      replaceDirAtomic(outDir, (dir) => fs.copyFileSync(merged, path.join(dir, file)));
+      const rel = path.relative(context.root, path.join(outDir, file));
+      const executed = covered.exitCode === 0 ? countCovered(covered.stdout) : undefined;
+      console.log(
+        `  → ${rel} (${(fs.statSync(path.join(outDir, file)).size / 1024).toFixed(0)} KiB from ${raw.nonEmpty.length} .profraw` +
+          (shown ? `; ${shown.functions} functions recorded${executed !== undefined ? `, ${executed} executed` : ''}` : '') +
+          ')',
+      );
+    });
+    fs.rmSync(layout.runProfileDir, { recursive: true, force: true });
+    console.log(`${setup.pkg}: PGO profile ready in ${progress.elapsed()}.`);
+    return { success: true };
+  } catch (e) {
+    console.error((e as Error).message);
+    if (runDir) console.error(`(raw profiles kept for inspection in ${runDir}; the next run removes them)`);
+    return { success: false };
+  }
+}
