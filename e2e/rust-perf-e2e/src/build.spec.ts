@@ -1,32 +1,11 @@
 // Issue 10: build-release and build-native on the example, through Nx and the packed plugin.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createWorkspace, type TestWorkspace } from './harness';
-
-// Nx 24 rejects the contract's `{workspaceRoot}/{options.outputPath}` ("defined by a glob pattern from
-// the workspace root"); `{options.outputPath}` means the same. Until create-targets.ts changes, override it here.
-function plainOutputs(ws: TestWorkspace): void {
-  const nxJson = JSON.parse(ws.read('nx.json')) as { targetDefaults?: Record<string, unknown> };
-  nxJson.targetDefaults = { ...nxJson.targetDefaults };
-  for (const e of ['build-release', 'build-native', 'pgo-profile', 'build-pgo']) nxJson.targetDefaults[`rust-perf:${e}`] = { outputs: ['{options.outputPath}'] };
-  ws.write('nx.json', JSON.stringify(nxJson, null, 2));
-}
-
-// The harness's `cp -a <example>/.` loses the `/.` to path.join and nests the example; until it is fixed, lift it.
-function flattenExample(ws: TestWorkspace): void {
-  const nested = path.join(ws.root, 'trading-desk');
-  if (!fs.existsSync(path.join(ws.root, 'rust')) && fs.existsSync(path.join(nested, 'rust'))) {
-    for (const name of fs.readdirSync(nested)) fs.renameSync(path.join(nested, name), path.join(ws.root, name));
-    fs.rmdirSync(nested);
-  }
-}
 
 describe('build-release / build-native', () => {
   let ws: TestWorkspace;
   beforeAll(async () => {
     ws = await createWorkspace({ registerPlugin: true });
-    flattenExample(ws);
-    plainOutputs(ws);
     ws.write('rust/.cargo/config.toml', '[build]\nrustflags = ["-Cforce-frame-pointers=yes"]\n');
   });
   afterAll(() => ws?.cleanup());

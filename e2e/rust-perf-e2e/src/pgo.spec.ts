@@ -5,24 +5,6 @@ import * as path from 'node:path';
 import { setTomlValue, type TomlValue } from '../../../packages/rust-perf/src/core/toml/toml';
 import { createWorkspace, sharedTargetDir, type TestWorkspace } from './harness';
 
-// Nx 24 rejects the contract's `{workspaceRoot}/{options.outputPath}` ("defined by a glob pattern from
-// the workspace root"); `{options.outputPath}` means the same. Until create-targets.ts changes, override it here.
-function plainOutputs(ws: TestWorkspace): void {
-  const nxJson = JSON.parse(ws.read('nx.json')) as { targetDefaults?: Record<string, unknown> };
-  nxJson.targetDefaults = { ...nxJson.targetDefaults };
-  for (const e of ['build-release', 'build-native', 'pgo-profile', 'build-pgo']) nxJson.targetDefaults[`rust-perf:${e}`] = { outputs: ['{options.outputPath}'] };
-  ws.write('nx.json', JSON.stringify(nxJson, null, 2));
-}
-
-// The harness's `cp -a <example>/.` loses the `/.` to path.join and nests the example; until it is fixed, lift it.
-function flattenExample(ws: TestWorkspace): void {
-  const nested = path.join(ws.root, 'trading-desk');
-  if (!fs.existsSync(path.join(ws.root, 'rust')) && fs.existsSync(path.join(nested, 'rust'))) {
-    for (const name of fs.readdirSync(nested)) fs.renameSync(path.join(nested, name), path.join(ws.root, name));
-    fs.rmdirSync(nested);
-  }
-}
-
 const CACHED = /\[local cache\]|\[existing outputs match the cache, left as is\]/;
 const ranTask = (out: string, task: string) => new RegExp(`nx run ${task}(?![^\\n]*(local cache|existing outputs))`).test(out);
 
@@ -34,8 +16,6 @@ describe('PGO pipeline', () => {
 
   beforeAll(async () => {
     ws = await createWorkspace({ registerPlugin: true });
-    flattenExample(ws);
-    plainOutputs(ws);
     // A small, bounded workload keeps CI time down (the example's default is 2M messages).
     // The marker outside the workspace is not an input: it only makes one run slow enough to be killed.
     const workload = (rel: string, value: TomlValue) => ws.write(rel, setTomlValue(ws.read(rel), ['package', 'metadata', 'rust-perf', 'workload'], value, rel));

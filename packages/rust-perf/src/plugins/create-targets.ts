@@ -106,7 +106,8 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
       'pgo-profile',
       project,
       names.pgoProfileTargetName,
-      { ...base, ...(crate.workload !== undefined ? { workload: crate.workload } : {}), outputPath: `dist/pgo/${project}` },
+      // The instrumented build uses build-pgo's profile, so the profile describes the code it optimizes.
+      { ...base, profile: pgoProfile, ...(crate.workload !== undefined ? { workload: crate.workload } : {}), outputPath: `dist/pgo/${project}` },
       true,
       `Build ${project} instrumented, run its workload (${crate.workload !== undefined ? '[package.metadata.rust-perf].workload' : 'its criterion benches'}) and merge the profiles into ${profdata}.`,
     ),

@@ -159,7 +159,7 @@ describe('createNodes', () => {
       'pgo-profile': {
         executor: 'rust-perf:pgo-profile',
         cache: true,
-        options: { ...opts, workload: [{ bin: 'market-data', args: ['--synthetic', '2000000'] }], outputPath: 'dist/pgo/market-data' },
+        options: { ...opts, profile: 'production', workload: [{ bin: 'market-data', args: ['--synthetic', '2000000'] }], outputPath: 'dist/pgo/market-data' },
         inputs: base,
         outputs,
         dependsOn: undefined,

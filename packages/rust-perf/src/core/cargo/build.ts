@@ -157,8 +157,7 @@ export interface CargoBuildResult {
 
 /**
  * Runs `cargo build --message-format=json-render-diagnostics` with cargo's human output (stderr)
- * streamed live. With a JSON message format cargo's stdout carries only JSON, so the echo of
- * stdout is held back while the build runs and parsed for artifacts instead.
+ * streamed live; stdout carries only JSON and is parsed for the artifacts.
  */
 export async function runCargoBuild(o: CargoBuildRun): Promise<CargoBuildResult> {
   const print = o.print ?? ((l: string) => console.log(l));
@@ -168,24 +167,10 @@ export async function runCargoBuild(o: CargoBuildRun): Promise<CargoBuildResult>
   const env = { ...plan.env, ...(o.targetDir ? { CARGO_TARGET_DIR: o.targetDir } : {}), ...(o.extraEnv ?? {}) };
   if (o.addRustflags.length > 0) print(`  rustflags: ${plan.flags.join(' ')}   (user's from ${plan.source}, plus rust-perf's)`);
   print(`  $ ${describeCommand('cargo', argv)}   (in ${o.cargoRoot}${o.targetDir ? `, CARGO_TARGET_DIR=${o.targetDir}` : ''})`);
-  const result = await withStdoutHeld(() => run('cargo', argv, { cwd: o.cargoRoot, env, echo: true }));
+  // stdout is cargo's JSON (for us); stderr is its human progress (for the user).
+  const result = await run('cargo', argv, { cwd: o.cargoRoot, env, echo: 'stderr' });
   if (result.exitCode !== 0) throw new CommandFailedError(result);
   return { artifacts: parseArtifacts(result.stdout), stderr: result.stderr, rustflags: plan.flags, warnings: plan.warnings, durationMs: result.durationMs };
-}
-
-// run()'s echo mirrors both streams; cargo's JSON stdout is for us, not the terminal.
-async function withStdoutHeld<T>(work: () => Promise<T>): Promise<T> {
-  const original = process.stdout.write;
-  process.stdout.write = ((_chunk: unknown, encoding?: unknown, cb?: unknown) => {
-    const done = typeof encoding === 'function' ? encoding : cb;
-    if (typeof done === 'function') (done as () => void)();
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return await work();
-  } finally {
-    process.stdout.write = original;
-  }
 }
 
 /** Copies executables into outDir, replacing it whole so stale binaries never linger. */

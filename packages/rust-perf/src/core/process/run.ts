@@ -7,8 +7,8 @@ export interface RunOptions {
   cwd: string;
   /** Added to (not replacing) the parent environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
-  /** Show the child's output live (cargo's progress) while still capturing it. */
-  echo?: boolean;
+  /** Show the child's output live (cargo's progress) while still capturing it; 'stderr' shows only stderr (e.g. when stdout is cargo's JSON). */
+  echo?: boolean | 'stderr';
   /** End the child gracefully after this long: SIGINT, then SIGTERM, then SIGKILL. */
   timeoutMs?: number;
   /** Time between the escalation signals. */
@@ -74,10 +74,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     stdin: options.input === undefined ? 'ignore' : undefined,
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (options.echo) {
-    child.stdout?.pipe(process.stdout, { end: false });
-    child.stderr?.pipe(process.stderr, { end: false });
-  }
+  if (options.echo === true) child.stdout?.pipe(process.stdout, { end: false });
+  if (options.echo) child.stderr?.pipe(process.stderr, { end: false });
   // Ctrl-C on our process must reach the child, so cargo and the workload stop cleanly.
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   const onInt = forward('SIGINT');

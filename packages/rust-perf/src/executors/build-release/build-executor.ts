@@ -5,6 +5,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { publishExecutables, resolveTargetDir, runCargoBuild, type CargoArtifact, type CargoBuildArgs } from '../../core/cargo/build';
 import { findCargoConfigs } from '../../core/rustflags/rustflags';
 import { formatSeconds } from '../../core/progress';
+import { writeFileAtomic } from '../../core/fs/atomic';
 
 export interface BuildOptions {
   cargoRoot?: string;
@@ -55,12 +56,20 @@ export function cargoArgsFrom(options: BuildOptions, pkg: string, profile: strin
   };
 }
 
-export function reportBinaries(setup: BuildSetup, artifacts: readonly CargoArtifact[]): void {
+/** The measured build beside its binaries, so perf-report can report compile time for a binary restored from cache. */
+export interface BuildRecord {
+  profile: string;
+  rustflags: string[];
+  durationMs: number;
+}
+
+export function reportBinaries(setup: BuildSetup, artifacts: readonly CargoArtifact[], record: BuildRecord): void {
   const bins = artifacts.filter((a) => a.kind === 'bin');
   if (bins.length === 0) {
     console.log(`No binaries were built for ${setup.pkg} (a library only?); ${path.relative(setup.workspaceRoot, setup.outDir)} is left empty.`);
   }
   const names = publishExecutables(bins, setup.outDir);
+  writeFileAtomic(path.join(setup.outDir, 'build.json'), JSON.stringify(record, null, 2) + '\n');
   for (const n of names) {
     const p = path.join(setup.outDir, n);
     console.log(`  → ${path.relative(setup.workspaceRoot, p)} (${(fs.statSync(p).size / 1e6).toFixed(1)} MB)`);
@@ -84,7 +93,7 @@ export async function runBuildExecutor(
       env: process.env,
       targetDir: kind.targetDir?.(setup),
     });
-    reportBinaries(setup, result.artifacts);
+    reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs });
     console.log(`${setup.pkg}: ${kind.outputKind} build with profile \`${profile}\` done in ${formatSeconds(Date.now() - t0)}`);
     return { success: true };
   } catch (e) {

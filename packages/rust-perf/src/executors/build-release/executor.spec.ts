@@ -32,7 +32,10 @@ describe('build-release / build-native executors', () => {
     ws.write('dist/rust/tiny-app/release/stale-binary', 'old');
     const r = await buildRelease({ cargoRoot: 'rust', package: 'tiny-app', profile: 'release', outputPath: 'dist/rust/tiny-app/release' }, ws.context('tiny-app'));
     expect(r.success).toBe(true);
-    expect(fs.readdirSync(path.join(ws.root, 'dist/rust/tiny-app/release'))).toEqual(['tiny-app']);
+    expect(fs.readdirSync(path.join(ws.root, 'dist/rust/tiny-app/release'))).toEqual(['build.json', 'tiny-app']);
+    const record = JSON.parse(fs.readFileSync(path.join(ws.root, 'dist/rust/tiny-app/release/build.json'), 'utf8')) as { profile: string; durationMs: number };
+    expect(record.profile).toBe('release');
+    expect(record.durationMs).toBeGreaterThan(0);
     expect(await runBin('dist/rust/tiny-app/release/tiny-app')).toMatch(/ user_cfg no_avx2$/);
     expect(logs.join('\n')).toContain('dist/rust/tiny-app/release/tiny-app');
   });

@@ -96,7 +96,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         if (name === 'release+native') out.push(reused(name, 'release with -C target-cpu=native', dist('native'), entry.bin, 'build-native', context.root));
         if (name === 'release+fat-lto')
           out.push(await build(setup, { name, description: 'release with lto = "fat"', profile: 'release', addRustflags: [], extraEnv: { CARGO_PROFILE_RELEASE_LTO: 'fat' } }, entry.bin, undefined));
-        if (name === 'pgo') out.push(reused(name, `profile-guided (${pgoProfile} profile + -Cprofile-use)`, dist('pgo'), entry.bin, 'build-pgo', context.root));
+        if (name === 'pgo') out.push(reused(name, `profile-guided (${pgoProfile} profile + -Cprofile-use; compile time is the optimized build only, without pgo-profile)`, dist('pgo'), entry.bin, 'build-pgo', context.root));
         if (name === 'pgo+native')
           out.push(await build(setup, { name, description: `profile-guided with -C target-cpu=native (${pgoProfile} profile)`, profile: pgoProfile, addRustflags: profileUseFlags(profileUse(), 'native') }, entry.bin, rustc.host));
       }
