@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { CargoManifest, CrateFs } from '../core/cargo/manifest';
+import type { CargoManifest } from '../core/cargo/manifest';
 import { localDependencies, resolveCargoLayout } from '../core/cargo/workspace';
 import { writeFileAtomic } from '../core/fs/atomic';
 import type { CrateModel } from './create-targets';
@@ -75,20 +75,6 @@ function targetFiles(crateDir: string): string[] {
   return files.sort();
 }
 
-function snapshotFs(files: readonly string[]): CrateFs {
-  return {
-    list(relDir) {
-      const entries = new Map<string, boolean>();
-      for (const f of files) {
-        if (!f.startsWith(`${relDir}/`)) continue;
-        const rest = f.slice(relDir.length + 1).split('/');
-        entries.set(rest[0], rest.length > 1);
-      }
-      return [...entries].map(([name, dir]) => ({ name, dir }));
-    },
-    isFile: (p) => files.includes(p),
-  };
-}
 
 // Loaded on a cache miss only: the TOML parser is the slowest module to load, and a warm run never parses.
 function manifestModule(): typeof import('../core/cargo/manifest') {
@@ -100,7 +86,8 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
   const layout = resolveCargoLayout(manifests);
   const wsByRoot = new Map(layout.workspaces.map((w) => [w.root, w]));
   const crates = layout.packages.map((p): CrateModel => {
-    const targets = manifestModule().crateTargets(p.manifest, snapshotFs(filesByDir.get(p.root) ?? []));
+    const { crateTargets, snapshotCrateFs } = manifestModule();
+    const targets = crateTargets(p.manifest, snapshotCrateFs(filesByDir.get(p.root) ?? []));
     const crate: CrateModel = {
       name: p.manifest.package.name,
       root: p.root,

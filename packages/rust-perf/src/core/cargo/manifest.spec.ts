@@ -1,22 +1,7 @@
-import { crateTargets, parseManifest, ManifestError } from './manifest';
-import type { CrateFs } from './manifest';
+import { crateTargets, parseManifest, ManifestError, snapshotCrateFs } from './manifest';
 import { TomlSyntaxError } from '../toml/toml';
 
-/** A crate's files as data: paths relative to the crate root. */
-function fakeFs(files: string[]): CrateFs {
-  return {
-    list(relDir) {
-      const entries = new Map<string, boolean>();
-      for (const f of files) {
-        if (!f.startsWith(`${relDir}/`)) continue;
-        const rest = f.slice(relDir.length + 1).split('/');
-        entries.set(rest[0], rest.length > 1);
-      }
-      return [...entries].map(([name, dir]) => ({ name, dir }));
-    },
-    isFile: (p) => files.includes(p),
-  };
-}
+const fakeFs = snapshotCrateFs;
 
 describe('parseManifest', () => {
   it('reads local dependencies from every dependency table, renamed and target-specific included', () => {

@@ -207,6 +207,22 @@ export function diskCrateFs(crateDir: string): CrateFs {
   };
 }
 
+/** A crate's files as data (paths relative to the crate root): the inference cache and tests list crates this way. */
+export function snapshotCrateFs(files: readonly string[]): CrateFs {
+  return {
+    list(relDir) {
+      const entries = new Map<string, boolean>();
+      for (const f of files) {
+        if (!f.startsWith(`${relDir}/`)) continue;
+        const rest = f.slice(relDir.length + 1).split('/');
+        entries.set(rest[0], rest.length > 1);
+      }
+      return [...entries].map(([name, dir]) => ({ name, dir }));
+    },
+    isFile: (p) => files.includes(p),
+  };
+}
+
 export interface CrateTargets {
   /** Binary names; the package-named binary (src/main.rs) first when there is one. */
   bins: string[];

@@ -1,13 +1,4 @@
-export interface BuildNativeExecutorOptions {
-  cargoRoot?: string;
-  package?: string;
-  profile?: string;
-  outputPath?: string;
-  features?: string[] | string;
-  allFeatures?: boolean;
-  noDefaultFeatures?: boolean;
-  bins?: string[];
-  locked?: boolean;
-  target?: string;
-  extraArgs?: string[];
-}
+import type { BuildReleaseExecutorOptions } from '../build-release/schema';
+
+/** The same options as build-release; -C target-cpu=native is what differs. */
+export type BuildNativeExecutorOptions = BuildReleaseExecutorOptions;

@@ -6,20 +6,9 @@ import { publishExecutables, resolveTargetDir, runCargoBuild, type CargoArtifact
 import { findCargoConfigs } from '../../core/rustflags/rustflags';
 import { formatSeconds } from '../../core/progress';
 import { writeFileAtomic } from '../../core/fs/atomic';
+import type { BuildReleaseExecutorOptions } from './schema';
 
-export interface BuildOptions {
-  cargoRoot?: string;
-  package?: string;
-  profile?: string;
-  outputPath?: string;
-  features?: string[] | string;
-  allFeatures?: boolean;
-  noDefaultFeatures?: boolean;
-  bins?: string[];
-  locked?: boolean;
-  target?: string;
-  extraArgs?: string[];
-}
+export type BuildOptions = BuildReleaseExecutorOptions;
 
 export interface BuildSetup {
   workspaceRoot: string;
