@@ -1,4 +1,4 @@
-import { findCargoPackage, locateCargoWorkspace, workspaceMembers } from './locate';
+import { findCargoPackage, locateCargoWorkspace, workspacePackages } from './locate';
 import type { FileReader } from './locate';
 
 function reader(files: Record<string, string>): FileReader {
@@ -46,7 +46,7 @@ describe('members', () => {
     'rust/crates/old/Cargo.toml': '[package]\nname = "old"\n',
     'rust/crates/notes/readme.md': '',
   };
-  it('expands globs and drops excluded members', () => expect(workspaceMembers(reader(files), 'rust')).toEqual(['rust/common', 'rust/crates/md']));
+  it('expands globs and drops excluded members', () => expect(workspacePackages(reader(files), 'rust').map((p) => p.root)).toEqual(['rust/common', 'rust/crates/md']));
   it('finds a package by Cargo name or folder', () => {
     expect(findCargoPackage(reader(files), 'rust', 'market-data').root).toBe('rust/crates/md');
     expect(findCargoPackage(reader(files), 'rust', 'md').name).toBe('market-data');

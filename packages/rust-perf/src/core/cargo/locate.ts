@@ -2,6 +2,8 @@
 // interface so it runs on Nx's Tree in generators and on the disk elsewhere.
 import { parseToml, getIn } from '../toml/toml';
 import type { TomlTable } from '../toml/toml';
+import { parseManifest } from './manifest';
+import { resolveCargoLayout } from './workspace';
 
 export interface FileReader {
   /** Text of a file relative to the Nx root, or null when it does not exist. */
@@ -61,43 +63,29 @@ export interface CargoPackage {
   manifest: TomlTable;
 }
 
-/** Expands `members` (plain paths and trailing `*` globs), minus `exclude`. */
-export function workspaceMembers(reader: FileReader, cargoRoot: string): string[] {
-  const file = joinPath(cargoRoot, 'Cargo.toml');
-  const text = reader.read(file);
-  if (text === null) return [];
-  const doc = parseToml(text, file);
-  const members = (getIn(doc, ['workspace', 'members']) as string[] | undefined) ?? [];
-  const exclude = new Set(((getIn(doc, ['workspace', 'exclude']) as string[] | undefined) ?? []).map((e) => joinPath(cargoRoot, e)));
-  const out: string[] = [];
-  if (getIn(doc, ['package', 'name']) !== undefined) out.push(cargoRoot);
-  for (const m of members) {
-    const clean = m.replace(/\/+$/, '');
-    if (clean.endsWith('/*') || clean === '*') {
-      const parent = joinPath(cargoRoot, clean.slice(0, -2));
-      for (const d of reader.listDirs(clean === '*' ? cargoRoot : parent).sort()) {
-        const dir = joinPath(clean === '*' ? cargoRoot : parent, d);
-        if (reader.read(joinPath(dir, 'Cargo.toml')) !== null) out.push(dir);
-      }
-    } else {
-      out.push(joinPath(cargoRoot, clean));
-    }
-  }
-  return [...new Set(out)].filter((d) => !exclude.has(d));
+// Every Cargo.toml below a folder; cargo's own membership rules (workspace.ts) then decide which count.
+function manifestFilesUnder(reader: FileReader, dir: string): string[] {
+  const here = reader.read(joinPath(dir, 'Cargo.toml')) !== null ? [joinPath(dir, 'Cargo.toml')] : [];
+  const below = reader
+    .listDirs(dir)
+    .filter((d) => !d.startsWith('.') && !SKIP.has(d))
+    .sort()
+    .flatMap((d) => manifestFilesUnder(reader, joinPath(dir, d)));
+  return [...here, ...below];
+}
+
+/** The packages of the Cargo workspace at cargoRoot, by cargo's rules (globs, exclude, root package, path deps). */
+export function workspacePackages(reader: FileReader, cargoRoot: string): CargoPackage[] {
+  const manifests = manifestFilesUnder(reader, cargoRoot).map((f) => parseManifest(reader.read(f)!, f));
+  const rootDir = cargoRoot === '' ? '.' : cargoRoot;
+  return resolveCargoLayout(manifests)
+    .packages.filter((p) => p.cargoRoot === rootDir)
+    .map((p) => ({ name: p.manifest.package.name, root: p.root === '.' ? '' : p.root, manifestPath: p.file, manifest: parseToml(reader.read(p.file)!, p.file) }));
 }
 
 /** Finds a member by Cargo package name (or, failing that, by folder name). */
 export function findCargoPackage(reader: FileReader, cargoRoot: string, project: string): CargoPackage {
-  const members = workspaceMembers(reader, cargoRoot);
-  const packages: CargoPackage[] = [];
-  for (const root of members) {
-    const manifestPath = joinPath(root, 'Cargo.toml');
-    const text = reader.read(manifestPath);
-    if (text === null) continue;
-    const manifest = parseToml(text, manifestPath);
-    const name = getIn(manifest, ['package', 'name']);
-    if (typeof name === 'string') packages.push({ name, root, manifestPath, manifest });
-  }
+  const packages = workspacePackages(reader, cargoRoot);
   const byName = packages.find((p) => p.name === project) ?? packages.find((p) => p.root.split('/').pop() === project);
   if (!byName) {
     throw new Error(`No package named "${project}" in the Cargo workspace ${joinPath(cargoRoot, 'Cargo.toml')}. Packages: ${packages.map((p) => p.name).join(', ') || '(none)'}.`);

@@ -78,6 +78,6 @@ harness = false
   });
 
   it('names the packages when --project is unknown', async () => {
-    await expect(crateDepsGenerator(treeWithExample(), { project: 'nope', preset: 'common' })).rejects.toThrow('Packages: common, market-data, execution-engine.');
+    await expect(crateDepsGenerator(treeWithExample(), { project: 'nope', preset: 'common' })).rejects.toThrow('Packages: common, execution-engine, market-data.');
   });
 });
