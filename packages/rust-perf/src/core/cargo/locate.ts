@@ -1,5 +1,7 @@
 // Finds the Cargo workspace of an Nx repo and the packages in it. Pure over a small file-reading
 // interface so it runs on Nx's Tree in generators and on the disk elsewhere.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseToml, getIn } from '../toml/toml';
 import type { TomlTable } from '../toml/toml';
 import { parseManifest } from './manifest';
@@ -10,6 +12,23 @@ export interface FileReader {
   read(path: string): string | null;
   /** Names of the sub-folders of a folder relative to the Nx root ('' is the root). */
   listDirs(path: string): string[];
+}
+
+/** A FileReader over the disk, paths relative to root. */
+export function diskFileReader(root: string): FileReader {
+  return {
+    read: (rel) => (fs.existsSync(path.join(root, rel)) && fs.statSync(path.join(root, rel)).isFile() ? fs.readFileSync(path.join(root, rel), 'utf8') : null),
+    listDirs: (rel) => {
+      try {
+        return fs
+          .readdirSync(path.join(root, rel), { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name);
+      } catch {
+        return [];
+      }
+    },
+  };
 }
 
 export class CargoWorkspaceNotFoundError extends Error {

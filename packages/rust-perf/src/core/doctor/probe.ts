@@ -11,7 +11,7 @@ import { envFlags, planRustflags } from '../rustflags/rustflags';
 import { hardwareCyclesSupported, parseCapEff, parseParanoid, perfStatProbeArgs, recordingAccess } from '../flamegraph/perf';
 import { definesProfile, resolveStrip } from '../flamegraph/profile';
 import { crateTargets, diskCrateFs, parseManifest } from '../cargo/manifest';
-import { resolveCargoLayout } from '../cargo/workspace';
+import { diskFileReader, workspacePackages } from '../cargo/locate';
 import { allocatorOf, configuredCpu, featuresFromCfg, requiredFeatures, type DoctorFacts } from './checks';
 
 function readOrNull(file: string): string | null {
@@ -50,25 +50,17 @@ async function probePerf(cwd: string): Promise<Pick<DoctorFacts, 'perf' | 'perfA
   return facts;
 }
 
-function probeAllocators(cargoRootAbs: string, manifestText: string): NonNullable<DoctorFacts['allocators']> {
-  const rootManifest = parseManifest(manifestText, 'Cargo.toml');
-  const manifests = [rootManifest];
-  for (const member of rootManifest.workspace?.members ?? []) {
-    if (/[*?[]/.test(member)) continue;
-    const file = path.join(cargoRootAbs, member, 'Cargo.toml');
-    const text = readOrNull(file);
-    if (text !== null) manifests.push(parseManifest(text, path.posix.join(member, 'Cargo.toml')));
-  }
-  const layout = resolveCargoLayout(manifests);
+function probeAllocators(cargoRootAbs: string): NonNullable<DoctorFacts['allocators']> {
+  const reader = diskFileReader(cargoRootAbs);
   const out: NonNullable<DoctorFacts['allocators']> = [];
-  for (const pkg of layout.packages) {
+  for (const pkg of workspacePackages(reader, '')) {
     const dir = path.join(cargoRootAbs, pkg.root);
-    const targets = crateTargets(pkg.manifest, diskCrateFs(dir));
-    for (const bin of targets.bins) {
-      const decl = pkg.manifest.bins.find((b) => b.name === bin);
-      const candidates = [decl?.path, bin === pkg.manifest.package.name ? 'src/main.rs' : undefined, `src/bin/${bin}.rs`, `src/bin/${bin}/main.rs`];
+    const manifest = parseManifest(reader.read(pkg.manifestPath)!, pkg.manifestPath);
+    for (const bin of crateTargets(manifest, diskCrateFs(dir)).bins) {
+      const decl = manifest.bins.find((b) => b.name === bin);
+      const candidates = [decl?.path, bin === pkg.name ? 'src/main.rs' : undefined, `src/bin/${bin}.rs`, `src/bin/${bin}/main.rs`];
       const source = candidates.map((c) => (c ? readOrNull(path.join(dir, c)) : null)).find((t) => t !== null);
-      if (source) out.push({ package: pkg.manifest.package.name, bin, allocator: allocatorOf(source) });
+      if (source) out.push({ package: pkg.name, bin, allocator: allocatorOf(source) });
     }
   }
   return out;
@@ -114,7 +106,7 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
       const s = resolveStrip(manifestText, manifestFile, profile, env);
       return { profile, strip: s.strip, source: s.source, defined };
     });
-    facts.allocators = probeAllocators(cargoRootAbs, manifestText);
+    facts.allocators = probeAllocators(cargoRootAbs);
   }
   return facts;
 }
