@@ -28,3 +28,27 @@ describe('foundation: the packed plugin in a fresh Nx workspace', () => {
     expect(result.stderr).toMatch(/Finished/);
   });
 });
+
+// The peer range covers Nx 22–24; the oldest supported major must load the plugin too.
+describe('foundation: the oldest supported Nx major (22)', () => {
+  let ws: TestWorkspace;
+  beforeAll(async () => {
+    ws = await createWorkspace({ nxVersion: '22.7.12', registerPlugin: true });
+  });
+  afterAll(() => ws?.cleanup());
+
+  it('infers the three crates and their graph edges', async () => {
+    const { stdout } = await ws.nx(['show', 'projects', '--json']);
+    expect((JSON.parse(stdout) as string[]).sort()).toEqual(['common', 'execution-engine', 'market-data']);
+    await ws.nx(['graph', '--file=graph.json']);
+    const graph = JSON.parse(ws.read('graph.json')) as { graph: { dependencies: Record<string, Array<{ target: string }>> } };
+    expect(graph.graph.dependencies['market-data'].map((d) => d.target)).toEqual(['common']);
+  });
+
+  it('runs a generator and a target', async () => {
+    await ws.nx(['g', 'rust-perf:ci-workflow']);
+    expect(ws.exists('.github/workflows/perf.yml')).toBe(true);
+    const doctor = await ws.nx(['run', 'common:doctor', '--json']);
+    expect(doctor.stdout).toMatch(/"id": "rustc"/);
+  });
+});
