@@ -5,7 +5,8 @@
 //  2. the PGO binary vs the plain release binary on the example workload, runs interleaved:
 //     target >= 10% faster. Printed as measured, whatever it shows.
 //
-//   node bench/pgo/run.js [--cold 2] [--hits 5] [--runs 7] [--messages 2000000] [--dir /tmp/rust-perf-bench-pgo]
+//   node bench/pgo/run.js [--cold 2] [--hits 5] [--runs 7] [--messages 2000000] [--dir /tmp/rust-perf-bench-pgo] [--no-init]
+// By default the workspace gets `rust-perf:init` first (tuned profiles; build-pgo uses `production`).
 // Needs `npm run build` first.
 'use strict';
 const fs = require('node:fs');
@@ -23,7 +24,7 @@ async function run() {
   const hits = Number(arg('hits', 5));
   const runs = Number(arg('runs', 7));
   const messages = arg('messages', '2000000');
-  const ws = prepareWorkspace(dir, { workload: `[{ bin = "market-data", args = ["--synthetic", "${messages}"] }]` });
+  const ws = prepareWorkspace(dir, { workload: `[{ bin = "market-data", args = ["--synthetic", "${messages}"] }]`, init: !process.argv.includes('--no-init') });
   console.log(`workspace: ${ws.root}; workload: market-data --synthetic ${messages}`);
 
   const coldMs = [];

@@ -28,8 +28,8 @@ const median = (xs) => {
 };
 const spread = (xs) => `median ${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, n=${xs.length})`;
 
-/** Returns { root, cargoTargetDir, env, nx(args, opts) }; `workload` goes into market-data's manifest. */
-function prepareWorkspace(dir, { workload } = {}) {
+/** Returns { root, cargoTargetDir, env, nx(args, opts) }; `workload` goes into market-data's manifest; `init` runs rust-perf:init. */
+function prepareWorkspace(dir, { workload, init = false } = {}) {
   if (!fs.existsSync(path.join(pluginDir, 'dist', 'index.js'))) throw new Error('run `npm run build` first');
   fs.mkdirSync(dir, { recursive: true });
   const packed = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', dir], { cwd: pluginDir }).stdout)[0].filename;
@@ -73,6 +73,9 @@ function prepareWorkspace(dir, { workload } = {}) {
     fs.writeFileSync(manifest, next);
   }
   const cargoTargetDir = path.join(dir, 'cargo-target');
+  const nxEnv = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false' };
+  // The configuration users get: tuned profiles (build-pgo then uses `production`, fat LTO). Idempotent.
+  if (init) sh(path.join(root, 'node_modules', '.bin', 'nx'), ['g', 'rust-perf:init', '--no-interactive'], { cwd: root, env: nxEnv });
   const env = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', CARGO_TARGET_DIR: cargoTargetDir, CARGO_TERM_COLOR: 'never' };
   const nxBin = path.join(root, 'node_modules', '.bin', 'nx');
   return {
