@@ -107,7 +107,7 @@ export function findCargoPackage(reader: FileReader, cargoRoot: string, project:
   const packages = workspacePackages(reader, cargoRoot);
   const byName = packages.find((p) => p.name === project) ?? packages.find((p) => p.root.split('/').pop() === project);
   if (!byName) {
-    throw new Error(`No package named "${project}" in the Cargo workspace ${joinPath(cargoRoot, 'Cargo.toml')}. Packages: ${packages.map((p) => p.name).join(', ') || '(none)'}.`);
+    throw new Error(`No package named "${project}" in the Cargo workspace ${joinPath(cargoRoot, 'Cargo.toml')}. Packages: ${packages.map((p) => p.name).join(', ') || `(none). Fix: list the crate folders in [workspace] members = ["…"] of ${joinPath(cargoRoot, 'Cargo.toml')}`}.`);
   }
   return byName;
 }

@@ -36,8 +36,8 @@ describe('profile tables', () => {
     expect(renderProfileTable().split('\n')).toHaveLength(profileRows().length + 2);
   });
 
-  it('docs/generators.md holds the table generated from the rows', () => {
-    const docs = readFileSync(join(__dirname, '../../../../../docs/generators.md'), 'utf8');
+  it('README.md holds the table generated from the rows', () => {
+    const docs = readFileSync(join(__dirname, '../../../../../README.md'), 'utf8');
     expect(docs).toContain(renderProfileTable());
   });
 });

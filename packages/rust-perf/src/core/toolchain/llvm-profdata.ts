@@ -66,7 +66,9 @@ export async function findLlvmProfdata(cwd: string, env: NodeJS.ProcessEnv = pro
           tried.push(`${c.path} (missing)`);
           continue;
         }
-        const r = await run(c.path, ['--version'], { cwd });
+        let r = await run(c.path, ['--version'], { cwd });
+        // LLVM ≤ 14 has no top-level --version ("Unknown command!"); its subcommands do.
+        if (!parseLlvmVersion(r.stdout + r.stderr)) r = await run(c.path, ['merge', '--version'], { cwd });
         const v = parseLlvmVersion(r.stdout + r.stderr);
         if (r.exitCode === 0 && v && v.major === rustc.llvmMajor) return { path: c.path, version: v.version, major: v.major };
         tried.push(`${c.path} (${v ? `LLVM ${v.version}` : 'unknown version'})`);

@@ -22,6 +22,7 @@ import { writeFileAtomic } from '../../core/fs/atomic';
 import { run } from '../../core/process/run';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
+import { resolveOutputDir } from '../../core/fs/output-dir';
 
 export default async function benchExecutor(options: BenchExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const log = createPhaseLog('bench', (line) => logger.info(line));
@@ -41,7 +42,7 @@ async function runBenches(
   const project = context.projectName ?? options.package ?? 'bench';
   const pkgName = options.package ?? project;
   const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
-  const outputDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'bench', project));
+  const outputDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'bench', project));
   const threshold = options.failOnRegression;
 
   const target = context.targetName ? context.projectsConfigurations?.projects[project]?.targets?.[context.targetName] : undefined;

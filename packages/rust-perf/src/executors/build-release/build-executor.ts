@@ -7,6 +7,7 @@ import { findCargoConfigs } from '../../core/rustflags/rustflags';
 import { formatSeconds } from '../../core/progress';
 import { writeFileAtomic } from '../../core/fs/atomic';
 import type { BuildReleaseExecutorOptions } from './schema';
+import { resolveOutputDir } from '../../core/fs/output-dir';
 
 export type BuildOptions = BuildReleaseExecutorOptions;
 
@@ -26,7 +27,7 @@ export function setupBuild(options: BuildOptions, context: ExecutorContext, outp
   if (!pkg) throw new Error('the `package` option is required (the Cargo package name)');
   const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
   if (!fs.existsSync(path.join(cargoRoot, 'Cargo.toml'))) throw new Error(`${path.join(cargoRoot, 'Cargo.toml')} does not exist: set \`cargoRoot\` to the folder of the Cargo workspace's root Cargo.toml (relative to ${context.root})`);
-  const outDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'rust', project, outputKind));
+  const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'rust', project, outputKind));
   const targetDir = resolveTargetDir(cargoRoot, process.env, findCargoConfigs(cargoRoot, process.env));
   return { workspaceRoot: context.root, cargoRoot, project, pkg, outDir, targetDir };
 }

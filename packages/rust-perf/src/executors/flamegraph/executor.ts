@@ -22,6 +22,7 @@ import { describeCommand, run, runChecked, ToolNotFoundError } from '../../core/
 import { planRustflags } from '../../core/rustflags/rustflags';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { FlamegraphExecutorSchema } from './schema';
+import { resolveOutputDir } from '../../core/fs/output-dir';
 
 export default async function flamegraphExecutor(options: FlamegraphExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const log = createPhaseLog('flamegraph', (line) => logger.info(line));
@@ -78,7 +79,7 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
   const project = context.projectName ?? options.package ?? 'flamegraph';
   const pkgName = options.package ?? project;
   const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
-  const outputDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'flamegraph', project));
+  const outputDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'flamegraph', project));
 
   // Cheap checks first (perf, options, profile, inferno): failing after a long build wastes the user's time.
   const { event } = await checkPerf(cargoRoot, log);

@@ -18,6 +18,7 @@ import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSv
 import { rustcInfo } from '../../core/toolchain/rustc';
 import { setupBuild, type BuildSetup } from '../build-release/build-executor';
 import type { PerfReportExecutorOptions } from './schema';
+import { resolveOutputDir } from '../../core/fs/output-dir';
 
 interface Candidate {
   name: string;
@@ -70,7 +71,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
     if (unknown.length) throw new Error(`unknown configuration(s) ${unknown.join(', ')}; choose from ${DEFAULT_CONFIGS.join(', ')}`);
     if (!Number.isInteger(runs) || runs < 1) throw new Error('runs must be a positive integer');
     const setup = setupBuild(options, context, 'report');
-    const outDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'perf-report', setup.project));
+    const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'perf-report', setup.project));
     const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
     const entry = resolveWorkload(options.workload, pkg).entries.find((e) => 'bin' in e);
     if (!entry || !('bin' in entry)) throw new Error(`perf-report needs a workload that runs a binary ({ bin, args }) in ${pkg.manifestPath} [package.metadata.rust-perf] or the workload option.`);

@@ -14,6 +14,7 @@ import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import { cargoArgsFrom, setupBuild } from '../build-release/build-executor';
 import type { PgoProfileExecutorOptions } from './schema';
+import { resolveOutputDir } from '../../core/fs/output-dir';
 
 function executableFor(entry: WorkloadEntry, artifacts: readonly CargoArtifact[]): string {
   const want = 'bin' in entry ? { kind: 'bin', name: entry.bin } : 'bench' in entry ? { kind: 'bench', name: entry.bench } : undefined;
@@ -28,7 +29,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
   let runDir: string | undefined;
   try {
     const setup = setupBuild(options, context, 'pgo');
-    const outDir = path.resolve(context.root, options.outputPath ?? path.join('dist', 'pgo', setup.project));
+    const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'pgo', setup.project));
     const profile = options.profile ?? 'release';
     const { pkg, workload, tool, host } = await progress.phase('workload and tools', async () => {
       const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);

@@ -13,6 +13,8 @@ import type { CrateDepsGeneratorSchema } from './schema';
 
 export default async function crateDepsGenerator(tree: Tree, options: CrateDepsGeneratorSchema): Promise<void> {
   if (!options.preset && !options.deps) throw new Error('Pass --preset market-data|common|execution-engine or --deps a,b,c.');
+  // The schema's enum guards `nx g`; programmatic callers reach here with any string.
+  if (options.preset && !Object.hasOwn(PRESETS, options.preset)) throw new Error(`Unknown preset "${options.preset}". Nothing was written. Fix: use --preset ${Object.keys(PRESETS).join('|')}, or --deps a,b,c.`);
   const { cargoRoot, workspaceManifestPath, pkg } = resolveCrate(tree, options.project, options.cargoRoot);
   const preset = options.preset ? PRESETS[options.preset] : undefined;
   const deps: CrateDep[] = [...(preset?.deps ?? []), ...(options.deps ? parseDepList(options.deps) : [])];

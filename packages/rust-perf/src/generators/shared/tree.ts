@@ -1,7 +1,7 @@
 // Thin Tree adapters shared by the generators: reading for core/cargo/locate, writes that happen
 // only when text changes (so a second run reports no changes), and a writability check before
 // anything is written.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
@@ -18,6 +18,11 @@ export function treeReader(tree: Tree): FileReader {
 export function assertWritable(tree: Tree, paths: readonly string[]): void {
   for (const p of paths) {
     const abs = join(tree.root, p);
+    // Nx writes through links: a linked Cargo.toml would edit a file that may be shared or outside the workspace.
+    if (lstatOrUndefined(abs)?.isSymbolicLink()) {
+      const target = existsSync(abs) ? realpathSync(abs) : '(a missing file)';
+      throw new Error(`${p} is a symbolic link to ${target}; nothing was written. Fix: run the generator in the workspace that owns ${target}, or replace the link with a copy (cp --remove-destination ${target} ${abs}).`);
+    }
     if (!existsSync(abs)) continue;
     // Mode bits too: root passes access(W_OK) even for a file the user marked read-only.
     let writable = (statSync(abs).mode & 0o222) !== 0;
@@ -29,6 +34,14 @@ export function assertWritable(tree: Tree, paths: readonly string[]): void {
     if (!writable) {
       throw new Error(`${p} is read-only (${abs}); nothing was written. Fix: chmod u+w ${abs}`);
     }
+  }
+}
+
+function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 
