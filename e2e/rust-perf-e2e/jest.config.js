@@ -3,6 +3,7 @@ module.exports = {
   displayName: 'rust-perf-e2e',
   rootDir: __dirname,
   testEnvironment: 'node',
+  reporters: ['default', '<rootDir>/../../scripts/jest-summary-reporter.js'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   globalSetup: '<rootDir>/src/global-setup.ts',

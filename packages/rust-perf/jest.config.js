@@ -3,6 +3,7 @@ module.exports = {
   displayName: 'rust-perf',
   rootDir: __dirname,
   testEnvironment: 'node',
+  reporters: ['default', '<rootDir>/../../scripts/jest-summary-reporter.js'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -8,6 +8,18 @@ describe('run', () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it('echoes whole lines, so a line written in two pieces stays one line', async () => {
+    const writes: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
+    try {
+      const script = "process.stderr.write('error[E0308]'); setTimeout(() => process.stderr.write(': mismatched types\\nlast'), 100);";
+      await run(process.execPath, ['-e', script], { cwd: __dirname, echo: 'stderr' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(writes).toEqual(['error[E0308]: mismatched types\n', 'last']);
+  });
+
   it('reports a missing program with the fix', async () => {
     await expect(run('cargo-definitely-missing', [], { cwd: __dirname })).rejects.toBeInstanceOf(ToolNotFoundError);
     await expect(run('perf-missing-xyz', [], { cwd: __dirname })).rejects.toThrow(/not found on PATH/);

@@ -74,8 +74,23 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     stdin: options.input === undefined ? 'ignore' : undefined,
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (options.echo === true) child.stdout?.pipe(process.stdout, { end: false });
-  if (options.echo) child.stderr?.pipe(process.stderr, { end: false });
+  // Whole lines only: Nx forwards each chunk of an executor's output on its own line, which would split
+  // cargo's `error[E0308]: …` wherever a pipe read happened to end.
+  const flushers: Array<() => void> = [];
+  const echoLines = (from: NodeJS.ReadableStream | null, to: NodeJS.WriteStream) => {
+    if (!from) return;
+    let pending = '';
+    from.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const end = pending.lastIndexOf('\n');
+      if (end === -1) return;
+      to.write(pending.slice(0, end + 1));
+      pending = pending.slice(end + 1);
+    });
+    flushers.push(() => pending && to.write(pending));
+  };
+  if (options.echo === true) echoLines(child.stdout, process.stdout);
+  if (options.echo) echoLines(child.stderr, process.stderr);
   // Ctrl-C on our process must reach the child, so cargo and the workload stop cleanly.
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   const onInt = forward('SIGINT');
@@ -97,6 +112,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   }
   try {
     const result = await child;
+    for (const flush of flushers) flush();
     const notFound = (result as { errno?: number | string; code?: string }).code === 'ENOENT';
     if (notFound && result.exitCode === undefined) throw new ToolNotFoundError(file, fixFor(file));
     return {
