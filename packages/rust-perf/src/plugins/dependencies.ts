@@ -1,5 +1,5 @@
-import { DependencyType, logger } from '@nx/devkit';
-import type { CreateDependencies, RawProjectGraphDependency } from '@nx/devkit';
+import type { CreateDependencies, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
+import { devkit } from './devkit';
 import { isInferenceManifest, loadCargoModel } from './cargo-model';
 import { workspaceDataDirectory } from './data-directory';
 import { normalizeOptions } from './options';
@@ -20,7 +20,7 @@ export const createDependencies: CreateDependencies<RustPerfPluginOptions> = (ra
     manifestFiles,
     options: normalizeOptions(rawOptions),
     cacheDir: workspaceDataDirectory(context.workspaceRoot),
-    warn: (m) => logger.warn(m),
+    warn: (m) => devkit().logger.warn(m),
   });
 
   // Edges connect projects by root, so a crate renamed in its own project.json still gets them.
@@ -34,7 +34,7 @@ export const createDependencies: CreateDependencies<RustPerfPluginOptions> = (ra
     const key = `${source}\0${target}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    dependencies.push({ source, target, sourceFile: edge.file, type: DependencyType.static });
+    dependencies.push({ source, target, sourceFile: edge.file, type: 'static' as DependencyType.static });
   }
   return dependencies;
 };

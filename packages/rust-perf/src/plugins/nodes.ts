@@ -1,8 +1,8 @@
-import { AggregateCreateNodesError, logger } from '@nx/devkit';
 import type { CreateNodes, CreateNodesContext, CreateNodesResultArray } from '@nx/devkit';
 import { loadCargoModel } from './cargo-model';
 import { createProjectConfiguration } from './create-targets';
 import { workspaceDataDirectory } from './data-directory';
+import { devkit } from './devkit';
 import { normalizeOptions } from './options';
 import type { RustPerfPluginOptions } from './options';
 
@@ -19,13 +19,13 @@ export async function createNodesForManifests(
     manifestFiles: configFiles,
     options,
     cacheDir: workspaceDataDirectory(context.workspaceRoot),
-    warn: (m) => logger.warn(m),
+    warn: (m) => devkit().logger.warn(m),
   });
   const results: CreateNodesResultArray = model.crates.map((crate) => {
     const { root, ...project } = createProjectConfiguration(crate, options);
     return [crate.file, { projects: { [root]: project } }] as const;
   });
-  if (errors.length > 0) throw new AggregateCreateNodesError(errors, results);
+  if (errors.length > 0) throw new (devkit().AggregateCreateNodesError)(errors, results);
   return results;
 }
 
