@@ -7,7 +7,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { run, type RunResult } from '../../../packages/rust-perf/src/core/process/run';
 
-export const repoRoot = path.resolve(__dirname, '../../..');
+// Found by walking up, so the compiled copy the demo runs (e2e/rust-perf-e2e/dist/…) finds it too.
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'packages', 'rust-perf', 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no rust-perf repository above ${start}`);
+  }
+}
+
+export const repoRoot = findRepoRoot(__dirname);
 export const pluginDir = path.join(repoRoot, 'packages/rust-perf');
 export const exampleDir = path.join(repoRoot, 'examples/trading-desk');
 export const e2eRoot = process.env.RUST_PERF_E2E_DIR ?? path.join(os.tmpdir(), 'rust-perf-e2e');
