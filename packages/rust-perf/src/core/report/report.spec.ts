@@ -50,6 +50,8 @@ describe('report', () => {
     for (const name of ['dev', 'release', 'release+native']) expect(texts.filter((t) => t === name)).toHaveLength(2);
     expect(texts).toContain('2.100 s (+0.0%)');
     expect(doc.svg.rect).toHaveLength(1 + 2 * 3);
+    // One min–max whisker per runtime bar.
+    expect((doc.svg as unknown as { line: unknown[] }).line).toHaveLength(3);
   });
 
   it('estimates the remaining time from finished runs', () => {

@@ -115,8 +115,14 @@ export function renderSvg(r: Report): string {
   const rowHeight = 26;
   const panelGap = 40;
   const top = 50;
-  const panels: Array<{ title: string; value: (c: ConfigResult) => number; text: (c: ConfigResult) => string; color: string }> = [
-    { title: 'Workload runtime (median, lower is better)', value: (c) => c.runtimeSeconds.median, text: (c) => `${seconds(c.runtimeSeconds.median)} (${change(c.runtimeSeconds.median, base.runtimeSeconds.median)})`, color: '#3b7dd8' },
+  const panels: Array<{ title: string; value: (c: ConfigResult) => number; range?: (c: ConfigResult) => [number, number]; text: (c: ConfigResult) => string; color: string }> = [
+    {
+      title: 'Workload runtime (median, whisker min–max; lower is better)',
+      value: (c) => c.runtimeSeconds.median,
+      range: (c) => [c.runtimeSeconds.min, c.runtimeSeconds.max],
+      text: (c) => `${seconds(c.runtimeSeconds.median)} (${change(c.runtimeSeconds.median, base.runtimeSeconds.median)})`,
+      color: '#3b7dd8',
+    },
     { title: 'Binary size', value: (c) => c.binaryBytes, text: (c) => `${mb(c.binaryBytes)} (${change(c.binaryBytes, base.binaryBytes)})`, color: '#d8893b' },
   ];
   const panelHeight = 30 + r.configs.length * rowHeight;
@@ -129,7 +135,7 @@ export function renderSvg(r: Report): string {
   ];
   panels.forEach((panel, p) => {
     const y0 = top + p * (panelHeight + panelGap);
-    const max = Math.max(...r.configs.map(panel.value));
+    const max = Math.max(...r.configs.map((c) => (panel.range ? panel.range(c)[1] : panel.value(c))));
     parts.push(`<text x="10" y="${y0 + 14}" font-weight="bold">${escapeXml(panel.title)}</text>`);
     r.configs.forEach((c, i) => {
       const y = y0 + 26 + i * rowHeight;
@@ -137,7 +143,13 @@ export function renderSvg(r: Report): string {
       const fill = c.name === base.name ? '#888888' : panel.color;
       parts.push(`<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(c.name)}</text>`);
       parts.push(`<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowHeight - 8}" fill="${fill}"/>`);
-      parts.push(`<text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 15}">${escapeXml(panel.text(c))}</text>`);
+      let textX = labelWidth + w + 6;
+      if (panel.range && max > 0) {
+        const [lo, hi] = panel.range(c).map((v) => labelWidth + (v / max) * barWidth);
+        parts.push(`<line x1="${lo.toFixed(1)}" x2="${hi.toFixed(1)}" y1="${y + rowHeight / 2}" y2="${y + rowHeight / 2}" stroke="#222" stroke-width="1.5"/>`);
+        textX = Math.max(textX, hi + 6);
+      }
+      parts.push(`<text x="${textX.toFixed(1)}" y="${y + 15}">${escapeXml(panel.text(c))}</text>`);
     });
   });
   parts.push('</svg>');
