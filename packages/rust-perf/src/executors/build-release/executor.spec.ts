@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import { run } from '../../core/process/run';
 import buildRelease from './executor';
 import buildNative from '../build-native/executor';
-import { createTinyWorkspace, type TinyWorkspace } from './__fixtures__/tiny-workspace';
+import { captureConsole, createTinyWorkspace, type TinyWorkspace } from './__fixtures__/tiny-workspace';
 
 // Real cargo on a tiny path-only workspace: the binary itself shows which rustflags reached rustc.
 describe('build-release / build-native executors', () => {
   let ws: TinyWorkspace;
-  let logs: string[];
+  const logs = captureConsole();
   const saved = { ...process.env };
   beforeAll(() => {
     ws = createTinyWorkspace({ userConfig: true });
@@ -20,12 +20,6 @@ describe('build-release / build-native executors', () => {
     process.env = saved;
     ws.cleanup();
   });
-  beforeEach(() => {
-    logs = [];
-    jest.spyOn(console, 'log').mockImplementation((m: string) => void logs.push(String(m)));
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void logs.push(String(m)));
-  });
-  afterEach(() => jest.restoreAllMocks());
   const runBin = async (rel: string) => (await run(path.join(ws.root, rel), ['10'], { cwd: ws.root })).stdout.trim();
 
   test('build-release copies the binaries to outputPath, replacing stale ones, with config rustflags kept', async () => {

@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import { run } from '../../core/process/run';
 import pgoProfile from './executor';
 import buildPgo from '../build-pgo/executor';
-import { createTinyWorkspace, type TinyWorkspace } from '../build-release/__fixtures__/tiny-workspace';
+import { captureConsole, createTinyWorkspace, type TinyWorkspace } from '../build-release/__fixtures__/tiny-workspace';
 
 // The real pipeline (instrument → run → llvm-profdata merge → -Cprofile-use) on a tiny workspace.
 describe('pgo-profile + build-pgo executors', () => {
   let ws: TinyWorkspace;
-  let logs: string[];
+  const logs = captureConsole();
   const saved = { ...process.env };
   beforeAll(() => {
     ws = createTinyWorkspace();
@@ -18,12 +18,6 @@ describe('pgo-profile + build-pgo executors', () => {
     process.env = saved;
     ws.cleanup();
   });
-  beforeEach(() => {
-    logs = [];
-    jest.spyOn(console, 'log').mockImplementation((m: string) => void logs.push(String(m)));
-    jest.spyOn(console, 'error').mockImplementation((m: string) => void logs.push(String(m)));
-  });
-  afterEach(() => jest.restoreAllMocks());
   const opts = { cargoRoot: 'rust', package: 'tiny-app', outputPath: 'dist/pgo/tiny-app' };
 
   test('publishes one merged .profdata, then build-pgo uses it', async () => {

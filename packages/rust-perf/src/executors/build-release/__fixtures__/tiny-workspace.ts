@@ -52,3 +52,15 @@ export function createTinyWorkspace(opts: { userConfig?: boolean } = {}): TinyWo
     cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
   };
 }
+
+/** What the executor printed in the current test (console.log and console.error), in order. */
+export function captureConsole(): string[] {
+  const lines: string[] = [];
+  beforeEach(() => {
+    lines.length = 0;
+    jest.spyOn(console, 'log').mockImplementation((m: string) => void lines.push(String(m)));
+    jest.spyOn(console, 'error').mockImplementation((m: string) => void lines.push(String(m)));
+  });
+  afterEach(() => jest.restoreAllMocks());
+  return lines;
+}
