@@ -19,8 +19,9 @@ async function main() {
   console.log(`  workspace: ${ws.root}`);
   const nx = (args) => ws.nx(args);
 
-  step(2, total, 'nx g rust-perf:init (profiles, .cargo/config.toml, workspace dependencies)');
+  step(2, total, 'nx g rust-perf:init (profiles, .cargo/config.toml, workspace dependencies) and rust-perf:allocator (jemalloc)');
   await nx(['g', 'rust-perf:init', '--no-interactive']);
+  await nx(['g', 'rust-perf:allocator', '--project=market-data', '--no-interactive']);
   await ws.exec('git', ['diff', '--stat']).then((r) => process.stdout.write(r.stdout));
 
   step(3, total, 'nx run market-data:build-release');
@@ -32,7 +33,7 @@ async function main() {
   step(5, total, 'nx run market-data:bench (criterion, short measurement for the demo)');
   await nx(['run', 'market-data:bench', '--measurementTime=2', '--warmUpTime=1']);
 
-  step(6, total, `nx run market-data:perf-report --runs=${runs} (dev, release, native, fat LTO, PGO, PGO+native)`);
+  step(6, total, `nx run market-data:perf-report --runs=${runs} (dev, release with jemalloc and with the system allocator, native, fat LTO, PGO, PGO+native)`);
   await nx(['run', 'market-data:perf-report', `--runs=${runs}`]);
 
   console.log(`\nDone in ${elapsed()}. Outputs:`);

@@ -6,7 +6,7 @@ describe('planAllocatorSource', () => {
     const edit = planAllocatorSource(src, 'jemalloc', 'src/main.rs');
     expect(edit).toEqual({
       kind: 'insert',
-      text: '//! The binary.\n#![deny(unsafe_code)]\n\n// Added by `nx g rust-perf:allocator`: jemalloc as the global allocator, except on macOS and\n// MSVC, which keep the system allocator.\n#[cfg(all(not(target_os = "macos"), not(target_env = "msvc")))]\n#[global_allocator]\nstatic GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;\n\nuse std::io;\n\nfn main() {}\n',
+      text: '//! The binary.\n#![deny(unsafe_code)]\n\n// Added by `nx g rust-perf:allocator`: jemalloc as the global allocator, except on macOS and\n// MSVC, which keep the system allocator, and with `--features system-allocator` (perf-report compares both).\n#[cfg(all(not(target_os = "macos"), not(target_env = "msvc"), not(feature = "system-allocator")))]\n#[global_allocator]\nstatic GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;\n\nuse std::io;\n\nfn main() {}\n',
     });
   });
 

@@ -15,6 +15,11 @@ export const ALLOCATORS: Record<AllocatorName, AllocatorSpec> = {
 
 export const ALLOCATOR_CFG = 'all(not(target_os = "macos"), not(target_env = "msvc"))';
 
+/** A Cargo feature that turns the allocator off, so perf-report can measure what it buys on the same code. */
+export const SYSTEM_ALLOCATOR_FEATURE = 'system-allocator';
+
+const BLOCK_CFG = `all(not(target_os = "macos"), not(target_env = "msvc"), not(feature = "${SYSTEM_ALLOCATOR_FEATURE}"))`;
+
 /** Cargo.toml path of the gated dependency: [target.'cfg(…)'.dependencies] <crate>. */
 export function allocatorDependencyPath(name: AllocatorName): string[] {
   return ['target', `cfg(${ALLOCATOR_CFG})`, 'dependencies', ALLOCATORS[name].crate];
@@ -24,8 +29,8 @@ export function allocatorBlock(name: AllocatorName): string {
   const { type } = ALLOCATORS[name];
   return [
     `// Added by \`nx g rust-perf:allocator\`: ${name} as the global allocator, except on macOS and`,
-    '// MSVC, which keep the system allocator.',
-    `#[cfg(${ALLOCATOR_CFG})]`,
+    `// MSVC, which keep the system allocator, and with \`--features ${SYSTEM_ALLOCATOR_FEATURE}\` (perf-report compares both).`,
+    `#[cfg(${BLOCK_CFG})]`,
     '#[global_allocator]',
     `static GLOBAL: ${type} = ${type};`,
     '',

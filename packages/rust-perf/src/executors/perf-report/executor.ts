@@ -12,6 +12,8 @@ import { copyFileAtomic, writeFileAtomic } from '../../core/fs/atomic';
 import { readPackageInfo } from '../../core/pgo/package';
 import { profileUseFlags, profileUsePath } from '../../core/pgo/plan';
 import { resolveWorkload } from '../../core/pgo/workload';
+import { SYSTEM_ALLOCATOR_FEATURE } from '../../core/allocator/allocator';
+import { getIn, parseToml } from '../../core/toml/toml';
 import { describeCommand, run } from '../../core/process/run';
 import { formatSeconds, Progress } from '../../core/progress';
 import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, spread, type ConfigResult, type Report } from '../../core/report/report';
@@ -34,9 +36,11 @@ interface OwnBuild {
   profile: string;
   addRustflags: string[];
   extraEnv?: Record<string, string>;
+  features?: string[];
 }
 
-const DEFAULT_CONFIGS = ['dev', 'release', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native'];
+const ALL_CONFIGS = ['dev', 'release', 'release+system-alloc', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native'];
+const ALLOCATOR_CONFIG = 'release+system-alloc';
 
 /** A binary another target published, with the build time it recorded beside it. */
 function reused(name: string, description: string, dir: string, bin: string, target: string, root: string): Candidate {
@@ -50,7 +54,7 @@ function reused(name: string, description: string, dir: string, bin: string, tar
 async function build(setup: BuildSetup, spec: OwnBuild, bin: string, target: string | undefined): Promise<Candidate> {
   const result = await runCargoBuild({
     cargoRoot: setup.cargoRoot,
-    args: { package: setup.pkg, profile: spec.profile, bins: [bin], target },
+    args: { package: setup.pkg, profile: spec.profile, bins: [bin], target, features: spec.features },
     addRustflags: spec.addRustflags,
     env: process.env,
     // Each configuration in its own target dir: none thrashes another's (or the user's) cache.
@@ -63,16 +67,21 @@ async function build(setup: BuildSetup, spec: OwnBuild, bin: string, target: str
 }
 
 export default async function perfReportExecutor(options: PerfReportExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  const wanted = options.configurations ?? DEFAULT_CONFIGS;
   const runs = options.runs ?? 5;
   const progress = new Progress('perf-report', 3);
   try {
-    const unknown = wanted.filter((c) => !DEFAULT_CONFIGS.includes(c));
-    if (unknown.length) throw new Error(`unknown configuration(s) ${unknown.join(', ')}; choose from ${DEFAULT_CONFIGS.join(', ')}`);
+    const unknown = (options.configurations ?? []).filter((c) => !ALL_CONFIGS.includes(c));
+    if (unknown.length) throw new Error(`unknown configuration(s) ${unknown.join(', ')}; choose from ${ALL_CONFIGS.join(', ')}`);
     if (!Number.isInteger(runs) || runs < 1) throw new Error('runs must be a positive integer');
     const setup = setupBuild(options, context, 'report');
     const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'perf-report', setup.project));
     const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
+    // With rust-perf:allocator's feature the same code builds with and without the allocator.
+    const hasAllocator = getIn(parseToml(fs.readFileSync(pkg.manifestPath, 'utf8'), pkg.manifestPath), ['features', SYSTEM_ALLOCATOR_FEATURE]) !== undefined;
+    const allocatorNote = `${pkg.manifestPath} has no \`${SYSTEM_ALLOCATOR_FEATURE}\` feature: run \`nx g rust-perf:allocator --project ${setup.project}\` to compare the allocator with the system one`;
+    if (options.configurations?.includes(ALLOCATOR_CONFIG) && !hasAllocator) throw new Error(allocatorNote);
+    if (!options.configurations && !hasAllocator) console.log(`  (no ${ALLOCATOR_CONFIG}: ${allocatorNote})`);
+    const wanted = options.configurations ?? ALL_CONFIGS.filter((c) => c !== ALLOCATOR_CONFIG || hasAllocator);
     const entry = resolveWorkload(options.workload, pkg).entries.find((e) => 'bin' in e);
     if (!entry || !('bin' in entry)) throw new Error(`perf-report needs a workload that runs a binary ({ bin, args }) in ${pkg.manifestPath} [package.metadata.rust-perf] or the workload option.`);
     const rustc = await rustcInfo(setup.cargoRoot);
@@ -93,7 +102,10 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       for (const name of wanted) {
         console.log(`  ${name}:`);
         if (name === 'dev') out.push(await build(setup, { name, description: "cargo's dev profile (what `cargo build` gives)", profile: 'dev', addRustflags: [] }, entry.bin, undefined));
-        if (name === 'release') out.push(reused(name, 'the release profile as configured (rust-perf:init tunes it)', dist('release'), entry.bin, 'build-release', context.root));
+        if (name === 'release')
+          out.push(reused(name, `the release profile as configured (rust-perf:init tunes it)${hasAllocator ? ", with rust-perf:allocator's #[global_allocator]" : ''}`, dist('release'), entry.bin, 'build-release', context.root));
+        if (name === ALLOCATOR_CONFIG)
+          out.push(await build(setup, { name, description: `release with the system allocator (--features ${SYSTEM_ALLOCATOR_FEATURE})`, profile: 'release', addRustflags: [], features: [SYSTEM_ALLOCATOR_FEATURE] }, entry.bin, undefined));
         if (name === 'release+native') out.push(reused(name, 'release with -C target-cpu=native', dist('native'), entry.bin, 'build-native', context.root));
         if (name === 'release+fat-lto')
           out.push(await build(setup, { name, description: 'release with lto = "fat"', profile: 'release', addRustflags: [], extraEnv: { CARGO_PROFILE_RELEASE_LTO: 'fat' } }, entry.bin, undefined));

@@ -14,12 +14,13 @@ describe('allocator', () => {
     const original = tree.read('rust/market-data/src/main.rs', 'utf-8')!;
     await allocatorGenerator(tree, { project: 'market-data' });
     const main = tree.read('rust/market-data/src/main.rs', 'utf-8')!;
-    expect(main).toContain('#[cfg(all(not(target_os = "macos"), not(target_env = "msvc")))]\n#[global_allocator]\nstatic GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;\n');
+    expect(main).toContain('#[cfg(all(not(target_os = "macos"), not(target_env = "msvc"), not(feature = "system-allocator")))]\n#[global_allocator]\nstatic GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;\n');
     // The crate doc comment stays first; everything else is kept.
     expect(main.startsWith(original.split('\n\n')[0])).toBe(true);
     expect(main.replace(/\n\/\/ Added by[\s\S]*?Jemalloc;\n/, '')).toBe(original);
     const manifest = tree.read('rust/market-data/Cargo.toml', 'utf-8')!;
     expect(manifest).toContain(`[target.'cfg(all(not(target_os = "macos"), not(target_env = "msvc")))'.dependencies]\ntikv-jemallocator = { workspace = true }\n`);
+    expect(manifest).toMatch(/\[features\]\nsystem-allocator = \[\]\n/);
     expect(getIn(parseToml(tree.read('rust/Cargo.toml', 'utf-8')!, 'x'), ['workspace', 'dependencies', 'tikv-jemallocator'])).toBe('0.7');
     const first = snapshotFiles(tree, FILES);
     await allocatorGenerator(tree, { project: 'market-data' });

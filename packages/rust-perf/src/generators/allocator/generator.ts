@@ -1,7 +1,7 @@
 // `nx g rust-perf:allocator --project <crate>`: #[global_allocator] in every binary of the crate.
 import { logger } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
-import { ALLOCATORS, allocatorDependencyPath, binTargets, planAllocatorSource } from '../../core/allocator/allocator';
+import { ALLOCATORS, allocatorDependencyPath, binTargets, planAllocatorSource, SYSTEM_ALLOCATOR_FEATURE } from '../../core/allocator/allocator';
 import { joinPath } from '../../core/cargo/locate';
 import { WORKSPACE_DEPS } from '../../core/deps/deps';
 import { applyValues } from '../../core/profiles/policy';
@@ -38,7 +38,17 @@ export default async function allocatorGenerator(tree: Tree, options: AllocatorG
     writes.write(workspaceManifestPath, applyValues(wsText, [{ path: ['workspace', 'dependencies', crate], value: known.value }], { force: false, file: workspaceManifestPath }).text);
   }
   const manifest = writes.read(pkg.manifestPath)!;
-  writes.write(pkg.manifestPath, applyValues(manifest, [{ path: allocatorDependencyPath(name), value: { workspace: true } }], { force: false, file: pkg.manifestPath }).text);
+  writes.write(
+    pkg.manifestPath,
+    applyValues(
+      manifest,
+      [
+        { path: allocatorDependencyPath(name), value: { workspace: true } },
+        { path: ['features', SYSTEM_ALLOCATOR_FEATURE], value: [] },
+      ],
+      { force: false, file: pkg.manifestPath },
+    ).text,
+  );
   const changed = writes.commit();
   logger.info(`rust-perf: allocator ${name} for ${pkg.name} (${bins.map((b) => b.name).join(', ')}): ${changed.length === 0 ? 'already installed, nothing changed' : `updated ${changed.join(', ')}`}`);
 }
