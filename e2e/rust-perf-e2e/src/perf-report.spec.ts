@@ -1,5 +1,7 @@
 // Issue 7: perf-report measures every configuration on the example's own workload and writes
 // report.json, report.md and a valid SVG chart, every number measured.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { createWorkspace, type TestWorkspace } from './harness';
 
@@ -12,14 +14,15 @@ describe('perf-report', () => {
   let ws: TestWorkspace;
   beforeAll(async () => {
     ws = await createWorkspace({ registerPlugin: true, init: true });
+    await ws.nx(['g', 'rust-perf:allocator', '--project=execution-engine']);
   });
   afterAll(() => ws?.cleanup());
 
-  it('writes report.json, report.md and report.svg for all six configurations', async () => {
+  it('writes report.json, report.md and report.svg for every configuration, the allocator with and without', async () => {
     const result = await ws.nx(['run', 'execution-engine:perf-report', '--runs=3']);
     expect(result.stdout).toMatch(/about .* left/);
     const report = JSON.parse(ws.read('dist/perf-report/execution-engine/report.json')) as Report;
-    expect(report.configs.map((c) => c.name)).toEqual(['dev', 'release', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native']);
+    expect(report.configs.map((c) => c.name)).toEqual(['dev', 'release', 'release+system-alloc', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native']);
     for (const c of report.configs) {
       expect(c.runtimeSeconds.n).toBe(3);
       expect(c.runtimeSeconds.min).toBeGreaterThan(0);
@@ -34,7 +37,11 @@ describe('perf-report', () => {
     expect(byName['release+native'].ymmInstructions).toBeGreaterThan(0);
     const md = ws.read('dist/perf-report/execution-engine/report.md');
     expect(md).toContain('| configuration | compile time | binary size | runtime |');
-    expect(md.match(/^\| (dev|release|release\+native|release\+fat-lto|pgo|pgo\+native) \|/gm)).toHaveLength(6);
+    expect(md.match(/^\| (dev|release|release\+system-alloc|release\+native|release\+fat-lto|pgo|pgo\+native) \|/gm)).toHaveLength(7);
+    // jemalloc is linked into release (its messages are in the stripped binary too) and makes it larger
+    // than the system-allocator build of the same code.
+    expect(fs.readFileSync(path.join(ws.root, 'dist/rust/execution-engine/release/execution-engine')).includes('<jemalloc>')).toBe(true);
+    expect(byName.release.binaryBytes).toBeGreaterThan(byName['release+system-alloc'].binaryBytes + 100_000);
     const svg = ws.read('dist/perf-report/execution-engine/report.svg');
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).toContain('pgo+native');
