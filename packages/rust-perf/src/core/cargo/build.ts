@@ -153,6 +153,8 @@ export interface CargoBuildResult {
   rustflags: string[];
   warnings: string[];
   durationMs: number;
+  /** Whether cargo compiled anything (false: every unit was fresh, the duration measures no build). */
+  compiled: boolean;
 }
 
 /**
@@ -170,7 +172,14 @@ export async function runCargoBuild(o: CargoBuildRun): Promise<CargoBuildResult>
   // stdout is cargo's JSON (for us); stderr is its human progress (for the user).
   const result = await run('cargo', argv, { cwd: o.cargoRoot, env, echo: 'stderr' });
   if (result.exitCode !== 0) throw new CommandFailedError(result);
-  return { artifacts: parseArtifacts(result.stdout), stderr: result.stderr, rustflags: plan.flags, warnings: plan.warnings, durationMs: result.durationMs };
+  return {
+    artifacts: parseArtifacts(result.stdout),
+    stderr: result.stderr,
+    rustflags: plan.flags,
+    warnings: plan.warnings,
+    durationMs: result.durationMs,
+    compiled: /"reason":"compiler-artifact".*"fresh":false/.test(result.stdout),
+  };
 }
 
 /** Copies executables into outDir, replacing it whole so stale binaries never linger. */

@@ -38,7 +38,7 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
       }),
     );
     await progress.phase('publish binaries and coverage', async () => {
-      reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs });
+      reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs, compiled: result.compiled });
       let stats: ProfileStats | undefined;
       try {
         const tool = await findLlvmProfdata(setup.cargoRoot);

@@ -51,9 +51,22 @@ export interface BuildRecord {
   profile: string;
   rustflags: string[];
   durationMs: number;
+  compiled: boolean;
 }
 
-export function reportBinaries(setup: BuildSetup, artifacts: readonly CargoArtifact[], record: BuildRecord): void {
+function readRecord(file: string): BuildRecord | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as BuildRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export function reportBinaries(setup: BuildSetup, artifacts: readonly CargoArtifact[], built: BuildRecord): void {
+  // An up-to-date cargo run measures no compilation: keep the last record of the same build that did.
+  const previous = readRecord(path.join(setup.outDir, 'build.json'));
+  const same = previous?.compiled && previous.profile === built.profile && JSON.stringify(previous.rustflags) === JSON.stringify(built.rustflags);
+  const record = !built.compiled && same ? previous : built;
   const bins = artifacts.filter((a) => a.kind === 'bin');
   if (bins.length === 0) {
     console.log(`No binaries were built for ${setup.pkg} (a library only?); ${path.relative(setup.workspaceRoot, setup.outDir)} is left empty.`);
@@ -83,7 +96,7 @@ export async function runBuildExecutor(
       env: process.env,
       targetDir: kind.targetDir?.(setup),
     });
-    reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs });
+    reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs, compiled: result.compiled });
     console.log(`${setup.pkg}: ${kind.outputKind} build with profile \`${profile}\` done in ${formatSeconds(Date.now() - t0)}`);
     return { success: true };
   } catch (e) {

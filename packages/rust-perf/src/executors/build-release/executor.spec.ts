@@ -27,9 +27,14 @@ describe('build-release / build-native executors', () => {
     const r = await buildRelease({ cargoRoot: 'rust', package: 'tiny-app', profile: 'release', outputPath: 'dist/rust/tiny-app/release' }, ws.context('tiny-app'));
     expect(r.success).toBe(true);
     expect(fs.readdirSync(path.join(ws.root, 'dist/rust/tiny-app/release'))).toEqual(['build.json', 'tiny-app']);
-    const record = JSON.parse(fs.readFileSync(path.join(ws.root, 'dist/rust/tiny-app/release/build.json'), 'utf8')) as { profile: string; durationMs: number };
+    const readRecord = () => JSON.parse(fs.readFileSync(path.join(ws.root, 'dist/rust/tiny-app/release/build.json'), 'utf8')) as { profile: string; durationMs: number; compiled: boolean };
+    const record = readRecord();
     expect(record.profile).toBe('release');
+    expect(record.compiled).toBe(true);
     expect(record.durationMs).toBeGreaterThan(0);
+    // An up-to-date rebuild compiles nothing: the record of the build that did compile stays.
+    expect((await buildRelease({ cargoRoot: 'rust', package: 'tiny-app', profile: 'release', outputPath: 'dist/rust/tiny-app/release' }, ws.context('tiny-app'))).success).toBe(true);
+    expect(readRecord()).toEqual(record);
     expect(await runBin('dist/rust/tiny-app/release/tiny-app')).toMatch(/ user_cfg no_avx2$/);
     expect(logs.join('\n')).toContain('dist/rust/tiny-app/release/tiny-app');
   });

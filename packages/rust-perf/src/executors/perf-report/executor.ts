@@ -47,7 +47,9 @@ function reused(name: string, description: string, dir: string, bin: string, tar
   const binary = path.join(dir, bin);
   if (!fs.existsSync(binary)) throw new Error(`${path.relative(root, binary)} is missing: the ${target} target should have produced it (perf-report depends on it).`);
   const record = path.join(dir, 'build.json');
-  const seconds = fs.existsSync(record) ? (JSON.parse(fs.readFileSync(record, 'utf8')) as { durationMs: number }).durationMs / 1000 : null;
+  const data = fs.existsSync(record) ? (JSON.parse(fs.readFileSync(record, 'utf8')) as { durationMs: number; compiled?: boolean }) : undefined;
+  // A record of an up-to-date cargo run measured no compilation: say so rather than print its 0.1 s.
+  const seconds = data && data.compiled !== false ? data.durationMs / 1000 : null;
   return { name, description, binary, buildSeconds: seconds, source: `from ${target}` };
 }
 
