@@ -15,3 +15,20 @@ pub use checksum::Checksum;
 pub use feed::FeedMsg;
 pub use rng::Rng;
 pub use types::{Order, OrderId, Price, PriceParseError, Qty, Quote, Side, Trade, PRICE_SCALE};
+
+/// The traded universe of the synthetic feeds: (symbol, initial reference price in ticks, relative
+/// traffic weight). market-data and execution-engine draw from the same one.
+pub const SYMBOLS: [(&str, i64, u64); 12] = [
+    ("ACME", 10_050, 300),
+    ("GLOBX", 25_500, 180),
+    ("INITECH", 4_210, 120),
+    ("UMBRL", 98_700, 90),
+    ("HOOLI", 61_025, 70),
+    ("STARK", 33_300, 60),
+    ("WAYNE", 17_480, 50),
+    ("TYRELL", 7_725, 40),
+    ("CYBER", 12_990, 30),
+    ("OSCORP", 45_600, 25),
+    ("VANDLY", 2_315, 20),
+    ("SOYLNT", 5_005, 15),
+];

@@ -7,21 +7,8 @@ use crate::router::VENUES;
 use common::{Price, Rng};
 use std::io::Write;
 
-/// (symbol, initial reference price in ticks, relative traffic weight)
-pub const SYMBOLS: [(&str, i64, u64); 12] = [
-    ("ACME", 10_050, 300),
-    ("GLOBX", 25_500, 180),
-    ("INITECH", 4_210, 120),
-    ("UMBRL", 98_700, 90),
-    ("HOOLI", 61_025, 70),
-    ("STARK", 33_300, 60),
-    ("WAYNE", 17_480, 50),
-    ("TYRELL", 7_725, 40),
-    ("CYBER", 12_990, 30),
-    ("OSCORP", 45_600, 25),
-    ("VANDLY", 2_315, 20),
-    ("SOYLNT", 5_005, 15),
-];
+/// (symbol, initial reference price in ticks, relative traffic weight): shared with the other feed.
+pub use common::SYMBOLS;
 
 pub struct OrderFlow {
     rng: Rng,
