@@ -32,3 +32,15 @@ pub const SYMBOLS: [(&str, i64, u64); 12] = [
     ("VANDLY", 2_315, 20),
     ("SOYLNT", 5_005, 15),
 ];
+
+/// The symbol whose slice of the cumulative traffic weights holds `point` (0 ≤ point < total weight):
+/// how both synthetic feeds draw a symbol with the skew of a real market.
+pub fn symbol_at(mut point: u64) -> usize {
+    for (i, s) in SYMBOLS.iter().enumerate() {
+        if point < s.2 {
+            return i;
+        }
+        point -= s.2;
+    }
+    SYMBOLS.len() - 1
+}

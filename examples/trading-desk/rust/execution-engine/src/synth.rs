@@ -39,14 +39,7 @@ impl OrderFlow {
     }
 
     fn pick_symbol(&mut self) -> usize {
-        let mut r = self.rng.below(self.total_weight);
-        for (i, s) in SYMBOLS.iter().enumerate() {
-            if r < s.2 {
-                return i;
-            }
-            r -= s.2;
-        }
-        SYMBOLS.len() - 1
+        common::symbol_at(self.rng.below(self.total_weight))
     }
 
     /// Appends `n` messages, one per line, to `out`.

@@ -85,14 +85,7 @@ impl SyntheticFeed {
     }
 
     fn pick_symbol(&mut self) -> usize {
-        let mut r = self.rng.below(self.total_weight);
-        for (i, s) in SYMBOLS.iter().enumerate() {
-            if r < s.2 {
-                return i;
-            }
-            r -= s.2;
-        }
-        SYMBOLS.len() - 1
+        common::symbol_at(self.rng.below(self.total_weight))
     }
 
     /// Distance from the mid of a new passive order: mostly at or near the touch.
