@@ -29,9 +29,11 @@ describe('run', () => {
     await expect(run(process.execPath, ['-e', '0'], { cwd: '/nonexistent/rust-perf' })).rejects.toThrow(/working directory \/nonexistent\/rust-perf does not exist/);
   });
 
+  // The timeouts leave room for node to start and install its handlers on a loaded 2-core CI
+  // machine: at 200 ms the SIGINT once arrived before the handler existed.
   it('ends a child that outlives its timeout with SIGINT first', async () => {
     const script = "process.on('SIGINT', () => { console.log('got SIGINT'); process.exit(0); }); setInterval(() => {}, 1000);";
-    const result = await run(process.execPath, ['-e', script], { cwd: __dirname, timeoutMs: 300, graceMs: 2000 });
+    const result = await run(process.execPath, ['-e', script], { cwd: __dirname, timeoutMs: 3000, graceMs: 2000 });
     expect(result.timedOut).toBe(true);
     expect(result.stdout).toContain('got SIGINT');
     expect(result.exitCode).toBe(0);
@@ -39,7 +41,7 @@ describe('run', () => {
 
   it('escalates to SIGKILL when SIGINT and SIGTERM are ignored', async () => {
     const script = "process.on('SIGINT', () => {}); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);";
-    const result = await run(process.execPath, ['-e', script], { cwd: __dirname, timeoutMs: 200, graceMs: 200 });
+    const result = await run(process.execPath, ['-e', script], { cwd: __dirname, timeoutMs: 3000, graceMs: 300 });
     expect(result.signal).toBe('SIGKILL');
   });
 
