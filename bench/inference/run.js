@@ -135,19 +135,21 @@ function layoutTimes(dir, runs) {
 
 // Nx's own cost of 1000 projects with these targets: a plugin that returns rust-perf's results,
 // precomputed, without reading a single Cargo.toml. rust-perf minus this is rust-perf's own share.
-async function writeStaticPlugin(dir) {
+// With `bare`, each project keeps only its name: what Nx itself spends on 1000 projects with no targets.
+async function writeStaticPlugin(dir, { bare = false } = {}) {
   const { createNodesForManifests } = require(path.join(pluginDir, 'dist', 'plugins', 'nodes.js'));
   const { parseManifest } = require(path.join(pluginDir, 'dist', 'core', 'cargo', 'manifest.js'));
   const { resolveCargoLayout, localDependencies } = require(path.join(pluginDir, 'dist', 'core', 'cargo', 'workspace.js'));
   const files = ['Cargo.toml', ...fs.readdirSync(path.join(dir, 'crates')).filter((d) => !d.startsWith('.')).map((d) => `crates/${d}/Cargo.toml`)];
-  const nodes = await createNodesForManifests(files, undefined, { workspaceRoot: dir, nxJsonConfiguration: {}, configFiles: files });
+  let nodes = await createNodesForManifests(files, undefined, { workspaceRoot: dir, nxJsonConfiguration: {}, configFiles: files });
+  if (bare) nodes = nodes.map(([file, r]) => [file, { projects: Object.fromEntries(Object.entries(r.projects).map(([root, p]) => [root, { name: p.name }])) }]);
   const layout = resolveCargoLayout(files.map((f) => parseManifest(fs.readFileSync(path.join(dir, f), 'utf8'), f)));
   const nameOf = new Map(layout.packages.map((p) => [p.root, p.manifest.package.name]));
   const edges = localDependencies(layout).map((d) => ({ source: nameOf.get(d.from.root), target: nameOf.get(d.to.root), sourceFile: d.from.file, type: 'static' }));
-  const pluginDir2 = path.join(dir, 'tools', 'static-projects');
+  const pluginDir2 = path.join(dir, 'tools', bare ? 'bare-projects' : 'static-projects');
   fs.mkdirSync(pluginDir2, { recursive: true });
   fs.writeFileSync(path.join(pluginDir2, 'data.json'), JSON.stringify({ nodes, edges }));
-  fs.writeFileSync(path.join(pluginDir2, 'package.json'), JSON.stringify({ name: 'static-projects', version: '0.0.0', main: 'index.js' }));
+  fs.writeFileSync(path.join(pluginDir2, 'package.json'), JSON.stringify({ name: path.basename(pluginDir2), version: '0.0.0', main: 'index.js' }));
   fs.writeFileSync(
     path.join(pluginDir2, 'index.js'),
     "const { nodes, edges } = require('./data.json');\n" +
@@ -155,7 +157,7 @@ async function writeStaticPlugin(dir) {
       "exports.createNodes = ['**/Cargo.toml', (files) => files.filter((f) => byFile.has(f)).map((f) => [f, byFile.get(f)])];\n" +
       'exports.createDependencies = () => edges;\n',
   );
-  return './tools/static-projects';
+  return `./tools/${path.basename(pluginDir2)}`;
 }
 
 async function runInferenceBench({ crates = 1000, runs = 5, dir = path.join(os.tmpdir(), 'rust-perf-bench-inference') } = {}) {
@@ -165,11 +167,13 @@ async function runInferenceBench({ crates = 1000, runs = 5, dir = path.join(os.t
 
   const layout = layoutTimes(dir, runs);
   const staticPlugin = await writeStaticPlugin(dir);
+  const barePlugin = await writeStaticPlugin(dir, { bare: true });
   const variants = [
     measureVariant(dir, 'nx (no plugin)', [], runs),
     measureVariant(dir, 'rust-perf', ['rust-perf'], runs),
     measureVariant(dir, MONODON, ['@monodon/rust'], runs),
-    measureVariant(dir, 'precomputed (Nx floor)', [staticPlugin], runs),
+    measureVariant(dir, 'precomputed (same targets)', [staticPlugin], runs),
+    measureVariant(dir, '1000 bare projects', [barePlugin], runs),
   ];
   const bare = variants[0];
   const rows = [];
@@ -215,6 +219,15 @@ async function runInferenceBench({ crates = 1000, runs = 5, dir = path.join(os.t
     console.log(
       `rust-perf minus the same projects precomputed: cold ${result.ownCold >= 0 ? '+' : ''}${result.ownCold.toFixed(2)} s, warm ${result.ownWarm >= 0 ? '+' : ''}${result.ownWarm.toFixed(2)} s ` +
         '(≤ 0 means reading the Cargo workspace costs no more than handing Nx the finished projects)',
+    );
+  }
+  const bareProjects = variants[4];
+  if (!bareProjects.error && !bare.error) {
+    result.nxFloorCold = median(bareProjects.cold) - median(bare.cold);
+    result.nxFloorWarm = median(bareProjects.warm) - median(bare.warm);
+    console.log(
+      `Nx alone, 1000 projects with no targets over no projects: cold +${result.nxFloorCold.toFixed(2)} s, warm +${result.nxFloorWarm.toFixed(2)} s ` +
+        '(the part of the extra time no plugin can remove: a worker per plugin, merging, the graph and its cache files)',
     );
   }
   return result;

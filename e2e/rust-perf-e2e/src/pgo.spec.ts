@@ -75,6 +75,46 @@ describe('PGO pipeline', () => {
     expect(fs.readdirSync(path.join(sharedTargetDir, 'rust-perf/pgo/profraw/market-data'))).toEqual([]);
   }, 900_000);
 
+  test('Cargo.lock, .cargo/config.toml and a toolchain update each recompute the profile', async () => {
+    const recomputes = async (what: string, env?: Record<string, string>) => {
+      const r = await ws.nx(['run', 'market-data:pgo-profile'], { env });
+      const out = r.stdout + r.stderr;
+      expect({ what, cached: CACHED.test(out), workloadRan: /\[pgo 3\/4\] workload/.test(out) }).toEqual({ what, cached: false, workloadRan: true });
+      return r;
+    };
+    const cachedAgain = async (what: string, env?: Record<string, string>) => {
+      const r = await ws.nx(['run', 'market-data:pgo-profile'], { env });
+      expect({ what, cached: CACHED.test(r.stdout + r.stderr) }).toEqual({ what, cached: true });
+    };
+
+    // Cargo rewrites a hand-edited lock file in the run, so only the recompute is asserted here.
+    ws.write('rust/Cargo.lock', `# e2e: lock file edited\n${ws.read('rust/Cargo.lock')}`);
+    await recomputes('Cargo.lock');
+
+    ws.write('rust/.cargo/config.toml', '[term]\nquiet = false\n');
+    await recomputes('.cargo/config.toml');
+    await cachedAgain('.cargo/config.toml');
+
+    // A second toolchain cannot be installed offline: a rustc earlier on PATH reports a different
+    // `rustc -vV` (the runtime input Nx hashes) and runs the real compiler for everything else.
+    // RUSTC keeps cargo on the real rustc, so the build itself is the same toolchain's.
+    const realRustc = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'rustc')).find((f) => fs.existsSync(f));
+    if (!realRustc) throw new Error('rustc is not on PATH');
+    const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-perf-e2e-toolchain-'));
+    fs.writeFileSync(
+      path.join(binDir, 'rustc'),
+      `#!/bin/sh\nif [ "$#" = 1 ] && [ "$1" = -vV ]; then "${realRustc}" -vV; echo "e2e-toolchain: updated"; exit; fi\nexec "${realRustc}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    try {
+      const updated = { PATH: `${binDir}${path.delimiter}${process.env.PATH}`, RUSTC: realRustc };
+      await recomputes('rustc -vV', updated);
+      await cachedAgain('rustc -vV', updated);
+    } finally {
+      fs.rmSync(binDir, { recursive: true, force: true });
+    }
+  }, 900_000);
+
   test('two pipelines in parallel keep their profiles apart', async () => {
     const r = await ws.nx(['run-many', '-t', 'build-pgo', '-p', 'market-data', 'execution-engine', '--parallel', '2']);
     expect(r.exitCode).toBe(0);

@@ -1,14 +1,15 @@
 // Reads every Cargo.toml once, resolves workspaces and local dependencies, and caches the result
 // in Nx's workspace data directory keyed by a hash of the manifests, the target files on disk,
-// the plugin options and the plugin version (the @nx/gradle pattern).
+// the plugin options and the plugin version (the @nx/gradle pattern). A warm run only stat()s
+// those files (stampKey); reading and hashing them is the fallback when a stamp moved.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { CargoManifest } from '../core/cargo/manifest';
 import { localDependencies, resolveCargoLayout } from '../core/cargo/workspace';
-import { writeFileAtomic } from '../core/fs/atomic';
 import type { CrateModel } from './create-targets';
+import { readDataFile, writeDataFile } from './data-directory';
 import type { NormalizedPluginOptions } from './options';
 
 export interface CargoEdge {
@@ -33,7 +34,12 @@ export interface LoadedModel {
 
 interface CacheFile {
   pluginVersion: string;
+  /** Content key: manifests' text and target files. */
   hash: string;
+  /** stat() key of the same files (see stampKey); absent while a file was too recently written. */
+  stampKey?: string;
+  /** Per manifest, the folders of its crate that target discovery listed. */
+  listed?: Record<string, string[]>;
   model: CargoModel;
 }
 
@@ -48,33 +54,73 @@ export function isInferenceManifest(file: string): boolean {
 // The files cargo's target auto-discovery looks at, listed once per crate: they are part of the
 // cache key (adding src/bin/x.rs adds a binary without touching Cargo.toml). Directory listings
 // only, no stat of missing paths: failing syscalls cost more than the listing on 1000 crates.
-function listDir(dir: string): Dirent[] {
+// Each folder listed is stamped first: an unchanged folder stamp means an unchanged listing.
+function listDir(crateDir: string, rel: string, stamps: Stamps): Dirent[] {
+  const path = rel === '.' ? crateDir : join(crateDir, rel);
+  const stamp = statStamp(path);
+  if (stamp === undefined) return [];
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    const entries = readdirSync(path, { withFileTypes: true });
+    stamps.set(rel, stamp);
+    return entries;
   } catch {
     return [];
   }
 }
 
-function targetFiles(crateDir: string): string[] {
+function targetFiles(crateDir: string, stamps: Stamps): string[] {
   const files: string[] = [];
-  const top = listDir(crateDir);
+  const top = listDir(crateDir, '.', stamps);
   const hasDir = (name: string) => top.some((e) => e.isDirectory() && e.name === name);
   const collect = (rel: string, entries: Dirent[]) => {
     for (const e of entries) {
       if (e.isFile() && e.name.endsWith('.rs')) files.push(`${rel}/${e.name}`);
-      else if (e.isDirectory() && listDir(join(crateDir, rel, e.name)).some((m) => m.name === 'main.rs' && m.isFile())) files.push(`${rel}/${e.name}/main.rs`);
+      else if (e.isDirectory() && listDir(crateDir, `${rel}/${e.name}`, stamps).some((m) => m.name === 'main.rs' && m.isFile())) files.push(`${rel}/${e.name}/main.rs`);
     }
   };
   if (hasDir('src')) {
-    const src = listDir(join(crateDir, 'src'));
+    const src = listDir(crateDir, 'src', stamps);
     if (src.some((e) => e.isFile() && e.name === 'main.rs')) files.push('src/main.rs');
-    if (src.some((e) => e.isDirectory() && e.name === 'bin')) collect('src/bin', listDir(join(crateDir, 'src', 'bin')));
+    if (src.some((e) => e.isDirectory() && e.name === 'bin')) collect('src/bin', listDir(crateDir, 'src/bin', stamps));
   }
-  if (hasDir('benches')) collect('benches', listDir(join(crateDir, 'benches')));
+  if (hasDir('benches')) collect('benches', listDir(crateDir, 'benches', stamps));
   return files.sort();
 }
 
+type Stamps = Map<string, StatStamp>;
+interface StatStamp {
+  text: string;
+  /** Written less than RACY_MS ago: a second write within the file system's timestamp tick would keep this stamp. */
+  racy: boolean;
+}
+const RACY_MS = 1000;
+
+// inode, size, mtime and ctime: a write changes ctime even when size and mtime are preserved (cp -p, touch -r).
+function statStamp(path: string): StatStamp | undefined {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st === undefined) return undefined;
+  return { text: `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, racy: Date.now() - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS };
+}
+
+/**
+ * The warm path: a key from stat() of every manifest and every folder target discovery listed,
+ * without reading a file. Undefined when a path is gone or was written too recently to trust.
+ */
+function stampKey(prefix: string, workspaceRoot: string, files: readonly string[], listed: Record<string, string[]>): string | undefined {
+  const hash = createHash('sha256');
+  hash.update(prefix);
+  for (const file of files) {
+    const dirs = listed[file];
+    if (dirs === undefined) return undefined;
+    const crateDir = join(workspaceRoot, posix.dirname(file));
+    for (const [rel, path] of [[file, join(workspaceRoot, file)] as const, ...dirs.map((d) => [d, d === '.' ? crateDir : join(crateDir, d)] as const)]) {
+      const stamp = statStamp(path);
+      if (stamp === undefined || stamp.racy) return undefined;
+      hash.update(`${rel}\0${stamp.text}\0`);
+    }
+  }
+  return hash.digest('hex');
+}
 
 // Loaded on a cache miss only: the TOML parser is the slowest module to load, and a warm run never parses.
 function manifestModule(): typeof import('../core/cargo/manifest') {
@@ -121,23 +167,34 @@ export function cacheFilePath(cacheDir: string): string {
 
 export function loadCargoModel({ workspaceRoot, manifestFiles, options, cacheDir, warn }: LoadOptions): LoadedModel {
   const files = manifestFiles.filter(isInferenceManifest).sort();
+  const prefix = `${PLUGIN_VERSION}\0${JSON.stringify(options)}\0${files.join('\0')}\0`;
+  const cachePath = cacheFilePath(cacheDir);
+  const cached = readCache(cachePath);
+  if (cached?.stampKey !== undefined && cached.listed !== undefined && stampKey(prefix, workspaceRoot, files, cached.listed) === cached.stampKey) {
+    return { model: cached.model, errors: [], fromCache: true };
+  }
+
   const hash = createHash('sha256');
-  hash.update(`${PLUGIN_VERSION}\0${JSON.stringify(options)}\0`);
+  hash.update(prefix);
   const texts = new Map<string, string>();
   const filesByDir = new Map<string, string[]>();
+  const listed: Record<string, string[]> = {};
   for (const file of files) {
     const text = readFileSync(join(workspaceRoot, file), 'utf8');
     texts.set(file, text);
     const dir = posix.dirname(file);
-    const targets = targetFiles(join(workspaceRoot, dir));
+    const stamps: Stamps = new Map();
+    const targets = targetFiles(join(workspaceRoot, dir), stamps);
+    listed[file] = [...stamps.keys()];
     filesByDir.set(dir, targets);
     hash.update(`${file}\0${text}\0${targets.join('\0')}\0`);
   }
   const digest = hash.digest('hex');
+  // Stamped after reading: a file changed in between is too recent to stamp, so it is read again next time.
+  const stamped = stampKey(prefix, workspaceRoot, files, listed);
 
-  const cachePath = cacheFilePath(cacheDir);
-  const cached = readCache(cachePath);
-  if (cached && cached.pluginVersion === PLUGIN_VERSION && cached.hash === digest) {
+  if (cached && cached.hash === digest) {
+    if (stamped !== undefined && stamped !== cached.stampKey) writeDataFile(cachePath, { ...cached, stampKey: stamped, listed }, warn);
     return { model: cached.model, errors: [], fromCache: true };
   }
 
@@ -153,24 +210,10 @@ export function loadCargoModel({ workspaceRoot, manifestFiles, options, cacheDir
   }
   const model = computeModel(manifests, filesByDir);
   // A broken manifest is reported on every run until fixed, so its partial model is never cached.
-  if (errors.length === 0) {
-    try {
-      writeFileAtomic(cachePath, JSON.stringify({ pluginVersion: PLUGIN_VERSION, hash: digest, model } satisfies CacheFile));
-    } catch (e) {
-      warn(`rust-perf: could not write the inference cache ${cachePath}: ${(e as Error).message}`);
-    }
-  }
+  if (errors.length === 0) writeDataFile(cachePath, { pluginVersion: PLUGIN_VERSION, hash: digest, ...(stamped !== undefined ? { stampKey: stamped, listed } : {}), model }, warn);
   return { model, errors, fromCache: false };
 }
 
 function readCache(path: string): CacheFile | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as Partial<CacheFile>;
-    if (typeof data.hash !== 'string' || typeof data.pluginVersion !== 'string' || !data.model) return undefined;
-    return data as CacheFile;
-  } catch {
-    // A torn or foreign file is recomputed and overwritten.
-    return undefined;
-  }
+  return readDataFile<CacheFile>(path, (data) => typeof data.hash === 'string' && data.pluginVersion === PLUGIN_VERSION && data.model !== undefined);
 }

@@ -51,6 +51,19 @@ export function rustNamedInputs(cargoRoot: string): Record<string, Array<string 
 }
 
 const BASE_INPUTS = ['rustSources', '^rustSources', 'rustWorkspace'];
+
+// What `nx show project` offers as an example: an option worth changing, not the inferred options
+// again (those are shown beside it, and repeating them cost 1000-crate graphs ~20% of their size).
+const HELP_EXAMPLES: Record<string, Record<string, unknown>> = {
+  'build-release': { profile: 'production', locked: true },
+  'build-native': { profile: 'production' },
+  'pgo-profile': { workload: [{ bin: 'my-service', args: ['--replay', 'fixtures/day.bin'] }], allowWorkloadFailure: false },
+  'build-pgo': { cpu: 'native' },
+  bench: { baseline: 'main', failOnRegression: true },
+  flamegraph: { frequency: 1999 },
+  'perf-report': { runs: 9 },
+  doctor: { json: true },
+};
 // Nx 24 rejects '{workspaceRoot}/{options.outputPath}' as a glob from the root; '{options.outputPath}' is relative to the root already.
 const OUTPUTS = ['{options.outputPath}'];
 
@@ -72,7 +85,7 @@ function target(
     metadata: {
       description,
       technologies: ['rust'],
-      help: { command: `npx nx run ${project}:${targetName} --help`, example: { options } },
+      help: { command: `npx nx run ${project}:${targetName} --help`, example: { options: HELP_EXAMPLES[executor] } },
     },
   };
 }
@@ -170,7 +183,7 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
     metadata: {
       description: `Check the toolchain and workspace rust-perf needs for ${project}: rustc, a matching llvm-profdata, perf, linker, CPU level, symbols, RUSTFLAGS, allocators.`,
       technologies: ['rust'],
-      help: { command: `npx nx run ${project}:${names.doctorTargetName} --help`, example: { options: { json: true } } },
+      help: { command: `npx nx run ${project}:${names.doctorTargetName} --help`, example: { options: HELP_EXAMPLES.doctor } },
     },
   };
 

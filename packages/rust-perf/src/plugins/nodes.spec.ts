@@ -1,10 +1,11 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AggregateCreateNodesError } from '@nx/devkit';
 import type { CreateDependenciesContext, CreateNodesContext, ProjectConfiguration } from '@nx/devkit';
 import { createNodes, createNodesV2 } from './nodes';
-import { createDependencies } from './dependencies';
+import { createDependencies, edgesCachePath } from './dependencies';
 import { loadCargoModel, cacheFilePath } from './cargo-model';
 import { normalizeOptions } from './options';
 import type { RustPerfPluginOptions } from './options';
@@ -251,6 +252,33 @@ describe('inference cache', () => {
     expect(load().fromCache).toBe(true);
   });
 
+  it('trusts stat() once files are older than the racy window, and still sees a same-size edit', async () => {
+    load();
+    // Files written less than a second ago are read and hashed every time (a second write within the
+    // file system's timestamp tick could keep their stamp); age them past that window.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(load().fromCache).toBe(true);
+    const cache = JSON.parse(readFileSync(cacheFilePath(dataDir), 'utf8')) as { stampKey?: string; listed?: Record<string, string[]> };
+    expect(cache.stampKey).toEqual(expect.any(String));
+    expect(cache.listed?.['rust/market-data/Cargo.toml']).toEqual(['.', 'src', 'benches']);
+
+    // Same length, other content: size and mtime granularity could miss it, ctime cannot.
+    const edited = FILES['rust/market-data/Cargo.toml'].replace('version = "0.1.0"', 'version = "0.2.0"').replace('"2000000"', '"3000000"');
+    expect(edited.length).toBe(FILES['rust/market-data/Cargo.toml'].length);
+    write('rust/market-data/Cargo.toml', edited);
+    const after = load();
+    expect(after.fromCache).toBe(false);
+    expect(after.model.crates.find((c) => c.name === 'market-data')?.workload).toEqual([{ bin: 'market-data', args: ['--synthetic', '3000000'] }]);
+
+    // A new bench file only changes its folder's stamp.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(load().fromCache).toBe(true);
+    write('rust/market-data/benches/depth_bench.rs', '');
+    const withBench = load();
+    expect(withBench.fromCache).toBe(false);
+    expect(withBench.model.crates.find((c) => c.name === 'market-data')?.benches).toEqual(['orderbook_bench', 'depth_bench']);
+  });
+
   it('is keyed by the plugin options', () => {
     load();
     const other = loadCargoModel({ workspaceRoot: root, manifestFiles: manifests(), options: normalizeOptions({ benchTargetName: 'b' }), cacheDir: dataDir, warn: () => undefined });
@@ -272,25 +300,44 @@ describe('inference cache', () => {
 });
 
 describe('createDependencies', () => {
-  it('adds static edges from path, workspace and renamed dev dependencies, with the declaring Cargo.toml', async () => {
+  async function edges() {
+    return createDependencies(undefined, await dependenciesContext());
+  }
+  async function dependenciesContext(): Promise<CreateDependenciesContext> {
     const results = await createNodesV2[1](manifests(), undefined, context());
     const projects: Record<string, ProjectConfiguration> = {};
     for (const [, r] of results) for (const [projectRoot, p] of Object.entries(r.projects ?? {})) projects[p.name as string] = { ...p, root: projectRoot };
+    // Nx hands over the hash of every file; the plugin keys its edges on them.
+    const hashed = (file: string) => ({ file, hash: createHash('sha1').update(readFileSync(join(root, file))).digest('hex') });
     const fileMap: CreateDependenciesContext['fileMap'] = {
-      projectFileMap: Object.fromEntries(Object.values(projects).map((p) => [p.name as string, [{ file: `${p.root}/Cargo.toml`, hash: '' }]])),
-      nonProjectFiles: [{ file: 'rust/Cargo.toml', hash: '' }],
+      projectFileMap: Object.fromEntries(Object.values(projects).map((p) => [p.name as string, [hashed(`${p.root}/Cargo.toml`)]])),
+      nonProjectFiles: [hashed('rust/Cargo.toml')],
     };
-    const edges = await createDependencies(undefined, {
-      workspaceRoot: root,
-      projects,
-      fileMap,
-      filesToProcess: fileMap,
-      nxJsonConfiguration: {},
-      externalNodes: {},
-    });
-    expect(edges).toEqual([
+    return { workspaceRoot: root, projects, fileMap, filesToProcess: fileMap, nxJsonConfiguration: {}, externalNodes: {} };
+  }
+
+  it('adds static edges from path, workspace and renamed dev dependencies, with the declaring Cargo.toml', async () => {
+    expect(await edges()).toEqual([
       { source: 'execution-engine', target: 'common', sourceFile: 'rust/execution-engine/Cargo.toml', type: 'static' },
       { source: 'execution-engine', target: 'market-data', sourceFile: 'rust/execution-engine/Cargo.toml', type: 'static' },
+      { source: 'market-data', target: 'common', sourceFile: 'rust/market-data/Cargo.toml', type: 'static' },
+    ]);
+  });
+
+  it("caches edges under Nx's file hashes and recomputes when a manifest's hash changes", async () => {
+    const ctx = await dependenciesContext();
+    await createDependencies(undefined, ctx);
+    expect(existsSync(edgesCachePath(dataDir))).toBe(true);
+    // A hit reads no manifest: with the inference cache gone and the crates' sources gone, the edges still come back.
+    rmSync(cacheFilePath(dataDir));
+    rmSync(join(root, 'rust', 'market-data'), { recursive: true });
+    expect(await createDependencies(undefined, ctx)).toHaveLength(3);
+    expect(existsSync(cacheFilePath(dataDir))).toBe(false);
+    write('rust/market-data/Cargo.toml', FILES['rust/market-data/Cargo.toml']);
+
+    write('rust/execution-engine/Cargo.toml', FILES['rust/execution-engine/Cargo.toml'].replace(/\[dev-dependencies\][^]*/, ''));
+    expect(await edges()).toEqual([
+      { source: 'execution-engine', target: 'common', sourceFile: 'rust/execution-engine/Cargo.toml', type: 'static' },
       { source: 'market-data', target: 'common', sourceFile: 'rust/market-data/Cargo.toml', type: 'static' },
     ]);
   });
