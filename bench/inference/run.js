@@ -179,13 +179,13 @@ async function runInferenceBench({ crates = 1000, runs = 5, dir = path.join(os.t
   const rows = [];
   for (const v of variants) {
     if (v.error) {
-      rows.push(`${v.label.padEnd(22)} failed: ${v.error}`);
+      rows.push(`${v.label.padEnd(28)} failed: ${v.error}`);
       continue;
     }
     const c = median(v.cold);
     const w = median(v.warm);
     const extra = v === bare ? '' : `   extra cold ${(c - median(bare.cold)).toFixed(2)} s, warm ${(w - median(bare.warm)).toFixed(2)} s`;
-    rows.push(`${v.label.padEnd(22)} ${String(v.projects).padStart(5)} projects   cold ${c.toFixed(2)} s (${spread(v.cold)})   warm ${w.toFixed(2)} s (${spread(v.warm)})${extra}`);
+    rows.push(`${v.label.padEnd(28)} ${String(v.projects).padStart(5)} projects   cold ${c.toFixed(2)} s (${spread(v.cold)})   warm ${w.toFixed(2)} s (${spread(v.warm)})${extra}`);
   }
   console.log(rows.join('\n'));
   const ours = variants[1];
