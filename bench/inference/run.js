@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Inference overhead on a generated 1000-crate Cargo workspace (random path-dependency DAG, 3 deps
 // per crate): wall time of `nx show projects` without a plugin, with rust-perf and with
-// @monodon/rust 3.0.0, cold (no daemon, workspace data removed) and warm. Also times the two ways
+// @monodon/rust 3.0.0, cold (no daemon, workspace data removed), warm, and warm with the Nx daemon. Also times the two ways
 // of learning the workspace layout: parsing the manifests (what rust-perf does) vs `cargo metadata`.
 //
 //   node bench/inference/run.js [--crates 1000] [--runs 5] [--dir /tmp/rust-perf-bench-inference]
@@ -84,9 +84,15 @@ const median = (xs) => {
 };
 const spread = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 
-function timeShowProjects(dir, cold) {
+function nxEnv(daemon) {
+  const env = { ...process.env, NX_DAEMON: daemon ? 'true' : 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  delete env.NX_WORKSPACE_DATA_DIRECTORY;
+  return env;
+}
+
+function timeShowProjects(dir, cold, daemon = false) {
   if (cold) fs.rmSync(path.join(dir, '.nx', 'workspace-data'), { recursive: true, force: true });
-  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  const env = nxEnv(daemon);
   delete env.NX_WORKSPACE_DATA_DIRECTORY;
   // Nx exits before a piped stdout drains: write it to a file to count every project.
   const outFile = path.join(dir, '.show-projects.out');
@@ -108,7 +114,17 @@ function measureVariant(dir, label, plugins, runs) {
   timeShowProjects(dir, false);
   const warm = [];
   for (let i = 0; i < runs; i++) warm.push(timeShowProjects(dir, false).seconds);
-  return { label, projects: first.projects, cold, warm };
+  // With the Nx daemon (Nx's default outside CI), after it has computed the graph once.
+  const nxJs = path.join(dir, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
+  sh(process.execPath, [nxJs, 'daemon', '--start'], { cwd: dir, env: nxEnv(true) });
+  const daemon = [];
+  try {
+    timeShowProjects(dir, false, true);
+    for (let i = 0; i < runs; i++) daemon.push(timeShowProjects(dir, false, true).seconds);
+  } finally {
+    sh(process.execPath, [nxJs, 'daemon', '--stop'], { cwd: dir, env: nxEnv(true), allowFailure: true });
+  }
+  return { label, projects: first.projects, cold, warm, daemon };
 }
 
 // In-process: how long reading + parsing every manifest and resolving the workspace takes, vs
@@ -184,8 +200,9 @@ async function runInferenceBench({ crates = 1000, runs = 5, dir = path.join(os.t
     }
     const c = median(v.cold);
     const w = median(v.warm);
-    const extra = v === bare ? '' : `   extra cold ${(c - median(bare.cold)).toFixed(2)} s, warm ${(w - median(bare.warm)).toFixed(2)} s`;
-    rows.push(`${v.label.padEnd(28)} ${String(v.projects).padStart(5)} projects   cold ${c.toFixed(2)} s (${spread(v.cold)})   warm ${w.toFixed(2)} s (${spread(v.warm)})${extra}`);
+    const d = median(v.daemon);
+    const extra = v === bare ? '' : `   extra cold ${(c - median(bare.cold)).toFixed(2)} s, warm ${(w - median(bare.warm)).toFixed(2)} s, daemon ${(d - median(bare.daemon)).toFixed(2)} s`;
+    rows.push(`${v.label.padEnd(28)} ${String(v.projects).padStart(5)} projects   cold ${c.toFixed(2)} s (${spread(v.cold)})   warm ${w.toFixed(2)} s (${spread(v.warm)})   daemon ${d.toFixed(2)} s (${spread(v.daemon)})${extra}`);
   }
   console.log(rows.join('\n'));
   const ours = variants[1];
@@ -202,7 +219,7 @@ async function runInferenceBench({ crates = 1000, runs = 5, dir = path.join(os.t
     crates,
     runs,
     nxVersion: NX_VERSION,
-    variants: variants.map((v) => (v.error ? v : { ...v, coldMedian: median(v.cold), warmMedian: median(v.warm) })),
+    variants: variants.map((v) => (v.error ? v : { ...v, coldMedian: median(v.cold), warmMedian: median(v.warm), daemonMedian: median(v.daemon) })),
     layout: { parseMedian: median(layout.parse), metadataMedian: median(layout.metadata), ...layout },
   };
   if (!ours.error && !bare.error) {
