@@ -80,7 +80,6 @@ describe('PGO pipeline', () => {
       const r = await ws.nx(['run', 'market-data:pgo-profile'], { env });
       const out = r.stdout + r.stderr;
       expect({ what, cached: CACHED.test(out), workloadRan: /\[pgo 3\/4\] workload/.test(out) }).toEqual({ what, cached: false, workloadRan: true });
-      return r;
     };
     const cachedAgain = async (what: string, env?: Record<string, string>) => {
       const r = await ws.nx(['run', 'market-data:pgo-profile'], { env });
