@@ -9,64 +9,58 @@ function rustHits(stats: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-describe('sccache as RUSTC_WRAPPER', () => {
-  let ws: TestWorkspace;
+// A fresh workspace with its own sccache server (own port and cache dir) for one describe block,
+// so the tests never talk to (or count) a user's sccache.
+function withPrivateSccache(port: string, prepare?: (ws: TestWorkspace) => void): { ws: TestWorkspace; env: Record<string, string> } {
+  const ctx = {} as { ws: TestWorkspace; env: Record<string, string> };
   let cacheDir: string;
-  let env: Record<string, string>;
   beforeAll(async () => {
-    ws = await createWorkspace({ registerPlugin: true, sharedTarget: false });
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sccache-e2e-'));
-    // A private server on its own port, so the test never talks to (or counts) a user's sccache.
-    env = { RUSTC_WRAPPER: 'sccache', SCCACHE_DIR: cacheDir, SCCACHE_SERVER_PORT: '4327' };
-    await ws.exec('sccache', ['--stop-server'], { env, allowFailure: true });
+    ctx.ws = await createWorkspace({ registerPlugin: true, sharedTarget: false });
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), `sccache-e2e-${port}-`));
+    ctx.env = { RUSTC_WRAPPER: 'sccache', SCCACHE_DIR: cacheDir, SCCACHE_SERVER_PORT: port };
+    await ctx.ws.exec('sccache', ['--stop-server'], { env: ctx.env, allowFailure: true });
+    prepare?.(ctx.ws);
   });
   afterAll(async () => {
-    await ws?.exec('sccache', ['--stop-server'], { env, allowFailure: true });
-    ws?.cleanup();
-    fs.rmSync(cacheDir, { recursive: true, force: true });
+    await ctx.ws?.exec('sccache', ['--stop-server'], { env: ctx.env, allowFailure: true });
+    ctx.ws?.cleanup();
+    if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true });
   });
+  return ctx;
+}
+
+describe('sccache as RUSTC_WRAPPER', () => {
+  const ctx = withPrivateSccache('4327');
 
   it('build-release works through sccache and a clean rebuild hits its cache', async () => {
-    await ws.nx(['run', 'market-data:build-release', '--skip-nx-cache'], { env });
-    const first = rustHits((await ws.exec('sccache', ['--show-stats'], { env })).stdout);
-    fs.rmSync(path.join(ws.cargoRoot, 'target'), { recursive: true, force: true });
-    const again = await ws.nx(['run', 'market-data:build-release', '--skip-nx-cache'], { env });
+    await ctx.ws.nx(['run', 'market-data:build-release', '--skip-nx-cache'], { env: ctx.env });
+    const first = rustHits((await ctx.ws.exec('sccache', ['--show-stats'], { env: ctx.env })).stdout);
+    fs.rmSync(path.join(ctx.ws.cargoRoot, 'target'), { recursive: true, force: true });
+    const again = await ctx.ws.nx(['run', 'market-data:build-release', '--skip-nx-cache'], { env: ctx.env });
     expect(again.stdout + again.stderr).toMatch(/Compiling\s+common/);
-    const second = rustHits((await ws.exec('sccache', ['--show-stats'], { env })).stdout);
+    const second = rustHits((await ctx.ws.exec('sccache', ['--show-stats'], { env: ctx.env })).stdout);
     // serde, serde_json, itoa, … and common come from sccache the second time.
     expect(second - first).toBeGreaterThanOrEqual(5);
-    expect(ws.exists('dist/rust/market-data/release/market-data')).toBe(true);
+    expect(ctx.ws.exists('dist/rust/market-data/release/market-data')).toBe(true);
   });
 });
 
 describe('sccache with the PGO pipeline', () => {
-  let ws: TestWorkspace;
-  let cacheDir: string;
-  let env: Record<string, string>;
-  beforeAll(async () => {
-    ws = await createWorkspace({ registerPlugin: true, sharedTarget: false });
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sccache-pgo-e2e-'));
-    env = { RUSTC_WRAPPER: 'sccache', SCCACHE_DIR: cacheDir, SCCACHE_SERVER_PORT: '4328' };
-    await ws.exec('sccache', ['--stop-server'], { env, allowFailure: true });
-    // A short workload: the point is the builds.
+  // A short workload: the point is the builds.
+  const ctx = withPrivateSccache('4328', (ws) => {
     const manifest = 'rust/market-data/Cargo.toml';
     ws.write(manifest, ws.read(manifest).replace(/args = \["--synthetic", "2000000"\]/, 'args = ["--synthetic", "100000"]'));
   });
-  afterAll(async () => {
-    await ws?.exec('sccache', ['--stop-server'], { env, allowFailure: true });
-    ws?.cleanup();
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  });
 
   it('build-pgo works through sccache; a clean re-run reuses cached units and still builds with the profile', async () => {
-    await ws.nx(['run', 'market-data:build-pgo', '--skip-nx-cache'], { env });
-    const first = rustHits((await ws.exec('sccache', ['--show-stats'], { env })).stdout);
-    fs.rmSync(path.join(ws.cargoRoot, 'target'), { recursive: true, force: true });
-    const again = await ws.nx(['run', 'market-data:build-pgo', '--skip-nx-cache'], { env });
-    const second = rustHits((await ws.exec('sccache', ['--show-stats'], { env })).stdout);
+    await ctx.ws.nx(['run', 'market-data:build-pgo', '--skip-nx-cache'], { env: ctx.env });
+    const first = rustHits((await ctx.ws.exec('sccache', ['--show-stats'], { env: ctx.env })).stdout);
+    fs.rmSync(path.join(ctx.ws.cargoRoot, 'target'), { recursive: true, force: true });
+    const again = await ctx.ws.nx(['run', 'market-data:build-pgo', '--skip-nx-cache'], { env: ctx.env });
+    const second = rustHits((await ctx.ws.exec('sccache', ['--show-stats'], { env: ctx.env })).stdout);
     expect(second - first).toBeGreaterThanOrEqual(5);
     expect(again.stdout).toMatch(/PGO coverage: profile has records for \d+ functions/);
-    const run = await ws.exec(path.join(ws.root, 'dist/rust/market-data/pgo/market-data'), ['--synthetic', '100000']);
+    const run = await ctx.ws.exec(path.join(ctx.ws.root, 'dist/rust/market-data/pgo/market-data'), ['--synthetic', '100000']);
     expect(run.stdout).toMatch(/processed 100000/);
   });
 });
