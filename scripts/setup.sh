@@ -8,7 +8,7 @@ command -v cargo >/dev/null || { echo "setup: cargo not found. Install Rust with
 # llvm-profdata must match rustc's LLVM major (rustc 1.95 → LLVM 22); Debian packages it as llvm-<major>.
 llvm_major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
 [ -n "$llvm_major" ] || { echo "setup: could not read 'LLVM version' from rustc -vV" >&2; exit 1; }
-packages=("llvm-${llvm_major}" linux-perf mold lld binutils hyperfine sccache)
+packages=("llvm-${llvm_major}" "bolt-${llvm_major}" linux-perf mold lld binutils hyperfine sccache valgrind)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { nativeTargetDir } from '../../core/pgo/plan';
-import { runBuildExecutor } from '../build-release/build-executor';
+import { runBuildExecutor } from '../shared/build-executor';
 import type { BuildNativeExecutorOptions } from './schema';
 
 /**

@@ -10,7 +10,7 @@ import { run } from '../../core/process/run';
 import { Progress } from '../../core/progress';
 import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
 import { rustcInfo } from '../../core/toolchain/rustc';
-import { cargoArgsFrom, reportBinaries, setupBuild } from '../build-release/build-executor';
+import { cargoArgsFrom, reportBinaries, setupBuild } from '../shared/build-executor';
 import type { BuildPgoExecutorOptions } from './schema';
 
 /** Optimized build with -Cprofile-use of the pgo-profile target's .profdata, reporting how well it covers the code. */

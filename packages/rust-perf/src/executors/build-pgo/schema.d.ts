@@ -1,4 +1,4 @@
-import type { BuildReleaseExecutorOptions } from '../build-release/schema';
+import type { BuildReleaseExecutorOptions } from '../shared/build-options';
 
 export interface BuildPgoExecutorOptions extends BuildReleaseExecutorOptions {
   /** The merged profile, relative to the Nx workspace root. Default: dist/pgo/<project>/<project>.profdata. */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { run } from '../../core/process/run';
 import buildRelease from './executor';
 import buildNative from '../build-native/executor';
-import { captureConsole, createTinyWorkspace, type TinyWorkspace } from './__fixtures__/tiny-workspace';
+import { captureConsole, createTinyWorkspace, type TinyWorkspace } from '../shared/__fixtures__/tiny-workspace';
 
 // Real cargo on a tiny path-only workspace: the binary itself shows which rustflags reached rustc.
 describe('build-release / build-native executors', () => {

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { runBuildExecutor } from './build-executor';
+import { runBuildExecutor } from '../shared/build-executor';
 import type { BuildReleaseExecutorOptions } from './schema';
 
 /** `cargo build --profile <profile> -p <package>` with the user's rustflags untouched. */

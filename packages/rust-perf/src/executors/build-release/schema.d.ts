@@ -1,13 +1,1 @@
-export interface BuildReleaseExecutorOptions {
-  cargoRoot?: string;
-  package?: string;
-  profile?: string;
-  outputPath?: string;
-  features?: string[] | string;
-  allFeatures?: boolean;
-  noDefaultFeatures?: boolean;
-  bins?: string[];
-  locked?: boolean;
-  target?: string;
-  extraArgs?: string[];
-}
+export type { BuildReleaseExecutorOptions } from '../shared/build-options';

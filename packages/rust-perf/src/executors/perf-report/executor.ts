@@ -18,7 +18,7 @@ import { describeCommand, run } from '../../core/process/run';
 import { formatSeconds, Progress } from '../../core/progress';
 import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, spread, type ConfigResult, type Report } from '../../core/report/report';
 import { rustcInfo } from '../../core/toolchain/rustc';
-import { setupBuild, type BuildSetup } from '../build-release/build-executor';
+import { setupBuild, type BuildSetup } from '../shared/build-executor';
 import type { PerfReportExecutorOptions } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 

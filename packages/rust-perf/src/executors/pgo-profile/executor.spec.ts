@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { run } from '../../core/process/run';
 import pgoProfile from './executor';
 import buildPgo from '../build-pgo/executor';
-import { captureConsole, createTinyWorkspace, type TinyWorkspace } from '../build-release/__fixtures__/tiny-workspace';
+import { captureConsole, createTinyWorkspace, type TinyWorkspace } from '../shared/__fixtures__/tiny-workspace';
 
 // The real pipeline (instrument → run → llvm-profdata merge → -Cprofile-use) on a tiny workspace.
 describe('pgo-profile + build-pgo executors', () => {

@@ -12,7 +12,7 @@ import { describeCommand, run, runChecked } from '../../core/process/run';
 import { Progress, formatSeconds } from '../../core/progress';
 import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
 import { rustcInfo } from '../../core/toolchain/rustc';
-import { cargoArgsFrom, setupBuild } from '../build-release/build-executor';
+import { cargoArgsFrom, setupBuild } from '../shared/build-executor';
 import type { PgoProfileExecutorOptions } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 

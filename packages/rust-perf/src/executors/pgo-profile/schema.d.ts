@@ -1,4 +1,4 @@
-import type { BuildReleaseExecutorOptions } from '../build-release/schema';
+import type { BuildReleaseExecutorOptions } from '../shared/build-options';
 import type { WorkloadEntry } from '../../core/pgo/workload';
 
 export interface PgoProfileExecutorOptions extends Omit<BuildReleaseExecutorOptions, 'bins'> {

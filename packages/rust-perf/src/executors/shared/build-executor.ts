@@ -6,7 +6,7 @@ import { publishExecutables, resolveTargetDir, runCargoBuild, type CargoArtifact
 import { findCargoConfigs } from '../../core/rustflags/rustflags';
 import { formatSeconds } from '../../core/progress';
 import { writeFileAtomic } from '../../core/fs/atomic';
-import type { BuildReleaseExecutorOptions } from './schema';
+import type { BuildReleaseExecutorOptions } from './build-options';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 
 export type BuildOptions = BuildReleaseExecutorOptions;
