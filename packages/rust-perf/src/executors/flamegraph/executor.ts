@@ -160,14 +160,15 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
     );
   }
 
-  const inferno = await ensureInferno(options.installTools ?? true, [cargoRoot, context.root], log);
-
   const rustc = await rustcInfo(cargoRoot);
   const probe = await planRustflags({ cargoRoot, env: process.env, add: [] });
   const add = usesLldOrMold(probe.flags, probe.target ?? rustc.host, rustc.release) ? ['-Clink-arg=-Wl,--no-rosegment'] : [];
   const flags = await planRustflags({ cargoRoot, env: process.env, add });
   for (const w of flags.warnings) logger.warn(w);
+  // Before installing inferno and building: both take minutes the first time.
   await checkBareRun(subject, project, pkg, metadata.target_directory, profile, flags.target !== rustc.host ? flags.target : undefined, log);
+
+  const inferno = await ensureInferno(options.installTools ?? true, [cargoRoot, context.root], log);
 
   log.phase(`cargo ${cargoBuildArgs(pkg.name, subject, profile).join(' ')}${add.length ? ` (rustflags + ${add.join(' ')})` : ''}`);
   await runChecked('cargo', cargoBuildArgs(pkg.name, subject, profile), { cwd: cargoRoot, env: flags.env, echo: true });
