@@ -170,6 +170,8 @@ export interface MeasurementPlan {
   warmUpSeconds?: number;
   samples?: number;
   estimatedSeconds?: number;
+  /** Total iterations criterion planned (`(1680 iterations)`, `(31M iterations)`: approximate when abbreviated). */
+  iterations?: number;
   /** `Warning: Unable to complete N samples in <target>`: criterion kept the target time but could not meet it. */
   targetSeconds?: number;
 }
@@ -199,11 +201,12 @@ export function measurementPlans(output: string): MeasurementPlan[] {
       planFor(m[1]).warmUpSeconds = seconds(m[2], m[3]);
       continue;
     }
-    m = /^Benchmarking (.+): Collecting (\d+) samples in estimated\s+([\d.]+) (ps|ns|µs|us|ms|s)/.exec(line);
+    m = /^Benchmarking (.+): Collecting (\d+) samples in estimated\s+([\d.]+) (ps|ns|µs|us|ms|s)(?: \(([\d.]+)([kMB]?) iterations\))?/.exec(line);
     if (m) {
       const p = planFor(m[1]);
       p.samples = Number(m[2]);
       p.estimatedSeconds = seconds(m[3], m[4]);
+      if (m[5]) p.iterations = Number.parseFloat(m[5]) * ({ '': 1, k: 1e3, M: 1e6, B: 1e9 } as Record<string, number>)[m[6]];
       continue;
     }
     m = /^Warning: Unable to complete (\d+) samples in ([\d.]+)(ps|ns|µs|us|ms|s)\b/.exec(line);
@@ -222,9 +225,11 @@ export interface AskedMeasurement {
  * Options criterion was given on the command line but did not use, one message per option. A bench
  * that builds its own `Criterion` without `.configure_from_args()`, or sets `sample_size` /
  * `measurement_time` / `warm_up_time` on a `BenchmarkGroup` (group settings win over the command line),
- * ignores them silently. Measurement time: criterion picks iteration counts so the estimate lands in
- * [target, 2 × target), or says "Unable to complete … in <target>" when one iteration per step is already
- * too long; an estimate outside that range with no such warning means another target was used.
+ * ignores them silently. Measurement time M (criterion's routine.rs): with n samples criterion runs
+ * d, 2d, … n·d iterations, d = ceil(M / (mean time × n(n+1)/2)), so its estimate lies in [M, M·d/(d−1)):
+ * close to M for fast benchmarks, below 2 M for any d ≥ 2. d = 1 means it cannot fit and it says
+ * "Unable to complete … in <M>" instead. d is read back from the planned iterations (flat sampling gives
+ * a smaller d, so a looser, still safe, bound).
  */
 export function unhonouredOptions(plans: readonly MeasurementPlan[], asked: AskedMeasurement): string[] {
   const messages: string[] = [];
@@ -250,7 +255,10 @@ export function unhonouredOptions(plans: readonly MeasurementPlan[], asked: Aske
     const t = asked.measurementTime;
     const off = plans.filter((p) => {
       if (p.targetSeconds !== undefined) return Math.abs(p.targetSeconds - t) > 0.051 + 0.01 * t;
-      return p.estimatedSeconds !== undefined && (p.estimatedSeconds < 0.95 * t || p.estimatedSeconds > 2.05 * t);
+      if (p.estimatedSeconds === undefined) return false;
+      const d = p.iterations !== undefined && p.samples ? p.iterations / ((p.samples * (p.samples + 1)) / 2) : 0;
+      const upper = d >= 2 ? ((t * d) / (d - 1)) * 1.02 : 2.05 * t;
+      return p.estimatedSeconds < 0.99 * t || p.estimatedSeconds > upper;
     });
     report('--measurement-time', t, off.map((p) => ({ title: p.title, saw: p.targetSeconds !== undefined ? `target ${p.targetSeconds} s` : `estimated ${p.estimatedSeconds} s` })));
   }
