@@ -82,18 +82,19 @@ async function ensureInferno(install: boolean, workspaceDirs: string[], log: Pha
 
 /** What pgo-profile would run: the project's pgo-profile target's `workload` option, else the manifest's. */
 function workloadOf(context: ExecutorContext, project: string, pkg: MetadataPackage): SubjectWorkload | undefined {
+  const meta = (pkg.metadata as { 'rust-perf'?: { workload?: unknown } } | null | undefined)?.['rust-perf'];
+  const manifestSource = `${pkg.manifest_path} [package.metadata.rust-perf]`;
   const targets = context.projectsConfigurations?.projects[project]?.targets ?? {};
   for (const [name, t] of Object.entries(targets)) {
     const workload = (t.options as { workload?: unknown } | undefined)?.workload;
     if (t.executor?.endsWith(':pgo-profile') && workload !== undefined) {
-      const source = `the \`workload\` option of ${project}:${name}`;
+      // Inference copies the manifest's workload into the option: name the manifest then, where the user wrote it.
+      const source = JSON.stringify(workload) === JSON.stringify(meta?.workload) ? manifestSource : `the \`workload\` option of ${project}:${name}`;
       return { entries: parseWorkload(workload, source), source };
     }
   }
-  const meta = (pkg.metadata as { 'rust-perf'?: { workload?: unknown } } | null | undefined)?.['rust-perf'];
   if (meta?.workload === undefined) return undefined;
-  const source = `${pkg.manifest_path} [package.metadata.rust-perf]`;
-  return { entries: parseWorkload(meta.workload, source), source };
+  return { entries: parseWorkload(meta.workload, manifestSource), source: manifestSource };
 }
 
 function isExecutableFile(file: string): boolean {
