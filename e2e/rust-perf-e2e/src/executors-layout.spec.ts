@@ -4,7 +4,7 @@
 // build can be asked). Two tiny crates, no dependencies, so the builds take seconds.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createWorkspace, type TestWorkspace } from './harness';
+import { createWorkspace, sharedTargetDir, type TestWorkspace } from './harness';
 
 const MAIN = `use std::hint::black_box;
 
@@ -51,6 +51,8 @@ describe('executors on any layout (issue 16)', () => {
     const out = r.stdout + r.stderr;
     expect(out).toContain("bin spinner runs with the workload's args");
     expect(out).toContain('spinner --spin 300000000');
+    // Named where the user wrote it (inference copies it into pgo-profile's option).
+    expect(out).toContain(`${path.join(ws.root, 'rust', 'spinner', 'Cargo.toml')} [package.metadata.rust-perf]`);
     // When inferno had to be installed, cargo ran outside the workspace (so [net] offline did not apply).
     const install = /installing it once \(from (.+?), outside/.exec(out);
     if (install) expect(path.relative(ws.root, install[1]).startsWith('..')).toBe(true);
@@ -65,10 +67,12 @@ describe('executors on any layout (issue 16)', () => {
   }, 1_200_000);
 
   test('a binary that needs args and has no workload: the option to set, before the build once one exists [exec-flamegraph-needs-args]', async () => {
+    // No earlier build (the target dir is shared across runs): it is built, recorded, and the failed run names the fix.
+    for (const dir of ['release', 'debug', 'profiling']) fs.rmSync(path.join(sharedTargetDir, dir, 'bare'), { force: true });
     const first = await ws.nx(['run', 'bare:flamegraph'], { allowFailure: true });
     expect(first.exitCode).not.toBe(0);
-    // Either it was built for the first time and failed under perf, or an earlier build answered first.
-    expect(first.stdout + first.stderr).toMatch(/It ran without arguments: if it needs some|exits with code 2 when run without arguments/);
+    expect(first.stdout + first.stderr).toContain('no args and no workload for bin bare: it will run without arguments');
+    expect(first.stdout + first.stderr).toContain('exited with code 2; perf\'s and the program\'s messages are above. It ran without arguments; if it needs some: Tell flamegraph what to run');
     const second = await ws.nx(['run', 'bare:flamegraph'], { allowFailure: true });
     const out = second.stdout + second.stderr;
     expect(second.exitCode).not.toBe(0);

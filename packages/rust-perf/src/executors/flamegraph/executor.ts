@@ -200,7 +200,7 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
       echo: true,
     });
     if (recorded.exitCode !== 0 || !fs.existsSync(data)) {
-      const hint = subject.argsFrom === 'none' && subject.kind === 'bin' ? ` It ran without arguments: if it needs some, ${argsFix(project, pkg.manifest_path, subject.name)}` : '';
+      const hint = subject.argsFrom === 'none' && subject.kind === 'bin' ? ` It ran without arguments; if it needs some: ${argsFix(project, pkg.manifest_path, subject.name)}` : '';
       throw new Error(`\`${recorded.command}\` exited with code ${recorded.exitCode}${recorded.signal ? ` (${recorded.signal})` : ''}; perf's and the program's messages are above.${hint}`);
     }
     log.phase('perf script | inferno-collapse-perf');
