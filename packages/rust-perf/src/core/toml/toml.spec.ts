@@ -186,6 +186,14 @@ describe('[gen-toml-refused-shape] an edit TOML cannot express in the file\'s sh
   });
 });
 
+describe('refusals after earlier edits', () => {
+  it('name the line of the user\'s file, not of the edited text', () => {
+    const text = '[profile.release]\ndebug = 1\n\n[workspace.dependencies.ahash]\nversion = "0.7"\n';
+    const edits = [...profileValues(DEFAULT_PROFILE_OPTIONS), ...workspaceDepValues()].map((v) => [v.path, v.value] as const);
+    expect(() => setTomlValues(text, edits, 'Cargo.toml')).toThrow(/^Cargo\.toml:4:1: cannot set workspace\.dependencies\.ahash: /);
+  });
+});
+
 describe('[gen-toml-crlf-kept] line endings', () => {
   const edits = [...profileValues(DEFAULT_PROFILE_OPTIONS), ...workspaceDepValues()].map((v) => [v.path, v.value] as const);
 

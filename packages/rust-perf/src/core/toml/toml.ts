@@ -42,6 +42,8 @@ export class TomlEditRefused extends Error {
     readonly column: number,
     readonly key: string,
     readonly reason: string,
+    /** Offset of the refused definition in the text that was edited. */
+    readonly offset = -1,
   ) {
     super(`${file}:${line}:${column}: cannot set ${key}: ${reason}; nothing was written`);
     this.name = 'TomlEditRefused';
@@ -366,7 +368,13 @@ export function setTomlValues(text: string, edits: ReadonlyArray<readonly [reado
   const check = new EditCheck(text, file);
   for (const [path, value] of edits) {
     if (path.length === 0) throw new Error('empty TOML path');
-    check.accept(splice(check.text, new Definitions(check.ast), path, value, file), path, value);
+    let next: string;
+    try {
+      next = splice(check.text, new Definitions(check.ast), path, value, file);
+    } catch (e) {
+      throw e instanceof TomlEditRefused ? check.inUserFile(e) : e;
+    }
+    check.accept(next, path, value);
   }
   return check.text;
 }
@@ -379,6 +387,27 @@ export function verifyEdit(before: string, after: string, path: readonly string[
   new EditCheck(before, file).accept(after, path, value);
 }
 
+/** Lengths of the common prefix and suffix of two texts, not overlapping; the side matched first takes what both could. */
+function commonEnds(a: string, b: string, order: 'prefix first' | 'suffix first'): [number, number] {
+  const max = Math.min(a.length, b.length);
+  const prefix = (limit: number) => {
+    let n = 0;
+    while (n < limit && a[n] === b[n]) n++;
+    return n;
+  };
+  const suffix = (limit: number) => {
+    let n = 0;
+    while (n < limit && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+    return n;
+  };
+  if (order === 'prefix first') {
+    const p = prefix(max);
+    return [p, suffix(max - p)];
+  }
+  const q = suffix(max);
+  return [prefix(max - q), q];
+}
+
 /** The re-parse check after each edit: a failure here is our output's fault, reported as a rust-perf bug. */
 class EditCheck {
   ast: AST.TOMLProgram;
@@ -389,9 +418,30 @@ class EditCheck {
     public text: string,
     private readonly file: string,
   ) {
+    this.original = text;
     this.ast = parseAst(text, file); // the user's file: a TomlSyntaxError here is theirs
     this.values = typedValues(this.ast) as unknown as TomlTable;
     this.crlfOnly = /\r\n/.test(text) && !/(^|[^\r])\n/.test(text);
+  }
+
+  /**
+   * Where each earlier edit replaced text, in the text before it: [earliest start, latest start,
+   * removed, added]. An insertion next to equal text can be aligned several ways ("\n[a]" added
+   * before "\n[b]"); a position is the user's when some alignment leaves it outside the change.
+   */
+  private readonly changes: [number, number, number, number][] = [];
+  private readonly original: string;
+
+  /** A refusal found after earlier edits, re-pointed at the line of the user's file (not our intermediate text). */
+  inUserFile(e: TomlEditRefused): TomlEditRefused {
+    let at = e.offset;
+    for (const [earliest, latest, removed, added] of [...this.changes].reverse()) {
+      if (at >= earliest + added) at += removed - added;
+      else if (at >= latest) return e; // inside text we added: no user line to name
+    }
+    if (at < 0 || this.changes.length === 0) return e;
+    const { line, column } = lineColumnAt(this.original, at);
+    return new TomlEditRefused(e.file, line, column, e.key, e.reason, at);
   }
 
   accept(next: string, path: readonly string[], value: TomlValue): void {
@@ -406,6 +456,9 @@ class EditCheck {
     assignIn(this.values, path, typedOf(value) as TomlValue);
     if (fingerprint(after) !== fingerprint(this.values)) throw bug('a change to other values');
     if (this.crlfOnly && /(^|[^\r])\n/.test(next)) throw bug('LF lines in a CRLF file');
+    const [latest, suffix] = commonEnds(this.text, next, 'prefix first');
+    const [earliest] = commonEnds(this.text, next, 'suffix first');
+    this.changes.push([Math.min(earliest, latest), latest, this.text.length - latest - suffix, next.length - latest - suffix]);
     this.ast = ast;
     this.values = after;
     this.text = next;
@@ -427,8 +480,8 @@ function nest(rest: readonly string[], value: TomlValue): TomlValue {
   return rest.reduceRight<TomlValue>((v, k) => ({ [k]: v }), value);
 }
 
-function refuse(file: string, node: { loc: AST.SourceLocation }, path: readonly string[], reason: string): TomlEditRefused {
-  return new TomlEditRefused(file, node.loc.start.line, node.loc.start.column + 1, formatKeyPath(path), reason);
+function refuse(file: string, node: { loc: AST.SourceLocation; range: AST.Range }, path: readonly string[], reason: string): TomlEditRefused {
+  return new TomlEditRefused(file, node.loc.start.line, node.loc.start.column + 1, formatKeyPath(path), reason, node.range[0]);
 }
 
 function splice(text: string, defs: Definitions, path: readonly string[], value: TomlValue, file: string): string {
