@@ -63,7 +63,7 @@ export class TomlEditBug extends Error {
   }
 }
 
-/** Cargo 1.95 reads TOML 1.1 (multi-line inline tables, \e, \xHH, times without seconds); so do we. */
+/** Cargo 1.95 reads TOML 1.1 (checked: multi-line inline tables, \e, \xHH, times without seconds); so do we. */
 const TOML_VERSION = '1.1';
 
 function lineColumnAt(text: string, index: number): { line: number; column: number } {
@@ -104,17 +104,16 @@ export function decodeToml(bytes: Uint8Array, file: string): string {
   }
 }
 
+/** Offset of the first byte that does not start a valid UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  let lo = 0;
-  let hi = bytes.length;
-  // Largest prefix that decodes; a cut inside a valid multi-byte character also fails, so step back up to 3 bytes.
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (decodes(bytes.subarray(0, mid)) || decodes(bytes.subarray(0, Math.max(0, mid - 1))) || decodes(bytes.subarray(0, Math.max(0, mid - 2))) || decodes(bytes.subarray(0, Math.max(0, mid - 3)))) lo = mid;
-    else hi = mid - 1;
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i];
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    // The decoder judges each sequence (overlong forms, surrogates, > U+10FFFF).
+    if (length === 0 || !decodes(bytes.subarray(i, i + length))) return i;
+    i += length;
   }
-  while (lo > 0 && !decodes(bytes.subarray(0, lo))) lo--;
-  return lo;
+  return bytes.length;
 }
 
 function decodes(bytes: Uint8Array): boolean {
