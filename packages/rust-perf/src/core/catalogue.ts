@@ -1,6 +1,6 @@
 // Issue 8's fault and bad-input catalogue as data: each case, what the user sees, and the fix the
 // message gives. reliability/catalogue.spec.ts checks that every id is tagged by a test (or names the
-// existing test in `testedBy`) and that README's "When things go wrong" lists every case with its fix.
+// existing test in `testedBy`) and that docs/troubleshooting.md's "When things go wrong" lists every case with its fix.
 
 export interface CatalogueEntry {
   id: string;
@@ -77,7 +77,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
 
 const AREA_TITLES: Record<CatalogueEntry['area'], string> = { generator: 'Generators', executor: 'Targets (executors)', security: 'Security' };
 
-/** README's "## When things go wrong" section, rendered from the catalogue (the spec keeps them equal). */
+/** docs/troubleshooting.md's "## When things go wrong" section, rendered from the catalogue (the spec keeps them equal). */
 export function renderWhenThingsGoWrong(entries: readonly CatalogueEntry[] = CATALOGUE): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = [
