@@ -8,3 +8,4 @@ export * from './counted-build';
 export * from './count-args';
 export * from './format';
 export * from './peak-rss';
+export * from './before-after';
