@@ -86,6 +86,17 @@ describe('report', () => {
       expect(md).toContain('| pgo+native | not counted: valgrind: Unrecognised instruction at address 0x11c760 \\| odd | | | | | |');
     });
 
+    it('still renders when no configuration could be counted (valgrind missing)', () => {
+      const reason = 'valgrind was not found on PATH. Fix: apt-get install valgrind';
+      const none: Report = { ...counted, configs: counted.configs.map((c) => ({ ...c, counted: { notCounted: reason } })) };
+      const md = renderMarkdown(none);
+      expect(md).toContain('No configuration could be counted (each row says why)');
+      expect(md).toContain(`| release | not counted: ${reason} | | | | | |`);
+      const svg = renderSvg(none);
+      expect(XMLValidator.validate(svg)).toBe(true);
+      expect(svg.match(/>not counted</g)).toHaveLength(4);
+    });
+
     it('draws the estimated-cycles bar beside each runtime bar, and says which configuration was not counted', () => {
       const svg = renderSvg(counted);
       expect(XMLValidator.validate(svg)).toBe(true);

@@ -192,7 +192,9 @@ export function renderMarkdown(r: Report): string {
       ? [
           `## Counted work (deterministic)`,
           '',
-          `Each configuration counted once under ${counting.tool} (simulated ${counting.cacheGeometry}), built for \`-C target-cpu=${counting.cpu}\` (every configuration at the same level, so they compare), workload args \`${counting.args.join(' ')}\` (from ${counting.argsSource}). These counts repeat run to run (within 0.1 %) whatever the machine's load: trust them for small differences, and wall time for the real speed on this machine.`,
+          r.configs.some((c) => isCounted(c.counted))
+            ? `Each configuration counted once under ${counting.tool}, simulating ${counting.cacheGeometry}, built for \`-C target-cpu=${counting.cpu}\` (every configuration at the same level, so they compare), workload args \`${counting.args.join(' ')}\` (from ${counting.argsSource}). These counts repeat run to run (within 0.1 %) whatever the machine's load: trust them for small differences, and wall time for the real speed on this machine.`
+            : `No configuration could be counted (each row says why); the wall-time table above stands on its own.`,
           `Estimated cycles: ${counting.formula}.`,
           '',
           '| configuration | instructions | estimated cycles | branch mispredicts | LL misses | allocations | peak heap |',

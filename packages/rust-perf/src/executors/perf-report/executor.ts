@@ -275,7 +275,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         });
       }
       const counting: Counting | undefined = countArgs
-        ? { cpu: COUNT_CPU, args: countArgs.args, argsSource: countArgs.source, tool: countingTool || 'valgrind (missing)', cacheGeometry: `caches ${CACHE_GEOMETRY.join(' ')}`, formula: ESTIMATED_CYCLES_FORMULA }
+        ? { cpu: COUNT_CPU, args: countArgs.args, argsSource: countArgs.source, tool: countingTool || 'valgrind (not available)', cacheGeometry: `caches ${CACHE_GEOMETRY.join(' ')}`, formula: ESTIMATED_CYCLES_FORMULA }
         : undefined;
       const r: Report = {
         schemaVersion: 1,
