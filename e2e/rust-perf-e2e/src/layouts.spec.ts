@@ -85,8 +85,8 @@ describe('layouts: a root crate, a member library, an excluded crate', () => {
     expect(first.stdout).not.toMatch(CACHED);
     expect(ws.exists('dist/rust/rootapp/release/rootapp')).toBe(true);
     const second = await ws.nx(['run', 'rootapp:build-release']);
+    // A hit replays the first run's output; the task itself (and so cargo) did not run.
     expect(hit(second.stdout, 'rootapp:build-release')).toBe(true);
-    expect(second.stdout).not.toContain('$ cargo build');
 
     // Cargo's own rule, not Nx's: a build script without rerun-if-changed reruns when any file of the
     // package is newer, and a package's files are those git does not ignore, so a copied binary in
