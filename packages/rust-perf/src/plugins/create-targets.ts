@@ -140,17 +140,17 @@ function workloadNamesCommand(workload: unknown): boolean {
   return Array.isArray(workload) && workload.some((e) => !!e && typeof e === 'object' && 'command' in e);
 }
 
-/** Why a crate has no PGO targets, for `nx show project` (metadata.rust-perf.notes). */
+/** Why a crate has no PGO targets, for `nx show project` (metadata.rust-perf.notes); short, as it is repeated per library. */
 function pgoNote(crate: CrateModel, names: NormalizedPluginOptions): string {
-  if (crate.procMacro) return `${crate.name} is a proc-macro crate: it runs inside rustc and is never part of a program, so it has no build, PGO or perf-report targets.`;
+  if (crate.procMacro) return `${crate.name} is a proc-macro: it runs inside rustc and is never part of a program, so it has no build, PGO or perf-report targets.`;
   const users = crate.usedByBins ?? [];
   const via =
     users.length > 0
-      ? `Its PGO happens through the binaries that use it: \`nx run ${users[0]}:${names.buildPgoTargetName}\` profiles and optimizes its code as part of ${users[0]}${users.length > 1 ? ` (also used by ${users.slice(1).join(', ')})` : ''}.`
-      : 'Its PGO happens through the binaries that use it: run build-pgo on a crate with a binary that depends on it.';
+      ? `\`nx run ${users[0]}:${names.buildPgoTargetName}\` optimizes its code as part of ${users[0]}${users.length > 1 ? ` (also linked by ${users.slice(1).join(', ')})` : ''}`
+      : `run ${names.buildPgoTargetName} of a crate with a binary that links it`;
   return (
-    `${crate.name} is a library: it has no ${names.pgoProfileTargetName}/${names.buildPgoTargetName}/${names.perfReportTargetName} targets, because PGO optimizes a program and a library's own build links none. ${via} ` +
-    'To profile it directly anyway, give it a workload that runs a program using it: [package.metadata.rust-perf] workload = [{ command = ["…"] }].'
+    `${crate.name} is a library: no ${names.pgoProfileTargetName}/${names.buildPgoTargetName}, as PGO optimizes a program and its own build links none. ` +
+    `Its PGO happens through the binaries that use it: ${via}. To profile it directly, give it a workload = [{ command = [...] }].`
   );
 }
 

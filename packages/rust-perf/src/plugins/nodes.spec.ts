@@ -221,9 +221,13 @@ describe('createNodes', () => {
     const projects = await inferProjects();
     // market-data and execution-engine both depend on common (normal dependencies); dev-dependencies do not count.
     expect(projects.common.metadata?.['rust-perf']).toEqual({
-      notes: [expect.stringContaining('Its PGO happens through the binaries that use it: `nx run execution-engine:build-pgo` profiles and optimizes its code as part of execution-engine (also used by market-data).')],
+      notes: [
+        'common is a library: no pgo-profile/build-pgo, as PGO optimizes a program and its own build links none. ' +
+          'Its PGO happens through the binaries that use it: `nx run execution-engine:build-pgo` optimizes its code as part of execution-engine (also linked by market-data). ' +
+          'To profile it directly, give it a workload = [{ command = [...] }].',
+      ],
     });
-    expect(projects.derive.metadata?.['rust-perf']?.notes).toEqual([expect.stringContaining('derive is a proc-macro crate')]);
+    expect(projects.derive.metadata?.['rust-perf']?.notes).toEqual([expect.stringContaining('derive is a proc-macro:')]);
     expect(projects['market-data'].metadata?.['rust-perf']).toBeUndefined();
   });
 
