@@ -1,6 +1,8 @@
 // Pure: one crate's facts in, its Nx project configuration out (targets, named inputs, metadata).
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
+// Only node builtins load with it: the runner and the TOML parser are required on use.
+import { HOST_CPU_ARGS } from '../core/cargo/cpu-key';
 import type { NormalizedPluginOptions } from './options';
 
 type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
@@ -45,7 +47,7 @@ export const RUSTC_VERSION_INPUT = 'rustc -vV';
  * prints both the enabled target features of `target-cpu=native` (`--print cfg`) and the CPU model
  * LLVM detects (`--print target-cpus`: "native ... (currently znver4)"). Measured at ~30 ms.
  */
-export const HOST_CPU_INPUT = 'rustc -C target-cpu=native --print cfg --print target-cpus';
+export const HOST_CPU_INPUT = `rustc ${HOST_CPU_ARGS.join(' ')}`;
 
 /**
  * The runtime input of cached builds that compile with the user's rustflags: `rust-perf cpu-key`
