@@ -130,28 +130,26 @@ function manifestModule(): typeof import('../core/cargo/manifest') {
   return require('../core/cargo/manifest') as typeof import('../core/cargo/manifest');
 }
 
-/** For each library, the packages with a binary that link it (normal dependencies, followed transitively). */
+/**
+ * For each library, the packages with a binary that link it (normal dependencies, followed
+ * transitively). Walked from the binaries down, so a workspace of libraries costs nothing.
+ */
 function binaryUsers(dependencies: ReturnType<typeof localDependencies>, binsByRoot: Map<string, string>): Map<string, string[]> {
-  const dependents = new Map<string, string[]>();
-  for (const e of dependencies) {
-    if (e.kind !== 'normal') continue;
-    dependents.set(e.to.root, [...(dependents.get(e.to.root) ?? []), e.from.root]);
-  }
   const users = new Map<string, string[]>();
-  for (const lib of new Set(dependencies.map((e) => e.to.root))) {
-    const seen = new Set<string>([lib]);
-    const queue = [lib];
-    const found: string[] = [];
+  if (binsByRoot.size === 0) return users;
+  const linked = new Map<string, string[]>();
+  for (const e of dependencies) if (e.kind === 'normal') linked.set(e.from.root, [...(linked.get(e.from.root) ?? []), e.to.root]);
+  for (const [bin, name] of [...binsByRoot].sort((x, y) => x[1].localeCompare(y[1]))) {
+    const seen = new Set<string>([bin]);
+    const queue = [bin];
     while (queue.length > 0) {
-      for (const from of dependents.get(queue.pop() as string) ?? []) {
-        if (seen.has(from)) continue;
-        seen.add(from);
-        queue.push(from);
-        const name = binsByRoot.get(from);
-        if (name !== undefined) found.push(name);
+      for (const lib of linked.get(queue.pop() as string) ?? []) {
+        if (seen.has(lib)) continue;
+        seen.add(lib);
+        queue.push(lib);
+        users.set(lib, [...(users.get(lib) ?? []), name]);
       }
     }
-    if (found.length > 0) users.set(lib, found.sort());
   }
   return users;
 }
