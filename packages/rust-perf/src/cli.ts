@@ -1,10 +1,12 @@
 // `rust-perf doctor [--json] [--cargoRoot <dir>]`: the checks without Nx, for a first look at a machine.
-import { formatReport, runDoctor } from './core/doctor/doctor';
+// `rust-perf cpu-key <cargoRoot>`: the runtime cache-key input of inferred builds (core/cargo/cpu-key.ts).
+// Each command loads its modules on use: cpu-key runs on every task hash, so it must start fast.
 
-const USAGE = 'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]';
+const USAGE = 'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]\n       rust-perf cpu-key <folder of the Cargo workspace>';
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'cpu-key') return cpuKeyCommand(rest);
   if (command !== 'doctor') {
     process.stderr.write(`${USAGE}\n`);
     return command === '--help' || command === '-h' ? 0 : 2;
@@ -22,11 +24,29 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { formatReport, runDoctor } = require('./core/doctor/doctor') as typeof import('./core/doctor/doctor');
     const report = await runDoctor(process.cwd(), cargoRoot);
     process.stdout.write(formatReport(report, json) + '\n');
     return report.exitCode;
   } catch (e) {
     process.stderr.write(`rust-perf doctor: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function cpuKeyCommand(args: string[]): Promise<number> {
+  if (args.length !== 1) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { cpuKey } = require('./core/cargo/cpu-key') as typeof import('./core/cargo/cpu-key');
+    process.stdout.write(`${await cpuKey(args[0])}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`rust-perf cpu-key: ${(e as Error).message}\n`);
     return 1;
   }
 }

@@ -4,7 +4,7 @@
 
 export interface CatalogueEntry {
   id: string;
-  area: 'generator' | 'executor' | 'security';
+  area: 'generator' | 'executor' | 'inference' | 'security';
   /** The issue's wording. */
   case: string;
   /** What the user sees (short). */
@@ -71,13 +71,20 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'exec-inferno-install-offline-config', area: 'executor', case: 'flamegraph in a workspace whose `.cargo/config.toml` sets `[net] offline = true` or replaces `[source]`', symptom: 'inferno is installed by `cargo install` run outside the workspace, so that config does not apply; if crates.io cannot be reached: `installing inferno from crates.io failed … Install it by hand …`', fix: '`cd ~ && cargo install inferno --locked`, or put inferno-collapse-perf and inferno-flamegraph on PATH' },
   { id: 'exec-build-rustflags-already-kept', area: 'executor', case: '`[build] rustflags` already copied into the matching `[target]` table (init does)', symptom: 'no warning; only flags the target table lacks are named: `… move "-Cdebuginfo=1" into the target table to keep it.`', fix: 'move the named flags into the `[target…]` table' },
 
+  // Inference (issue 16): projects, targets and cache keys that are right on any layout.
+  { id: 'infer-root-crate-outputs', area: 'inference', case: 'a crate at the Nx root (`{projectRoot}` = `.`), `dist/` not git-ignored', symptom: 'the second `build-release` is a cache hit: `dist/`, `target/`, `.nx/`, `node_modules/` and every configured output folder are left out of `rustSources`. Cargo itself still reruns a build script without `rerun-if-changed` when cargo runs (a miss, `--skip-nx-cache`): `Dirty … the precalculated components changed`', fix: 'add `/dist` to .gitignore (init does), or `cargo:rerun-if-changed=build.rs` in the build script' },
+  { id: 'infer-native-cpu-key', area: 'inference', case: '`target-cpu=native` in `.cargo/config.toml`, `RUSTFLAGS` or `CARGO_ENCODED_RUSTFLAGS`', symptom: '`build-release`, `pgo-profile`, `build-pgo` miss the cache on another CPU (the `rust-perf cpu-key` input prints the CPU only when native is in effect); a binary is never restored on a CPU that cannot run it', fix: 'nothing; a `cpu: native` set in a project.json needs `{ "runtime": "rustc -C target-cpu=native --print cfg --print target-cpus" }` in that target\'s inputs (targetDefaults are detected)' },
+  { id: 'infer-library-no-pgo', area: 'inference', case: 'a library crate (no binary)', symptom: 'no `pgo-profile`/`build-pgo`/`perf-report`; `nx show project <lib>` says in `metadata.rust-perf.notes` which binaries carry its PGO', fix: '`nx run <binary>:build-pgo`, or a `[package.metadata.rust-perf] workload = [{ command = […] }]` on the library' },
+  { id: 'infer-proc-macro', area: 'inference', case: 'a proc-macro crate (`[lib] proc-macro = true`)', symptom: 'only `doctor` (and bench/flamegraph when it has benches): nothing it builds is a program', fix: 'nothing' },
+  { id: 'infer-excluded-crate', area: 'inference', case: 'a crate in `[workspace] exclude`', symptom: 'not in `nx show projects`, so `nx run-many` does not build it', fix: '`"includeExcluded": true` in the rust-perf plugin options (nx.json) to make it a project anyway' },
+
   // Security.
   { id: 'sec-no-shell', area: 'security', case: 'no `shell` option set to `true` anywhere (issue: "no shell-true anywhere")', symptom: 'every program runs from an argv array through one runner', fix: 'nothing', testedBy: 'packages/rust-perf/src/security.spec.ts :: has no %s' },
   { id: 'sec-no-downloads', area: 'security', case: 'nothing downloaded at run time except through cargo/npm', symptom: 'no network clients in the source; tools install only with `cargo install`', fix: 'nothing', testedBy: 'packages/rust-perf/src/security.spec.ts :: network clients (downloads go through cargo or npm only)' },
   { id: 'sec-writes-inside-workspace', area: 'security', case: 'files written only inside the workspace and the declared outputs', symptom: 'an `outputPath` outside the workspace, the root itself or a source folder is refused before anything runs', fix: 'set `outputPath` to a folder of its own inside the workspace, e.g. `dist/rust/<project>/release`' },
 ];
 
-const AREA_TITLES: Record<CatalogueEntry['area'], string> = { generator: 'Generators', executor: 'Targets (executors)', security: 'Security' };
+const AREA_TITLES: Record<CatalogueEntry['area'], string> = { generator: 'Generators', executor: 'Targets (executors)', inference: 'Projects and cache keys (inference)', security: 'Security' };
 
 /** docs/troubleshooting.md's "## When things go wrong" section, rendered from the catalogue (the spec keeps them equal). */
 export function renderWhenThingsGoWrong(entries: readonly CatalogueEntry[] = CATALOGUE): string {
@@ -90,7 +97,7 @@ export function renderWhenThingsGoWrong(entries: readonly CatalogueEntry[] = CAT
     'A failing target exits non-zero and publishes nothing Nx could cache. Messages name the file, line and column, or the',
     'missing tool and the command that fixes it.',
   ];
-  for (const area of ['generator', 'executor', 'security'] as const) {
+  for (const area of ['generator', 'executor', 'inference', 'security'] as const) {
     lines.push('', `### ${AREA_TITLES[area]}`, '', '| case | what you see | fix |', '| --- | --- | --- |');
     for (const e of entries.filter((x) => x.area === area)) lines.push(`| ${cell(e.case)} | ${cell(e.symptom)} | ${cell(e.fix)} |`);
   }

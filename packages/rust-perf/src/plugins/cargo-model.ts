@@ -44,6 +44,8 @@ interface CacheFile {
 }
 
 export const PLUGIN_VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+/** Bumped when CrateModel changes shape, so a cache written by a build of the same version is not misread. */
+const MODEL_FORMAT = 2;
 
 /** Cargo.toml files inference looks at: build output and installed packages are not sources. */
 export function isInferenceManifest(file: string): boolean {
@@ -128,12 +130,48 @@ function manifestModule(): typeof import('../core/cargo/manifest') {
   return require('../core/cargo/manifest') as typeof import('../core/cargo/manifest');
 }
 
-function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string[]>): CargoModel {
+/**
+ * For each library, the packages with a binary that link it (normal dependencies, followed
+ * transitively). Walked from the binaries down, so a workspace of libraries costs nothing.
+ */
+function binaryUsers(dependencies: ReturnType<typeof localDependencies>, binsByRoot: Map<string, string>): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  if (binsByRoot.size === 0) return users;
+  const linked = new Map<string, string[]>();
+  for (const e of dependencies) if (e.kind === 'normal') linked.set(e.from.root, [...(linked.get(e.from.root) ?? []), e.to.root]);
+  for (const [bin, name] of [...binsByRoot].sort((x, y) => x[1].localeCompare(y[1]))) {
+    const seen = new Set<string>([bin]);
+    const queue = [bin];
+    while (queue.length > 0) {
+      for (const lib of linked.get(queue.pop() as string) ?? []) {
+        if (seen.has(lib)) continue;
+        seen.add(lib);
+        queue.push(lib);
+        users.set(lib, [...(users.get(lib) ?? []), name]);
+      }
+    }
+  }
+  return users;
+}
+
+function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string[]>, options: NormalizedPluginOptions): CargoModel {
   const layout = resolveCargoLayout(manifests);
+  // Excluded packages are not projects (as Nx's package.json inference keeps to workspace members) unless asked for.
+  if (!options.includeExcluded) layout.packages = layout.packages.filter((p) => !p.excluded);
   const wsByRoot = new Map(layout.workspaces.map((w) => [w.root, w]));
+  const targetsByRoot = new Map(
+    layout.packages.map((p) => {
+      const { crateTargets, snapshotCrateFs } = manifestModule();
+      return [p.root, crateTargets(p.manifest, snapshotCrateFs(filesByDir.get(p.root) ?? []))] as const;
+    }),
+  );
+  const dependencies = localDependencies(layout);
+  const users = binaryUsers(
+    dependencies,
+    new Map(layout.packages.filter((p) => (targetsByRoot.get(p.root)?.bins.length ?? 0) > 0).map((p) => [p.root, p.manifest.package.name])),
+  );
   const crates = layout.packages.map((p): CrateModel => {
-    const { crateTargets, snapshotCrateFs } = manifestModule();
-    const targets = crateTargets(p.manifest, snapshotCrateFs(filesByDir.get(p.root) ?? []));
+    const targets = targetsByRoot.get(p.root) ?? { bins: [], benches: [] };
     const crate: CrateModel = {
       name: p.manifest.package.name,
       root: p.root,
@@ -145,9 +183,12 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
     };
     if (p.manifest.package.description !== undefined) crate.description = p.manifest.package.description;
     if (p.manifest.package.workload !== undefined) crate.workload = p.manifest.package.workload;
+    if (p.manifest.procMacro) crate.procMacro = true;
+    const usedBy = users.get(p.root);
+    if (usedBy !== undefined && targets.bins.length === 0) crate.usedByBins = usedBy;
     return crate;
   });
-  const edges = localDependencies(layout).map((e) => ({ from: e.from.root, to: e.to.root, file: e.from.file }));
+  const edges = dependencies.map((e) => ({ from: e.from.root, to: e.to.root, file: e.from.file }));
   return { crates, edges };
 }
 
@@ -167,7 +208,7 @@ export function cacheFilePath(cacheDir: string): string {
 
 export function loadCargoModel({ workspaceRoot, manifestFiles, options, cacheDir, warn }: LoadOptions): LoadedModel {
   const files = manifestFiles.filter(isInferenceManifest).sort();
-  const prefix = `${PLUGIN_VERSION}\0${JSON.stringify(options)}\0${files.join('\0')}\0`;
+  const prefix = `${PLUGIN_VERSION}\0${MODEL_FORMAT}\0${JSON.stringify(options)}\0${files.join('\0')}\0`;
   const cachePath = cacheFilePath(cacheDir);
   const cached = readCache(cachePath);
   if (cached?.stampKey !== undefined && cached.listed !== undefined && stampKey(prefix, workspaceRoot, files, cached.listed) === cached.stampKey) {
@@ -208,7 +249,7 @@ export function loadCargoModel({ workspaceRoot, manifestFiles, options, cacheDir
       errors.push([file, e instanceof Error ? e : new Error(String(e))]);
     }
   }
-  const model = computeModel(manifests, filesByDir);
+  const model = computeModel(manifests, filesByDir, options);
   // A broken manifest is reported on every run until fixed, so its partial model is never cached.
   if (errors.length === 0) writeDataFile(cachePath, { pluginVersion: PLUGIN_VERSION, hash: digest, ...(stamped !== undefined ? { stampKey: stamped, listed } : {}), model }, warn);
   return { model, errors, fromCache: false };

@@ -1,5 +1,8 @@
 // Pure: one crate's facts in, its Nx project configuration out (targets, named inputs, metadata).
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
+import { posix } from 'node:path';
+// Only node builtins load with it: the runner and the TOML parser are required on use.
+import { HOST_CPU_ARGS } from '../core/cargo/cpu-key';
 import type { NormalizedPluginOptions } from './options';
 
 type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
@@ -22,6 +25,20 @@ export interface CrateModel {
   workload?: unknown;
   /** The workspace root manifest defines `[profile.production]`. */
   productionProfile: boolean;
+  /** `[lib] proc-macro = true`: nothing it builds is a program or links into one as it is. */
+  procMacro?: boolean;
+  /** Packages with a binary that depend on this library (normal dependencies, transitively): its PGO happens there. */
+  usedByBins?: string[];
+}
+
+/** What a project's targets need besides the crate itself; computed once per createNodes call. */
+export interface TargetContext {
+  /** Folders (relative to the Nx root) the targets write to: never inputs, whatever the project root. */
+  outputFolders: readonly string[];
+  /** rust-perf's CLI as Nx's shell reaches it from the workspace root (for cpuKeyCommand). */
+  cli: string;
+  /** Target names whose options (nx.json targetDefaults) ask for target-cpu=native themselves: they always key on the CPU. */
+  nativeByOptions?: ReadonlySet<string>;
 }
 
 export const RUSTC_VERSION_INPUT = 'rustc -vV';
@@ -30,13 +47,43 @@ export const RUSTC_VERSION_INPUT = 'rustc -vV';
  * prints both the enabled target features of `target-cpu=native` (`--print cfg`) and the CPU model
  * LLVM detects (`--print target-cpus`: "native ... (currently znver4)"). Measured at ~30 ms.
  */
-export const HOST_CPU_INPUT = 'rustc -C target-cpu=native --print cfg --print target-cpus';
+export const HOST_CPU_INPUT = `rustc ${HOST_CPU_ARGS.join(' ')}`;
+
+/**
+ * The runtime input of cached builds that compile with the user's rustflags: `rust-perf cpu-key`
+ * prints the host CPU identity (HOST_CPU_INPUT's output) only when the rustflags cargo would use
+ * there (config tables matching the host, RUSTFLAGS, CARGO_ENCODED_RUSTFLAGS) say target-cpu=native,
+ * and a constant otherwise, so portable builds still share a cache across machines.
+ */
+export function cpuKeyCommand(cliFromWorkspaceRoot: string, cargoRoot: string): string {
+  const quote = (s: string) => (/^[\w./@+-]+$/.test(s) ? s : JSON.stringify(s));
+  return `node ${quote(cliFromWorkspaceRoot)} cpu-key ${quote(cargoRoot)}`;
+}
 
 const file = (cargoRoot: string, name: string) => (cargoRoot === '.' ? `{workspaceRoot}/${name}` : `{workspaceRoot}/${cargoRoot}/${name}`);
 
-export function rustNamedInputs(cargoRoot: string): Record<string, Array<string | InputDefinition>> {
+/**
+ * Folders inside the project that are never sources: cargo's target/, the targets' output folders,
+ * and, for a package at the Nx root, Nx's and npm's own folders. Nx's `{projectRoot}/**\/*` would
+ * otherwise hash what the targets write, so each run would change its own inputs (issue 16).
+ */
+export function nonSourceFolders(projectRoot: string | undefined, outputFolders: readonly string[]): string[] {
+  const folders = ['target'];
+  if (projectRoot === '.') folders.push('.nx', 'node_modules');
+  if (projectRoot !== undefined) {
+    for (const out of outputFolders) {
+      const rel = posix.relative(projectRoot, out);
+      if (rel === '' || rel.startsWith('..') || posix.isAbsolute(rel)) continue;
+      if (!folders.some((f) => rel === f || rel.startsWith(`${f}/`))) folders.push(rel);
+    }
+  }
+  return folders;
+}
+
+/** Named inputs of a crate; without a project root (nx.json's copy written by init) only target/ is left out. */
+export function rustNamedInputs(cargoRoot: string, projectRoot?: string, outputFolders: readonly string[] = []): Record<string, Array<string | InputDefinition>> {
   return {
-    rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**'],
+    rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', ...nonSourceFolders(projectRoot, outputFolders).map((f) => `!{projectRoot}/${f}/**`)],
     rustWorkspace: [
       file(cargoRoot, 'Cargo.toml'),
       file(cargoRoot, 'Cargo.lock'),
@@ -90,62 +137,92 @@ function target(
   };
 }
 
-export function createProjectConfiguration(crate: CrateModel, names: NormalizedPluginOptions): ProjectConfiguration {
+/** A `[package.metadata.rust-perf].workload` with a `{ command = [...] }` entry runs something even for a library. */
+function workloadNamesCommand(workload: unknown): boolean {
+  return Array.isArray(workload) && workload.some((e) => !!e && typeof e === 'object' && 'command' in e);
+}
+
+/** Why a crate has no PGO targets, for `nx show project` (metadata.rust-perf.notes); short, as it is repeated per library. */
+function pgoNote(crate: CrateModel, names: NormalizedPluginOptions): string {
+  if (crate.procMacro) return `${crate.name} is a proc-macro: it runs inside rustc and is never part of a program, so it has no build, PGO or perf-report targets.`;
+  const users = crate.usedByBins ?? [];
+  const via =
+    users.length > 0
+      ? `\`nx run ${users[0]}:${names.buildPgoTargetName}\` optimizes its code as part of ${users[0]}${users.length > 1 ? ` (also linked by ${users.slice(1).join(', ')})` : ''}`
+      : `run ${names.buildPgoTargetName} of a crate with a binary that links it`;
+  return (
+    `${crate.name} is a library: no ${names.pgoProfileTargetName}/${names.buildPgoTargetName}, as PGO optimizes a program and its own build links none. ` +
+    `Its PGO happens through the binaries that use it: ${via}. To profile it directly, give it a workload = [{ command = [...] }].`
+  );
+}
+
+export function createProjectConfiguration(crate: CrateModel, names: NormalizedPluginOptions, context: TargetContext): ProjectConfiguration {
   const project = crate.name;
   const base = { cargoRoot: crate.cargoRoot, package: crate.name };
   const what = crate.bins.length > 0 ? `the binaries of ${project} (${crate.bins.join(', ')})` : `${project}`;
-  const profdata = `dist/pgo/${project}/${project}.profdata`;
+  const out = names.outputRoot;
+  const profdata = `${out}/pgo/${project}/${project}.profdata`;
   const pgoProfile = crate.productionProfile ? 'production' : 'release';
+  // Builds that compile with the user's rustflags key on the CPU when those flags say target-cpu=native.
+  const cpuInputs = (targetName: string): InputDefinition[] => [context.nativeByOptions?.has(targetName) ? { runtime: HOST_CPU_INPUT } : { runtime: cpuKeyCommand(context.cli, crate.cargoRoot) }];
+  // A proc-macro runs inside rustc: no build of it is a program. A library's PGO runs through its binaries.
+  const builds = !crate.procMacro;
+  const pgo = builds && (crate.bins.length > 0 || workloadNamesCommand(crate.workload));
 
-  const targets: Record<string, TargetConfiguration> = {
-    [names.buildReleaseTargetName]: target(
+  const targets: Record<string, TargetConfiguration> = {};
+  if (builds) {
+    targets[names.buildReleaseTargetName] = target(
       'build-release',
       project,
       names.buildReleaseTargetName,
-      { ...base, profile: 'release', outputPath: `dist/rust/${project}/release` },
+      { ...base, profile: 'release', outputPath: `${out}/rust/${project}/release` },
       true,
-      `Build ${what} with cargo's release profile; copies the artifacts to dist/rust/${project}/release.`,
-    ),
-    [names.buildNativeTargetName]: target(
+      `Build ${what} with cargo's release profile; copies the artifacts to ${out}/rust/${project}/release.`,
+      [...BASE_INPUTS, ...cpuInputs(names.buildReleaseTargetName)],
+    );
+    targets[names.buildNativeTargetName] = target(
       'build-native',
       project,
       names.buildNativeTargetName,
-      { ...base, profile: 'release', outputPath: `dist/rust/${project}/native` },
+      { ...base, profile: 'release', outputPath: `${out}/rust/${project}/native` },
       true,
       `Build ${what} with -C target-cpu=native for this machine's CPU; the cache key includes the CPU model and features, so a binary is never restored on another CPU.`,
       [...BASE_INPUTS, { runtime: HOST_CPU_INPUT }],
-    ),
-    [names.pgoProfileTargetName]: target(
+    );
+  }
+  if (pgo) {
+    targets[names.pgoProfileTargetName] = target(
       'pgo-profile',
       project,
       names.pgoProfileTargetName,
       // The instrumented build uses build-pgo's profile, so the profile describes the code it optimizes.
-      { ...base, profile: pgoProfile, ...(crate.workload !== undefined ? { workload: crate.workload } : {}), outputPath: `dist/pgo/${project}` },
+      { ...base, profile: pgoProfile, ...(crate.workload !== undefined ? { workload: crate.workload } : {}), outputPath: `${out}/pgo/${project}` },
       true,
       `Build ${project} instrumented, run its workload (${crate.workload !== undefined ? '[package.metadata.rust-perf].workload' : 'its criterion benches'}) and merge the profiles into ${profdata}.`,
-    ),
-    [names.buildPgoTargetName]: {
+      [...BASE_INPUTS, ...cpuInputs(names.pgoProfileTargetName)],
+    );
+    targets[names.buildPgoTargetName] = {
       ...target(
         'build-pgo',
         project,
         names.buildPgoTargetName,
-        { ...base, profile: pgoProfile, profdata, outputPath: `dist/rust/${project}/pgo` },
+        { ...base, profile: pgoProfile, profdata, outputPath: `${out}/rust/${project}/pgo` },
         true,
         `Build ${what} with -Cprofile-use=${profdata} (from ${names.pgoProfileTargetName}) and the ${pgoProfile} profile.`,
-        [...BASE_INPUTS, { dependentTasksOutputFiles: '**/*.profdata' }],
+        [...BASE_INPUTS, ...cpuInputs(names.buildPgoTargetName), { dependentTasksOutputFiles: '**/*.profdata' }],
       ),
       dependsOn: [names.pgoProfileTargetName],
-    },
-  };
+    };
+  }
 
   if (crate.benches.length > 0) {
     targets[names.benchTargetName] = target(
       'bench',
       project,
       names.benchTargetName,
-      { ...base, benches: [...crate.benches], outputPath: `dist/bench/${project}` },
+      { ...base, benches: [...crate.benches], outputPath: `${out}/bench/${project}` },
       false,
-      `Run the criterion benches of ${project} (${crate.benches.join(', ')}) and write summary.json and summary.md to dist/bench/${project}.`,
+      `Run the criterion benches of ${project} (${crate.benches.join(', ')}) and write summary.json and summary.md to ${out}/bench/${project}.`,
     );
   }
   const flamegraphSubject = crate.bins.length > 0 ? { bin: crate.bins[0] } : crate.benches.length > 0 ? { bench: crate.benches[0] } : undefined;
@@ -154,22 +231,22 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
       'flamegraph',
       project,
       names.flamegraphTargetName,
-      { ...base, ...flamegraphSubject, outputPath: `dist/flamegraph/${project}` },
+      { ...base, ...flamegraphSubject, outputPath: `${out}/flamegraph/${project}` },
       false,
-      `Record ${'bin' in flamegraphSubject ? `the ${flamegraphSubject.bin} binary` : `the ${flamegraphSubject.bench} bench`} under perf and render an SVG flamegraph to dist/flamegraph/${project}.`,
+      `Record ${'bin' in flamegraphSubject ? `the ${flamegraphSubject.bin} binary` : `the ${flamegraphSubject.bench} bench`} under perf and render an SVG flamegraph to ${out}/flamegraph/${project}.`,
     );
   }
 
-  if (crate.bins.length > 0) {
+  if (pgo && crate.bins.length > 0) {
     // Not cached: it measures this machine. Its release/native/PGO binaries come from those targets' (cached) outputs.
     targets[names.perfReportTargetName] = {
       ...target(
         'perf-report',
         project,
         names.perfReportTargetName,
-        { ...base, pgoProfile, profdata, outputPath: `dist/perf-report/${project}` },
+        { ...base, pgoProfile, profdata, outputPath: `${out}/perf-report/${project}` },
         false,
-        `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload; writes report.json, report.md and report.svg to dist/perf-report/${project}.`,
+        `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload; writes report.json, report.md and report.svg to ${out}/perf-report/${project}.`,
       ),
       dependsOn: [names.buildReleaseTargetName, names.buildNativeTargetName, names.buildPgoTargetName],
     };
@@ -191,11 +268,12 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
     name: project,
     root: crate.root,
     projectType: crate.bins.length > 0 ? 'application' : 'library',
-    namedInputs: rustNamedInputs(crate.cargoRoot),
+    namedInputs: rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders),
     targets,
     metadata: {
       technologies: ['rust'],
       ...(crate.description !== undefined ? { description: crate.description } : {}),
+      ...(pgo ? {} : { 'rust-perf': { notes: [pgoNote(crate, names)] } }),
     },
   };
 }

@@ -9,6 +9,7 @@ import { createDependencies, edgesCachePath } from './dependencies';
 import { loadCargoModel, cacheFilePath } from './cargo-model';
 import { normalizeOptions } from './options';
 import type { RustPerfPluginOptions } from './options';
+import { HOST_CPU_INPUT } from './create-targets';
 
 // A small Nx repo with the trading workspace's shape under rust/, written to a temp folder.
 const FILES: Record<string, string> = {
@@ -73,7 +74,11 @@ md = { path = "../market-data", package = "market-data" }
   'rust/execution-engine/src/main.rs': '',
   'rust/tools/scratch/Cargo.toml': '[package]\nname = "scratch"\nversion = "0.1.0"\n',
   'rust/tools/scratch/src/lib.rs': '',
+  'rust/tools/derive/Cargo.toml': '[package]\nname = "derive"\nversion = "0.1.0"\n\n[lib]\nproc-macro = true\n',
+  'rust/tools/derive/src/lib.rs': '',
   'rust/target/release/build/foo/Cargo.toml': 'not toml [',
+  // The installed plugin's CLI, which the cpu-key runtime input runs.
+  'node_modules/rust-perf/bin/rust-perf.js': '',
 };
 
 let root: string;
@@ -114,13 +119,19 @@ describe('createNodes', () => {
 
   it('makes each workspace member and standalone crate a project named after its package; skips target/', async () => {
     const projects = await inferProjects();
-    expect(Object.values(projects).map((p) => [p.name, p.root, p.file, (p.targets?.['build-release']?.options as { cargoRoot: string }).cargoRoot])).toEqual([
+    expect(Object.values(projects).map((p) => [p.name, p.root, p.file, (p.targets?.doctor?.options as { cargoRoot: string }).cargoRoot])).toEqual([
       ['common', 'rust/common', 'rust/common/Cargo.toml', 'rust'],
       ['execution-engine', 'rust/execution-engine', 'rust/execution-engine/Cargo.toml', 'rust'],
       ['market-data', 'rust/market-data', 'rust/market-data/Cargo.toml', 'rust'],
-      // Excluded from the workspace: a standalone crate, its own cargo root.
-      ['scratch', 'rust/tools/scratch', 'rust/tools/scratch/Cargo.toml', 'rust/tools/scratch'],
+      ['derive', 'rust/tools/derive', 'rust/tools/derive/Cargo.toml', 'rust'],
     ]);
+  });
+
+  it('[infer-excluded-crate] leaves out a crate in [workspace] exclude unless includeExcluded is set (then it is its own cargo root)', async () => {
+    expect(Object.keys(await inferProjects())).not.toContain('scratch');
+    const scratch = (await inferProjects(manifests(), { includeExcluded: true })).scratch;
+    expect([scratch.root, (scratch.targets?.doctor?.options as { cargoRoot: string }).cargoRoot]).toEqual(['rust/tools/scratch', 'rust/tools/scratch']);
+    await expect(inferProjects(manifests(), { includeExcluded: 'yes' as unknown as boolean })).rejects.toThrow('rust-perf plugin option includeExcluded must be true or false');
   });
 
   it('gives a crate with a binary and benches every target, with exact options, inputs and outputs', async () => {
@@ -145,10 +156,11 @@ describe('createNodes', () => {
       Object.entries(targets).map(([name, t]) => [name, { executor: t.executor, cache: t.cache, options: t.options, inputs: t.inputs, outputs: t.outputs, dependsOn: t.dependsOn }]),
     );
     const base = ['rustSources', '^rustSources', 'rustWorkspace'];
+    const cpuKey = { runtime: 'node node_modules/rust-perf/bin/rust-perf.js cpu-key rust' };
     const outputs = ['{options.outputPath}'];
     const opts = { cargoRoot: 'rust', package: 'market-data' };
     expect(summary).toEqual({
-      'build-release': { executor: 'rust-perf:build-release', cache: true, options: { ...opts, profile: 'release', outputPath: 'dist/rust/market-data/release' }, inputs: base, outputs, dependsOn: undefined },
+      'build-release': { executor: 'rust-perf:build-release', cache: true, options: { ...opts, profile: 'release', outputPath: 'dist/rust/market-data/release' }, inputs: [...base, cpuKey], outputs, dependsOn: undefined },
       'build-native': {
         executor: 'rust-perf:build-native',
         cache: true,
@@ -161,7 +173,7 @@ describe('createNodes', () => {
         executor: 'rust-perf:pgo-profile',
         cache: true,
         options: { ...opts, profile: 'production', workload: [{ bin: 'market-data', args: ['--synthetic', '2000000'] }], outputPath: 'dist/pgo/market-data' },
-        inputs: base,
+        inputs: [...base, cpuKey],
         outputs,
         dependsOn: undefined,
       },
@@ -169,7 +181,7 @@ describe('createNodes', () => {
         executor: 'rust-perf:build-pgo',
         cache: true,
         options: { ...opts, profile: 'production', profdata: 'dist/pgo/market-data/market-data.profdata', outputPath: 'dist/rust/market-data/pgo' },
-        inputs: [...base, { dependentTasksOutputFiles: '**/*.profdata' }],
+        inputs: [...base, cpuKey, { dependentTasksOutputFiles: '**/*.profdata' }],
         outputs,
         dependsOn: ['pgo-profile'],
       },
@@ -193,16 +205,72 @@ describe('createNodes', () => {
   });
 
   it.each([
-    ['a lib-only crate with benches: bench, and a flamegraph of its first bench', 'common', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'doctor'], { bench: 'codec_bench' }],
+    ['[infer-library-no-pgo] a lib-only crate with benches: bench and a flamegraph of its first bench, no PGO', 'common', ['build-release', 'build-native', 'bench', 'flamegraph', 'doctor'], { bench: 'codec_bench' }],
     ['a binary crate without benches: no bench target', 'execution-engine', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'flamegraph', 'perf-report', 'doctor'], { bin: 'execution-engine' }],
-    ['a lib-only crate without benches: neither bench nor flamegraph', 'scratch', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'doctor'], undefined],
+    ['a lib-only crate without benches: neither bench nor flamegraph nor PGO', 'scratch', ['build-release', 'build-native', 'doctor'], undefined],
+    ['[infer-proc-macro] a proc-macro crate: no build targets at all', 'derive', ['doctor'], undefined],
   ])('%s', async (_case, name, targetNames, flamegraphSubject) => {
-    const project = (await inferProjects())[name];
+    const project = (await inferProjects(manifests(), { includeExcluded: true }))[name];
     expect(Object.keys(project.targets ?? {})).toEqual(targetNames);
     const options = project.targets?.flamegraph?.options as Record<string, unknown> | undefined;
     if (flamegraphSubject) expect(options).toMatchObject(flamegraphSubject);
-    // Without [profile.production] in its own (standalone) workspace, build-pgo uses release.
-    if (name === 'scratch') expect(project.targets?.['build-pgo']?.options).toMatchObject({ profile: 'release', cargoRoot: 'rust/tools/scratch' });
+  });
+
+  it('[infer-library-no-pgo] explains in the metadata where a library\'s PGO happens, naming the binaries that link it', async () => {
+    const projects = await inferProjects();
+    // market-data and execution-engine both depend on common (normal dependencies); dev-dependencies do not count.
+    expect(projects.common.metadata?.['rust-perf']).toEqual({
+      notes: [
+        'common is a library: no pgo-profile/build-pgo, as PGO optimizes a program and its own build links none. ' +
+          'Its PGO happens through the binaries that use it: `nx run execution-engine:build-pgo` optimizes its code as part of execution-engine (also linked by market-data). ' +
+          'To profile it directly, give it a workload = [{ command = [...] }].',
+      ],
+    });
+    expect(projects.derive.metadata?.['rust-perf']?.notes).toEqual([expect.stringContaining('derive is a proc-macro:')]);
+    expect(projects['market-data'].metadata?.['rust-perf']).toBeUndefined();
+  });
+
+  it('[infer-library-no-pgo] gives a library PGO targets when its workload names a command', async () => {
+    write('rust/common/Cargo.toml', FILES['rust/common/Cargo.toml'] + '\n[package.metadata.rust-perf]\nworkload = [{ command = ["cargo", "run", "-p", "market-data", "--release"] }]\n');
+    const common = (await inferProjects()).common;
+    expect(Object.keys(common.targets ?? {})).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'doctor']);
+    expect(common.metadata?.['rust-perf']).toBeUndefined();
+  });
+
+  it('[infer-root-crate-outputs] keeps target/, .nx/, node_modules/ and the output folders out of a root crate\'s sources', async () => {
+    write('Cargo.toml', '[package]\nname = "rootapp"\nversion = "0.1.0"\n\n[workspace]\nmembers = ["crates/lib"]\n');
+    write('src/main.rs', '');
+    write('crates/lib/Cargo.toml', '[package]\nname = "lib"\nversion = "0.1.0"\n');
+    const files = ['Cargo.toml', 'crates/lib/Cargo.toml'];
+    const sources = async (options?: RustPerfPluginOptions, nxJson: CreateNodesContext['nxJsonConfiguration'] = {}) => {
+      const results = await createNodesV2[1](files, options, { workspaceRoot: root, nxJsonConfiguration: nxJson });
+      return Object.fromEntries(results.flatMap(([, r]) => Object.entries(r.projects ?? {}).map(([projectRoot, p]) => [projectRoot, p.namedInputs?.rustSources])));
+    };
+    expect(await sources()).toEqual({
+      '.': ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '!{projectRoot}/.nx/**', '!{projectRoot}/node_modules/**', '!{projectRoot}/dist/**'],
+      // Nested: dist/ is outside its folder, nothing more to leave out.
+      'crates/lib': ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**'],
+    });
+    // Another output root, and an outputPath from nx.json targetDefaults (by target name and by executor), wherever they point.
+    const moved = await sources({ outputRoot: 'out/perf' }, {
+      targetDefaults: { 'build-release': { options: { outputPath: 'crates/lib/artifacts' } }, 'rust-perf:bench': [{ options: { outputPath: './reports/' } }] },
+    });
+    expect(moved['.']?.slice(5)).toEqual(['!{projectRoot}/out/perf/**', '!{projectRoot}/crates/lib/artifacts/**', '!{projectRoot}/reports/**']);
+    expect(moved['crates/lib']?.slice(3)).toEqual(['!{projectRoot}/artifacts/**']);
+    await expect(sources({ outputRoot: '../elsewhere' })).rejects.toThrow('rust-perf plugin option outputRoot must be a folder inside the workspace');
+  });
+
+  it('[infer-native-cpu-key] keys cached builds on cpu-key for their cargo root, and on the CPU itself when targetDefaults ask for native', async () => {
+    const md = (await inferProjects())['market-data'];
+    const runtimeInputs = (t: string) => (md.targets?.[t]?.inputs ?? []).filter((i) => typeof i === 'object' && 'runtime' in i);
+    expect(runtimeInputs('build-release')).toEqual([{ runtime: 'node node_modules/rust-perf/bin/rust-perf.js cpu-key rust' }]);
+    expect(runtimeInputs('build-native')).toEqual([{ runtime: HOST_CPU_INPUT }]);
+    expect(runtimeInputs('bench')).toEqual([]);
+    const results = await createNodesV2[1](manifests(), undefined, { workspaceRoot: root, nxJsonConfiguration: { targetDefaults: { 'rust-perf:build-pgo': { options: { cpu: 'native' } } } } });
+    const withDefaults = results.flatMap(([, r]) => Object.values(r.projects ?? {})).find((p) => p.name === 'market-data');
+    expect((withDefaults?.targets?.['build-pgo']?.inputs ?? []).filter((i) => typeof i === 'object' && 'runtime' in i)).toEqual([{ runtime: HOST_CPU_INPUT }]);
+    // build-native's key is unchanged by the move of its command into core/cargo/cpu-key.
+    expect(HOST_CPU_INPUT).toBe('rustc -C target-cpu=native --print cfg --print target-cpus');
   });
 
   it('renames targets from the plugin options (dependsOn follows)', async () => {
@@ -226,7 +294,7 @@ describe('createNodes', () => {
     expect(error).toBeInstanceOf(AggregateCreateNodesError);
     const aggregate = error as AggregateCreateNodesError;
     expect(aggregate.errors.map(([file, e]) => [file, e.message.split(': invalid TOML')[0]])).toEqual([['rust/execution-engine/Cargo.toml', 'rust/execution-engine/Cargo.toml:3:14']]);
-    expect(aggregate.partialResults.map(([file]) => file)).toEqual(['rust/common/Cargo.toml', 'rust/market-data/Cargo.toml', 'rust/tools/scratch/Cargo.toml']);
+    expect(aggregate.partialResults.map(([file]) => file)).toEqual(['rust/common/Cargo.toml', 'rust/market-data/Cargo.toml', 'rust/tools/derive/Cargo.toml']);
   });
 });
 

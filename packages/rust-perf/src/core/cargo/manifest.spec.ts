@@ -104,6 +104,13 @@ workload = [{ bin = "market-data", args = ["--synthetic", "2000000"] }]
     expect(e.message).toMatch(new RegExp(`^rust/broken/Cargo\\.toml:${line}:\\d+: invalid TOML`));
   });
 
+  it('[infer-proc-macro] reads `[lib] proc-macro = true` (and the old proc_macro spelling)', () => {
+    expect(parseManifest('[package]\nname = "d"\n\n[lib]\nproc-macro = true\n', 'd/Cargo.toml').procMacro).toBe(true);
+    expect(parseManifest('[package]\nname = "d"\n\n[lib]\nproc_macro = true\n', 'd/Cargo.toml').procMacro).toBe(true);
+    expect(parseManifest('[package]\nname = "d"\n\n[lib]\ncrate-type = ["cdylib"]\n', 'd/Cargo.toml').procMacro).toBe(false);
+    expect(parseManifest('[package]\nname = "d"\n', 'd/Cargo.toml').procMacro).toBe(false);
+  });
+
   it('rejects a [package] without a name and a non-array members', () => {
     expect(() => parseManifest('[package]\nversion = "0.1.0"\n', 'a/Cargo.toml')).toThrow(new ManifestError('a/Cargo.toml', '[package] has no `name`'));
     expect(() => parseManifest('[workspace]\nmembers = "a"\n', 'Cargo.toml')).toThrow('Cargo.toml: workspace.members must be an array of strings');

@@ -57,6 +57,8 @@ export interface CargoManifest {
   dependencies: DependencyDecl[];
   bins: ManifestTargetDecl[];
   benches: ManifestTargetDecl[];
+  /** `[lib] proc-macro = true`: the library is a compiler plugin, never linked into a program. */
+  procMacro: boolean;
 }
 
 export class ManifestError extends Error {
@@ -129,6 +131,8 @@ export function parseManifest(text: string, file: string): CargoManifest {
     dependencies: [],
     bins: readTargets(doc.bin),
     benches: readTargets(doc.bench),
+    // Cargo still accepts the underscore spelling (deprecated, removed in edition 2024).
+    procMacro: isTable(doc.lib) && (doc.lib['proc-macro'] === true || doc.lib.proc_macro === true),
   };
 
   const pkg = doc.package;

@@ -76,6 +76,28 @@ describe('resolveCargoLayout', () => {
     ).toEqual(['app rust/app cargoRoot=rust', 'helper rust/helper cargoRoot=rust', 'v vendor/v cargoRoot=vendor/v']);
   });
 
+  it('[infer-excluded-crate] marks excluded packages, and members of a workspace that is itself excluded, but not explicit members', () => {
+    const layout = layoutOf({
+      'Cargo.toml': pkg('app', '[workspace]\nmembers = ["crates/*", "vendor/kept"]\nexclude = ["vendor", "crates/old"]\n'),
+      'crates/new/Cargo.toml': pkg('new'),
+      'crates/old/Cargo.toml': pkg('old'),
+      'vendor/kept/Cargo.toml': pkg('kept'),
+      'vendor/fork/Cargo.toml': pkg('fork', '[workspace]\nmembers = ["sub"]\n'),
+      'vendor/fork/sub/Cargo.toml': pkg('fork-sub'),
+      'elsewhere/Cargo.toml': pkg('elsewhere'),
+    });
+    expect(layout.packages.map((p) => `${p.root} ${p.excluded ? 'excluded' : 'kept'}`)).toEqual([
+      '. kept',
+      'crates/new kept',
+      'crates/old excluded',
+      // Not under the workspace folder's members, not excluded: cargo would reject it, the user decides.
+      'elsewhere kept',
+      'vendor/fork excluded',
+      'vendor/fork/sub excluded',
+      'vendor/kept kept',
+    ]);
+  });
+
   it('assigns a package to the nearest of two nested workspaces and honours package.workspace', () => {
     expect(
       summary({
@@ -146,8 +168,17 @@ describe('resolveCargoLayout agrees with cargo metadata', () => {
       .map((p) => relative(dir, dirname(p.manifest_path)))
       .sort();
 
-    const ours = layoutOf(files).workspaces[0].members;
+    const layout = layoutOf(files);
+    const ours = layout.workspaces[0].members;
     expect(ours).toEqual(cargoMembers);
     expect(ours).toEqual(['rust', 'rust/crates/alpha', 'rust/crates/beta', 'rust/crates/special', 'rust/fixtures', 'rust/nested/deep/svc-3', 'rust/nested/svc-1', 'rust/tools/helper']);
+
+    // [infer-excluded-crate] What we mark excluded, cargo builds as a workspace of its own.
+    const excluded = layout.packages.filter((p) => p.excluded).map((p) => p.root);
+    expect(excluded).toEqual(['rust/crates/skip-me', 'rust/nested/deep/svc-2']);
+    for (const root of excluded) {
+      const own = await runChecked('cargo', ['metadata', '--no-deps', '--format-version', '1', '--offline'], { cwd: join(dir, root), env: { CARGO_TARGET_DIR: join(dir, 'target') } });
+      expect(relative(dir, (JSON.parse(own.stdout) as { workspace_root: string }).workspace_root)).toBe(root);
+    }
   });
 });

@@ -73,6 +73,11 @@ export interface CargoPackage {
   /** The folder of the Cargo workspace root manifest; the package's own folder when standalone. */
   cargoRoot: string;
   manifest: CargoManifest & { package: NonNullable<CargoManifest['package']> };
+  /**
+   * The package (or the workspace it is a member of) lies under a `[workspace] exclude` entry of an
+   * enclosing workspace: the user took it out of that workspace, so cargo builds it on its own.
+   */
+  excluded: boolean;
 }
 
 export interface CargoWorkspace {
@@ -92,12 +97,17 @@ export interface CargoLayout {
 
 const dirOf = (file: string) => posix.dirname(file);
 
+/** `exclude` entries are path prefixes; an explicitly listed member folder overrides them (cargo's `is_excluded`). */
+function isExcludedBy(ws: CargoManifest, root: string, dir: string): boolean {
+  const config = ws.workspace;
+  if (!config) return false;
+  return config.exclude.some((e) => isWithin(dir, joinDir(root, e))) && !config.members.some((m) => isWithin(dir, joinDir(root, m)));
+}
+
 function workspaceMembers(ws: CargoManifest, root: string, packageDirs: Map<string, CargoManifest>): string[] {
   const config = ws.workspace;
   if (!config) return [];
-  const excludes = config.exclude.map((e) => joinDir(root, e));
-  const explicit = config.members.map((m) => joinDir(root, m));
-  const isExcluded = (dir: string) => excludes.some((ex) => isWithin(dir, ex)) && !explicit.some((m) => isWithin(dir, m));
+  const isExcluded = (dir: string) => isExcludedBy(ws, root, dir);
 
   const members = new Set<string>();
   for (const pattern of config.members) {
@@ -181,13 +191,12 @@ export function resolveCargoLayout(manifests: readonly CargoManifest[]): CargoLa
   }
   for (const ws of workspaces) ws.members = ws.members.filter((dir) => owner.get(dir) === ws.root);
 
+  const excluded = (cargoRoot: string) => workspaces.some((ws) => ws.root !== cargoRoot && isWithin(cargoRoot, ws.root) && isExcludedBy(ws.manifest, ws.root, cargoRoot));
   const packages: CargoPackage[] = [...packageDirs.entries()]
-    .map(([dir, manifest]) => ({
-      file: manifest.file,
-      root: dir,
-      cargoRoot: owner.get(dir) ?? dir,
-      manifest: manifest as CargoPackage['manifest'],
-    }))
+    .map(([dir, manifest]) => {
+      const cargoRoot = owner.get(dir) ?? dir;
+      return { file: manifest.file, root: dir, cargoRoot, manifest: manifest as CargoPackage['manifest'], excluded: excluded(cargoRoot) };
+    })
     .sort((a, b) => a.root.localeCompare(b.root));
   return { workspaces, packages };
 }
