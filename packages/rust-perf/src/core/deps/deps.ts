@@ -45,6 +45,54 @@ export function workspaceDepValues(): PlannedValue[] {
   return WORKSPACE_DEPS.map((d) => ({ path: ['workspace', 'dependencies', d.name], value: d.value }));
 }
 
+export interface DepMerge {
+  /** The merged entry (the user's own when nothing changes). */
+  value: TomlValue;
+  /** What changed, e.g. `features + "macros", "net"`; empty when nothing did. */
+  changes: string[];
+  /** What of ours was not taken because the user's entry says otherwise. */
+  keptTheirs: string[];
+}
+
+/**
+ * Merges our entry into the user's without losing information: features are unioned (theirs first),
+ * and version, default-features, optional, package, path, git (and its branch/tag/rev), registry are
+ * the user's whenever they wrote them. Only keys the user did not write are added.
+ */
+export function mergeDependency(theirs: TomlValue, ours: TomlValue): DepMerge {
+  const asEntry = (v: TomlValue): Record<string, TomlValue> => (typeof v === 'string' ? { version: v } : (asTable(v) ?? {}));
+  const current = asEntry(theirs);
+  const wanted = asEntry(ours);
+  const next: Record<string, TomlValue> = { ...current };
+  const changes: string[] = [];
+  const keptTheirs: string[] = [];
+  const have = Array.isArray(current.features) ? current.features.map(String) : [];
+  const add = (Array.isArray(wanted.features) ? wanted.features.map(String) : []).filter((f) => !have.includes(f));
+  if (add.length > 0) {
+    next.features = [...have, ...add];
+    changes.push(`features + ${add.map((f) => JSON.stringify(f)).join(', ')}`);
+  }
+  const fromElsewhere = current.path !== undefined || current.git !== undefined;
+  for (const [key, value] of Object.entries(wanted)) {
+    if (key === 'features') continue;
+    if (current[key] !== undefined) {
+      if (JSON.stringify(current[key]) !== JSON.stringify(value)) keptTheirs.push(`${key} = ${JSON.stringify(current[key])}`);
+      continue;
+    }
+    // Turning default features off would drop features their build may rely on.
+    if (key === 'default-features' && value === false) {
+      keptTheirs.push('default features on');
+      continue;
+    }
+    // A path or git dependency takes its version from there.
+    if (key === 'version' && fromElsewhere) continue;
+    next[key] = value;
+    changes.push(`${key} = ${JSON.stringify(value)}`);
+  }
+  if (changes.length === 0) return { value: theirs, changes, keptTheirs };
+  return { value: next, changes, keptTheirs };
+}
+
 export type PresetName = 'market-data' | 'common' | 'execution-engine';
 
 export interface CrateDep {
