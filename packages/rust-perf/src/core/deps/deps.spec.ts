@@ -92,3 +92,20 @@ describe('mergeDependency', () => {
     expect(mergeDependency('0.8', '0.8').changes).toEqual([]);
   });
 });
+
+describe('planCrateDeps --force', () => {
+  const plan = (deps: Record<string, unknown>) =>
+    planCrateDeps({ crateManifest: { dependencies: deps as never }, crateFile: 'c/Cargo.toml', workspaceDeps: { tokio: '1' }, workspaceFile: 'Cargo.toml', deps: [{ name: 'tokio', features: ['net'] }], force: true });
+
+  it('[gen-dependency-merge] moves an entry onto the workspace one keeping features and optional, and says what it said', () => {
+    const p = plan({ tokio: { version: '1.38', features: ['signal'], optional: true } });
+    expect(p.crate).toEqual([{ path: ['dependencies', 'tokio'], value: { workspace: true, features: ['signal', 'net'], optional: true } }]);
+    expect(p.kept).toEqual(['tokio in c/Cargo.toml now follows Cargo.toml [workspace.dependencies]; it said version = "1.38" (--force)']);
+  });
+
+  it('never replaces a path, git or renamed-package entry', () => {
+    const p = plan({ tokio: { path: '../tokio' } });
+    expect(p.crate).toEqual([]);
+    expect(p.kept[0]).toContain('its path names another source');
+  });
+});

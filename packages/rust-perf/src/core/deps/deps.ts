@@ -174,7 +174,19 @@ export function planCrateDeps(input: {
       const missing = (dep.features ?? []).filter((f) => !have.includes(f));
       if (missing.length > 0) plan.crate.push({ path: ['dependencies', dep.name, 'features'], value: [...have, ...missing] });
     } else if (input.force) {
-      plan.crate.push({ path: ['dependencies', dep.name], value: wanted });
+      // --force moves the entry onto the workspace one without losing what it says: features are
+      // unioned and optional stays; an entry from another source (path, git, renamed package) is kept.
+      const entry = typeof existing === 'string' ? { version: existing } : (table ?? {});
+      const source = ['path', 'git', 'package', 'registry'].filter((k) => entry[k] !== undefined);
+      if (source.length > 0) {
+        plan.kept.push(`kept ${dep.name} = ${JSON.stringify(existing)} in ${input.crateFile} [dependencies]: its ${source.join(', ')} names another source than [workspace.dependencies], so --force does not replace it`);
+        continue;
+      }
+      const have = Array.isArray(entry.features) ? entry.features.map(String) : [];
+      const features = [...have, ...(dep.features ?? []).filter((f) => !have.includes(f))];
+      plan.crate.push({ path: ['dependencies', dep.name], value: { workspace: true, ...(features.length > 0 ? { features } : {}), ...(entry.optional !== undefined ? { optional: entry.optional } : {}) } });
+      const moved = ['version', 'default-features'].filter((k) => entry[k] !== undefined).map((k) => `${k} = ${JSON.stringify(entry[k])}`);
+      if (moved.length > 0) plan.kept.push(`${dep.name} in ${input.crateFile} now follows ${input.workspaceFile} [workspace.dependencies]; it said ${moved.join(', ')} (--force)`);
     } else {
       plan.kept.push(`kept ${dep.name} = ${JSON.stringify(existing)} in ${input.crateFile} [dependencies] (use --force to set ${JSON.stringify(wanted)})`);
     }
