@@ -72,6 +72,11 @@ export function exclusiveCfg(ours: string, userTables: readonly UserTargetTable[
       }
       const current = parseCfgKey(narrowedKey());
       if (!cfgSatisfiable({ kind: 'all', items: [current, theirs] })) continue;
+      // Parts of an all(…) that ours already forces add nothing: not(all(x86_64, X)) reads as not(X).
+      if (theirs.kind === 'all') {
+        const rest = theirs.items.filter((i) => cfgSatisfiable({ kind: 'all', items: [current, { kind: 'not', item: i }] }));
+        if (rest.length > 0) theirs = rest.length === 1 ? rest[0] : { kind: 'all', items: rest };
+      }
       extra.push(theirs);
       notes.push(`${t.where} can match the same builds as [target.'${ours}'], and cargo would join both tables' rustflags: ours is narrowed with not(${formatCfg(theirs)}), so builds matching yours get none of ${flagsText} (add them to your table by hand if you want them there).`);
     } else {

@@ -163,3 +163,13 @@ rustflags = ["-C", "target-cpu=native"]
     expect(() => planCargoConfig({ ...base, existing: '[build]\nrustflags = [\n' })).toThrow(/^rust\/\.cargo\/config\.toml:\d+:\d+: invalid TOML/);
   });
 });
+
+describe('planCargoConfig: whose table is it', () => {
+  it('a user table that merely looks like a narrowed one of ours is treated as the user\'s', () => {
+    const existing = `[target.'cfg(all(target_arch = "x86_64", not(windows)))']\nrustflags = ["-C", "target-cpu=skylake"]\n`;
+    const plan = planCargoConfig({ ...base, existing, cpu: 'x86-64-v3', force: true });
+    expect(plan.text).toContain('rustflags = ["-C", "target-cpu=skylake"]');
+    expect(plan.text).toContain(`[target.'cfg(all(target_arch = "x86_64", not(not(windows))))']`);
+    expect(planCargoConfig({ ...base, existing: plan.text, cpu: 'x86-64-v3', force: true }).text).toBe(plan.text);
+  });
+});

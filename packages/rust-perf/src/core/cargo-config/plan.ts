@@ -171,12 +171,17 @@ export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
     notes.push(`${file} [build] rustflags = ${formatValue(buildFlags)}: cargo ignores [build] rustflags when a [target] table matches, so they were copied into the target tables.`);
   }
 
-  // The user's own rustflags tables, here and in the other config files cargo reads.
-  const ours = targetTables(doc).map(([k]) => k).filter((k) => isOurCfg(k, host));
-  const userTables: UserTargetTable[] = [
-    ...targetTables(doc).filter(([k]) => !ours.includes(k)).map(([k]) => ({ file, key: k })),
-    ...(input.otherConfigs ?? []).flatMap((c) => targetTables(c.table).map(([k]) => ({ file: c.file, key: k }))),
-  ].map(({ file: f, key }) => ({ key, where: `${f} [target.${formatKeyPath([key])}]`, cfgLines: key.startsWith('cfg(') ? undefined : (input.tripleCfg?.[key] ?? null) }));
+  // The user's own rustflags tables, here and in the other config files cargo reads. A key of the
+  // narrowed shape is ours only when narrowing one of our shapes against the user's other tables
+  // gives exactly that key (a user may well write cfg(all(target_arch = "x86_64", not(windows)))).
+  const keys = targetTables(doc).map(([k]) => k);
+  const describe = (entries: { file: string; key: string }[]): UserTargetTable[] =>
+    entries.map(({ file: f, key }) => ({ key, where: `${f} [target.${formatKeyPath([key])}]`, cfgLines: key.startsWith('cfg(') ? undefined : (input.tripleCfg?.[key] ?? null) }));
+  const others = (input.otherConfigs ?? []).flatMap((c) => targetTables(c.table).map(([k]) => ({ file: c.file, key: k })));
+  const plainUser = describe([...keys.filter((k) => !isOurCfg(k, host)).map((key) => ({ file, key })), ...others]);
+  const reproducible = new Set(knownCfgs(host).map((k) => exclusiveCfg(k, plainUser, '').cfg));
+  const ours = keys.filter((k) => knownCfgs(host).includes(k) || (isOurCfg(k, host) && reproducible.has(k)));
+  const userTables = describe([...keys.filter((k) => !ours.includes(k)).map((key) => ({ file, key })), ...others]);
 
   // Each planned table, narrowed so it never matches a build one of the user's tables matches.
   const desired = new Map<string, RustflagsTable>();
