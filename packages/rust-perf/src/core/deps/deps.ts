@@ -9,7 +9,8 @@
 // - smallvec "1.15": 2.x is still a beta; 1.x has the union and const_generics features.
 // - reqwest "0.12" with rustls-tls (ring): builds with no system OpenSSL and no cmake/aws-lc.
 import type { PlannedValue } from '../profiles/policy';
-import type { TomlValue } from '../toml/toml';
+import { formatValue, getIn } from '../toml/toml';
+import type { TomlTable, TomlValue } from '../toml/toml';
 
 export interface WorkspaceDep {
   name: string;
@@ -193,4 +194,28 @@ export function planCrateDeps(input: {
   }
   if (input.commonPath !== undefined && current.common === undefined) plan.crate.push({ path: ['dependencies', 'common'], value: { path: input.commonPath } });
   return plan;
+}
+
+/** Plans [workspace.dependencies]: missing entries are added; an existing one is merged only with --force, and never loses what the user wrote. */
+export function planWorkspaceDeps(manifest: TomlTable, file: string, force: boolean): { values: PlannedValue[]; report: string[]; kept: string[] } {
+  const values: PlannedValue[] = [];
+  const report: string[] = [];
+  const kept: string[] = [];
+  for (const d of WORKSPACE_DEPS) {
+    const path = ['workspace', 'dependencies', d.name];
+    const current = getIn(manifest, path);
+    if (current === undefined) {
+      values.push({ path, value: d.value });
+      continue;
+    }
+    const merged = mergeDependency(current, d.value);
+    if (merged.changes.length === 0) continue;
+    if (!force) {
+      kept.push(`kept ${d.name} = ${formatValue(current)} in ${file} [workspace.dependencies] (use --force to add ${merged.changes.join('; ')}; what you wrote is kept)`);
+      continue;
+    }
+    values.push({ path, value: merged.value });
+    report.push(`merged ${d.name} in ${file} [workspace.dependencies]: ${merged.changes.join('; ')}${merged.keptTheirs.length > 0 ? `; kept your ${merged.keptTheirs.join(', ')}` : ''}`);
+  }
+  return { values, report, kept };
 }

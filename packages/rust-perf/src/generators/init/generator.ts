@@ -12,11 +12,9 @@ import { planCargoConfig } from '../../core/cargo-config/plan';
 import { decideLinker, rustcHost } from '../../core/cargo-config/linker';
 import { userTriples } from '../../core/cargo-config/plan';
 import { applyValues, describeGroupKept, describeKept, sameTomlValue } from '../../core/profiles/policy';
-import type { PlannedValue } from '../../core/profiles/policy';
 import { DEFAULT_PROFILE_OPTIONS, INTENT_GROUPS, profileValues } from '../../core/profiles/profiles';
-import { WORKSPACE_DEPS, mergeDependency } from '../../core/deps/deps';
-import { formatValue, getIn, parseToml } from '../../core/toml/toml';
-import type { TomlTable } from '../../core/toml/toml';
+import { planWorkspaceDeps } from '../../core/deps/deps';
+import { parseToml } from '../../core/toml/toml';
 import { findCargoConfigs } from '../../core/rustflags/rustflags';
 import { rustcCfg } from '../../core/toolchain/rustc';
 import { run } from '../../core/process/run';
@@ -71,30 +69,6 @@ async function gitIgnores(cwd: string, path: string): Promise<boolean | undefine
   } catch {
     return undefined;
   }
-}
-
-/** Plans [workspace.dependencies]: missing entries are added; an existing one is merged only with --force, and never loses what the user wrote. */
-export function planWorkspaceDeps(manifest: TomlTable, file: string, force: boolean): { values: PlannedValue[]; report: string[]; kept: string[] } {
-  const values: PlannedValue[] = [];
-  const report: string[] = [];
-  const kept: string[] = [];
-  for (const d of WORKSPACE_DEPS) {
-    const path = ['workspace', 'dependencies', d.name];
-    const current = getIn(manifest, path);
-    if (current === undefined) {
-      values.push({ path, value: d.value });
-      continue;
-    }
-    const merged = mergeDependency(current, d.value);
-    if (merged.changes.length === 0) continue;
-    if (!force) {
-      kept.push(`kept ${d.name} = ${formatValue(current)} in ${file} [workspace.dependencies] (use --force to add ${merged.changes.join('; ')}; what you wrote is kept)`);
-      continue;
-    }
-    values.push({ path, value: merged.value });
-    report.push(`merged ${d.name} in ${file} [workspace.dependencies]: ${merged.changes.join('; ')}${merged.keptTheirs.length > 0 ? `; kept your ${merged.keptTheirs.join(', ')}` : ''}`);
-  }
-  return { values, report, kept };
 }
 
 export default async function initGenerator(tree: Tree, options: InitGeneratorSchema): Promise<void> {
