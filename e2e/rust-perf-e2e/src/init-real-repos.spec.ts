@@ -118,6 +118,8 @@ describe('init --cpu native on the example', () => {
     const out = r.stdout + r.stderr;
     expect(out.split('--cpu native: every build from this .cargo/config.toml, CI artifacts included').length - 1).toBe(1);
     expect(out).toContain('build-native target, whose cache key carries the CPU');
+    // Touched so cargo recompiles market-data and prints its rustc line even when the shared target dir is warm.
+    await ws.exec('touch', [path.join(ws.cargoRoot, 'market-data/src/main.rs')]);
     const build = await ws.exec('cargo', ['build', '--release', '-v', '-p', 'market-data'], { cwd: ws.cargoRoot, timeoutMs: 30 * 60_000 });
     expect(rustcLines(build.stderr, 'market_data').join('\n')).toContain('target-cpu=native');
     const ran = await ws.exec(path.join(sharedTargetDir, 'release', 'market-data'), ['--synthetic', '20000']);
