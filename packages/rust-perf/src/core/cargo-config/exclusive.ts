@@ -60,6 +60,7 @@ export function exclusiveCfg(ours: string, userTables: readonly UserTargetTable[
   const base = parseCfgKey(ours);
   const extra: CfgExpr[] = [];
   const notes: string[] = [];
+  // Always `cfg(all(<ours>, not(…), …))`, even for not(not(x)): plan.ts recognizes its own tables by that shape.
   const narrowedKey = () => (extra.length === 0 ? ours : `cfg(${formatCfg({ kind: 'all', items: [...items(base), ...extra.map((x) => ({ kind: 'not' as const, item: x }))] })})`);
   for (const t of userTables) {
     let theirs: CfgExpr;
