@@ -19,8 +19,11 @@ async function main() {
   console.log(`  workspace: ${ws.root}`);
   const nx = (args) => ws.nx(args);
 
-  step(2, total, 'nx g rust-perf:init (profiles, .cargo/config.toml, workspace dependencies) and rust-perf:allocator (jemalloc)');
-  await nx(['g', 'rust-perf:init', '--no-interactive']);
+  // --deps: the example is a low-latency trading system, so it takes the low-latency dependency set
+  // (tokio, crossbeam, simd-json, …). Without it init writes profiles, config and nx.json only, which is
+  // what any other repository wants; crate-deps --preset adds just what one crate needs.
+  step(2, total, 'nx g rust-perf:init --deps (profiles, portable .cargo/config.toml, and the low-latency dependency set because this is a trading system) and rust-perf:allocator (jemalloc)');
+  await nx(['g', 'rust-perf:init', '--deps', '--no-interactive']);
   await nx(['g', 'rust-perf:allocator', '--project=market-data', '--no-interactive']);
   await ws.exec('git', ['diff', '--stat']).then((r) => process.stdout.write(r.stdout));
 

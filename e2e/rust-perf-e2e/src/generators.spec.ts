@@ -24,7 +24,7 @@ describe('generators: init, presets, allocator, then cargo build --release', () 
   afterAll(() => ws?.cleanup());
 
   it('init registers the plugin, writes profiles and config; a second run changes nothing', async () => {
-    const first = await ws.nx(['g', 'rust-perf:init', '--no-interactive']);
+    const first = await ws.nx(['g', 'rust-perf:init', '--cpu=native', '--no-interactive']);
     expect(first.stdout + first.stderr).toMatch(/linker: /);
     const nxJson = JSON.parse(ws.read('nx.json')) as { plugins: unknown[]; namedInputs: Record<string, unknown[]> };
     expect(nxJson.plugins).toContain('rust-perf');
@@ -35,7 +35,7 @@ describe('generators: init, presets, allocator, then cargo build --release', () 
     expect(config).not.toMatch(/^\[(build|profile)|avx2/m);
 
     await commitAll(ws, 'init');
-    await ws.nx(['g', 'rust-perf:init', '--no-interactive']);
+    await ws.nx(['g', 'rust-perf:init', '--cpu=native', '--no-interactive']);
     const status = await ws.exec('git', ['status', '--porcelain']);
     expect(status.stdout).toBe('');
   });

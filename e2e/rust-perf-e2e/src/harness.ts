@@ -47,7 +47,7 @@ export interface WorkspaceOptions {
   example?: boolean;
   /** Add "rust-perf" to nx.json plugins without running init (default false). */
   registerPlugin?: boolean;
-  /** Run `nx g rust-perf:init` (default false). */
+  /** Run `nx g rust-perf:init --deps` (default false): the example is a trading system, so it takes the low-latency set. */
   init?: boolean;
   /** Extra init options, e.g. ['--cpu=none']. */
   initArgs?: string[];
@@ -168,7 +168,7 @@ export async function createWorkspace(options: WorkspaceOptions = {}): Promise<T
   await ws.exec('git', ['init', '-q', '-b', 'main']);
   await ws.exec('git', ['add', '-A']);
   await ws.exec('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', 'commit', '-qm', 'initial']);
-  if (options.init) await ws.nx(['g', 'rust-perf:init', '--no-interactive', ...(options.initArgs ?? [])]);
+  if (options.init) await ws.nx(['g', 'rust-perf:init', '--deps', '--no-interactive', ...(options.initArgs ?? [])]);
   return ws;
 }
 

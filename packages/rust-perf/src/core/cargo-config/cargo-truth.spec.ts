@@ -58,3 +58,29 @@ describe('decideLinker (real links on this host)', () => {
     expect(await decideLinker('system', host, dir)).toEqual({ flags: [], reason: expect.any(String) });
   });
 });
+
+// cargo prints the rustc line of a --target build even when that target's std is not installed.
+async function rustcLineFor(config: string, target: string): Promise<string> {
+  writeFileSync(join(dir, '.cargo/config.toml'), config);
+  const r = await run('cargo', ['build', '-v', '--offline', '--target', target], { cwd: dir, env: { CARGO_TARGET_DIR: join(dir, 'target'), RUSTFLAGS: undefined, CARGO_ENCODED_RUSTFLAGS: undefined } });
+  return r.stderr.split('\n').find((l) => l.includes('Running') && l.includes('--crate-name probe')) ?? '';
+}
+
+it('[gen-joined-target-tables] cargo: the musl build keeps only the user\'s flags, the host build gets ours', async () => {
+  const host = parseRustcHost((await run('rustc', ['-vV'], { cwd: dir })).stdout);
+  if (host.triple !== 'x86_64-unknown-linux-gnu') return;
+  const existing = '[target.x86_64-unknown-linux-musl]\nrustflags = ["-C", "target-feature=+crt-static"]\n';
+  const musl = (await run('rustc', ['--print', 'cfg', '--target', 'x86_64-unknown-linux-musl'], { cwd: dir })).stdout.split('\n').filter(Boolean);
+  const flags = ['-C', 'link-arg=-fuse-ld=mold'];
+  // Before: the table init used to write joins the user's.
+  const joined = `${existing}[target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']\nrustflags = ["-C", "target-cpu=x86-64-v3", ${flags.map((f) => JSON.stringify(f)).join(', ')}]\n`;
+  expect(await rustcLineFor(joined, 'x86_64-unknown-linux-musl')).toMatch(/\+crt-static.*target-cpu=x86-64-v3|target-cpu=x86-64-v3.*\+crt-static/);
+  const plan = planCargoConfig({ existing, file: 'config.toml', cpu: 'x86-64-v3', linkerFlags: flags, host, force: false, tripleCfg: { 'x86_64-unknown-linux-musl': musl } });
+  const muslLine = await rustcLineFor(plan.text!, 'x86_64-unknown-linux-musl');
+  expect(muslLine).toContain('target-feature=+crt-static');
+  expect(muslLine).not.toMatch(/target-cpu|fuse-ld/);
+  const hostLine = await rustcLineFor(plan.text!, host.triple);
+  expect(hostLine).toContain('target-cpu=x86-64-v3');
+  expect(hostLine).toContain('-fuse-ld=mold');
+  expect(hostLine).not.toContain('crt-static');
+});

@@ -1,9 +1,11 @@
+import { cfgMatches } from '../rustflags/cfg';
+import { getIn, parseToml } from '../toml/toml';
 import { flagUnits, planCargoConfig, plannedTables } from './plan';
 import type { ConfigPlanInput } from './plan';
-import { parseToml } from '../toml/toml';
 
 const linux = { arch: 'x86_64', os: 'linux' };
 const mold = ['-C', 'link-arg=-fuse-ld=mold'];
+const MUSL = ['target_abi=""', 'target_arch="x86_64"', 'target_endian="little"', 'target_env="musl"', 'target_family="unix"', 'target_os="linux"', 'target_pointer_width="64"', 'target_vendor="unknown"', 'unix'];
 const base: ConfigPlanInput = { existing: null, file: 'rust/.cargo/config.toml', cpu: 'native', linkerFlags: [], host: linux, force: false };
 
 describe('plannedTables', () => {
@@ -50,7 +52,8 @@ describe('planCargoConfig', () => {
     const plan = planCargoConfig({ ...base, linkerFlags: mold });
     expect(plan.text).toMatchInlineSnapshot(`
 "# Written by \`nx g rust-perf:init\`. Flags live in [target.'cfg(…)'] tables only: cargo ignores
-# [build] rustflags whenever a target table matches, and joins all matching target tables.
+# [build] rustflags whenever a target table matches, and joins all matching target tables (so these
+# tables are narrowed to never match a build your own target tables match).
 # Profiles belong in Cargo.toml, not here (a [profile] here silently overrides it).
 
 # x86_64 on this host OS: CPU tuning plus the linker proven here.
@@ -76,7 +79,7 @@ rustflags = ["-C", "target-cpu=native"]
     const existing = `# my config\n[build]\nrustflags = ["-C", "force-frame-pointers=yes"] # for perf\n\n[alias]\nb = "build"\n`;
     const plan = planCargoConfig({ ...base, existing });
     expect(plan.text).toBe(
-      `${existing}\n# CPU tuning for x86_64 targets only (this machine's CPU: do not ship these binaries to other machines).\n[target.'cfg(target_arch = "x86_64")']\nrustflags = ["-C", "target-cpu=native", "-C", "force-frame-pointers=yes"]\n`,
+      `${existing}\n# CPU tuning for x86_64 targets only (the building machine's CPU: every binary built from this config, CI artifacts included, needs that CPU).\n[target.'cfg(target_arch = "x86_64")']\nrustflags = ["-C", "target-cpu=native", "-C", "force-frame-pointers=yes"]\n`,
     );
     expect(plan.notes.join('\n')).toContain('cargo ignores [build] rustflags when a [target] table matches');
   });
@@ -105,16 +108,68 @@ rustflags = ["-C", "target-cpu=native"]
     expect(notForced.kept[0]).toContain('use --force to remove it');
   });
 
-  it('warns about [profile] tables and other matching target tables', () => {
+  it('warns about [profile] tables; a target table rustc does not know stops ours, saying why', () => {
     const existing = `[profile.release]\nlto = "fat"\n\n[target.x86_64-unknown-linux-gnu]\nrustflags = ["-C", "target-cpu=native"]\n`;
     const plan = planCargoConfig({ ...base, existing });
     expect(plan.notes).toEqual([
       'rust/.cargo/config.toml has [profile.release]: it overrides Cargo.toml\'s profile of the same name without warning; consider moving it to Cargo.toml.',
-      'rust/.cargo/config.toml [target.x86_64-unknown-linux-gnu] has rustflags too: cargo joins every matching target table, so check they do not repeat ours.',
+      "not written: [target.'cfg(target_arch = \"x86_64\")'] with `-C target-cpu=native`, because rustc does not know the target x86_64-unknown-linux-gnu of rust/.cargo/config.toml [target.x86_64-unknown-linux-gnu] (rustc --print cfg --target x86_64-unknown-linux-gnu failed), so init cannot tell whether cargo would join both tables. Add `-C target-cpu=native` to the tables you want by hand.",
     ]);
+    expect(plan.text).toBe(existing);
+  });
+
+  it('[gen-joined-target-tables] narrows our table so it never joins the user\'s musl table', () => {
+    const existing = `[target.x86_64-unknown-linux-musl]\nrustflags = ["-C", "target-feature=+crt-static"]\n`;
+    const plan = planCargoConfig({ ...base, existing, linkerFlags: mold, tripleCfg: { 'x86_64-unknown-linux-musl': MUSL } });
+    const doc = parseToml(plan.text!, 'x');
+    const keys = Object.keys(getIn(doc, ['target']) as object);
+    expect(keys).toEqual(['x86_64-unknown-linux-musl', 'cfg(all(target_arch = "x86_64", target_os = "linux", not(target_env = "musl")))', 'cfg(all(target_arch = "x86_64", not(target_os = "linux")))']);
+    for (const k of keys.slice(1)) expect([k, cfgMatches(k, MUSL)]).toEqual([k, false]);
+    expect(plan.notes.join('\n')).toContain('ours is narrowed with not(target_env = "musl"), so x86_64-unknown-linux-musl builds get only your flags');
+    // A second run recognizes its narrowed tables: nothing changes.
+    expect(planCargoConfig({ ...base, existing: plan.text, linkerFlags: mold, tripleCfg: { 'x86_64-unknown-linux-musl': MUSL } }).text).toBe(plan.text);
+  });
+
+  it('[gen-joined-target-tables] narrows with not(<their cfg>) for a user cfg table that overlaps, leaves disjoint ones alone', () => {
+    const existing = `[target.'cfg(target_env = "musl")']\nrustflags = ["--cfg", "static"]\n\n[target.'cfg(windows)']\nrustflags = ["--cfg", "win"]\n`;
+    const plan = planCargoConfig({ ...base, existing, cpu: 'x86-64-v3' });
+    expect(plan.text).toContain(`[target.'cfg(all(target_arch = "x86_64", not(target_env = "musl"), not(windows)))']`);
+    const disjoint = planCargoConfig({ ...base, existing: `[target.'cfg(target_arch = "aarch64")']\nrustflags = ["--cfg", "arm"]\n`, cpu: 'x86-64-v3' });
+    expect(disjoint.text).toContain(`[target.'cfg(target_arch = "x86_64")']`);
+    expect(disjoint.notes).toEqual([]);
+  });
+
+  it('[gen-joined-target-tables] writes nothing when the user\'s table covers every build ours would, and says what to add by hand', () => {
+    const existing = `[target.'cfg(target_arch = "x86_64")']\nrustflags = ["--cfg", "mine"]\n`;
+    // That key is ours by shape, so take a user key that covers the same builds.
+    const theirs = existing.replace('cfg(target_arch = "x86_64")', 'cfg(any(target_arch = "x86_64", target_arch = "x86"))');
+    const plan = planCargoConfig({ ...base, existing: theirs, cpu: 'x86-64-v3' });
+    expect(plan.text).toBe(theirs);
+    expect(plan.notes).toEqual([expect.stringMatching(/^not written: \[target\.'cfg\(target_arch = "x86_64"\)'\] with `-C target-cpu=x86-64-v3`, because your target tables .* already cover every build it would apply to, and cargo would join both\. Add `-C target-cpu=x86-64-v3` to your table\(s\) by hand/)]);
+  });
+
+  it('a table of an earlier init that joins the user\'s table is kept without --force (no duplicate) and replaced with it', () => {
+    const musl = `[target.x86_64-unknown-linux-musl]\nrustflags = ["-C", "target-feature=+crt-static"]\n`;
+    const old = `${musl}\n# x86_64 on this host OS\n[target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']\nrustflags = ["-C", "target-cpu=native"]\n`;
+    const input = { ...base, existing: old, cpu: 'x86-64-v3' as const, tripleCfg: { 'x86_64-unknown-linux-musl': MUSL } };
+    const kept = planCargoConfig(input);
+    expect(kept.text).toBe(old);
+    expect(kept.kept).toEqual([expect.stringContaining('kept -C target-cpu=native in rust/.cargo/config.toml [target.\'cfg(all(target_arch = "x86_64", target_os = "linux"))\'] rustflags (use --force to remove it)')]);
+    const forced = planCargoConfig({ ...input, force: true });
+    expect(forced.text).toBe(`${musl}\n# CPU tuning for x86_64 targets only (AVX2/FMA/BMI2 baseline, x86-64 CPUs from ~2015 on).\n[target.'cfg(all(target_arch = "x86_64", not(all(target_os = "linux", target_env = "musl"))))']\nrustflags = ["-C", "target-cpu=x86-64-v3"]\n`);
   });
 
   it('names file, line and column for malformed TOML', () => {
     expect(() => planCargoConfig({ ...base, existing: '[build]\nrustflags = [\n' })).toThrow(/^rust\/\.cargo\/config\.toml:\d+:\d+: invalid TOML/);
+  });
+});
+
+describe('planCargoConfig: whose table is it', () => {
+  it('a user table that merely looks like a narrowed one of ours is treated as the user\'s', () => {
+    const existing = `[target.'cfg(all(target_arch = "x86_64", not(windows)))']\nrustflags = ["-C", "target-cpu=skylake"]\n`;
+    const plan = planCargoConfig({ ...base, existing, cpu: 'x86-64-v3', force: true });
+    expect(plan.text).toContain('rustflags = ["-C", "target-cpu=skylake"]');
+    expect(plan.text).toContain(`[target.'cfg(all(target_arch = "x86_64", not(not(windows))))']`);
+    expect(planCargoConfig({ ...base, existing: plan.text, cpu: 'x86-64-v3', force: true }).text).toBe(plan.text);
   });
 });

@@ -8,8 +8,11 @@
 // - No [profile.*] here: it silently overrides Cargo.toml.
 import { formatKeyPath, formatValue, getIn, parseToml, setTomlValue } from '../toml/toml';
 import type { TomlTable, TomlValue } from '../toml/toml';
+import { cfgSatisfiable, parseCfgKey } from '../rustflags/cfg';
+import { exclusiveCfg } from './exclusive';
+import type { UserTargetTable } from './exclusive';
 
-export type CpuChoice = 'native' | 'x86-64-v3' | 'none';
+export type CpuChoice = 'none' | 'x86-64-v2' | 'x86-64-v3' | 'native';
 
 export interface Host {
   /** cfg target_arch of the host, e.g. x86_64, aarch64. */
@@ -27,6 +30,10 @@ export interface ConfigPlanInput {
   linkerFlags: string[];
   host: Host;
   force: boolean;
+  /** `rustc --print cfg --target <triple>` lines for each triple key of the user's target tables (null: rustc does not know it). */
+  tripleCfg?: Readonly<Record<string, readonly string[] | null>>;
+  /** The other cargo config files that apply (e.g. $CARGO_HOME/config.toml): their target tables join ours too. */
+  otherConfigs?: readonly { file: string; table: TomlTable }[];
 }
 
 export interface ConfigPlan {
@@ -42,13 +49,20 @@ export interface RustflagsTable {
   comment: string;
 }
 
+const CPU_COMMENT: Record<CpuChoice, string> = {
+  none: '',
+  'x86-64-v2': 'SSE4.2/POPCNT baseline, x86-64 CPUs from ~2009 on',
+  'x86-64-v3': 'AVX2/FMA/BMI2 baseline, x86-64 CPUs from ~2015 on',
+  native: 'the building machine\'s CPU: every binary built from this config, CI artifacts included, needs that CPU',
+};
+
 /** The exclusive target tables for a choice of CPU and linker flags. */
 export function plannedTables(cpu: CpuChoice, linkerFlags: readonly string[], host: Host): RustflagsTable[] {
   const cpuFlags = cpu === 'none' ? [] : ['-C', `target-cpu=${cpu}`];
   const onHost = `all(target_arch = "${host.arch}", target_os = "${host.os}")`;
   if (cpuFlags.length === 0 && linkerFlags.length === 0) return [];
   if (linkerFlags.length === 0) {
-    return [{ cfg: 'cfg(target_arch = "x86_64")', flags: cpuFlags, comment: `CPU tuning for x86_64 targets only (${cpu === 'native' ? 'this machine\'s CPU: do not ship these binaries to other machines' : 'AVX2/FMA/BMI2 baseline, portable to x86-64 CPUs from ~2015 on'}).` }];
+    return [{ cfg: 'cfg(target_arch = "x86_64")', flags: cpuFlags, comment: `CPU tuning for x86_64 targets only (${CPU_COMMENT[cpu]}).` }];
   }
   if (cpuFlags.length === 0) {
     return [{ cfg: `cfg(${onHost})`, flags: [...linkerFlags], comment: `Linker proven on this host (${host.arch}-${host.os}); other targets keep rustc's default linker.` }];
@@ -70,6 +84,43 @@ function knownCfgs(host: Host): string[] {
   const out = new Set<string>();
   for (const cpu of ['native', 'none'] as const) for (const l of [[], ['x']]) for (const t of plannedTables(cpu, l, host)) out.add(t.cfg);
   return [...out];
+}
+
+/** Our own tables: a shape plannedTables produces, or one narrowed by exclusiveCfg (`cfg(all(<ours>, not(…)…))`). */
+export function isOurCfg(key: string, host: Host): boolean {
+  return knownCfgs(host).some((k) => {
+    if (k === key) return true;
+    const inner = /^cfg\(all\(([\s\S]*)\)\)$/.exec(k)?.[1] ?? k.slice(4, -1);
+    return key.startsWith(`cfg(all(${inner}, not(`) && key.endsWith('))');
+  });
+}
+
+function targetTables(table: TomlTable): [string, TomlTable][] {
+  const t = getIn(table, ['target']);
+  if (!t || typeof t !== 'object' || Array.isArray(t)) return [];
+  return Object.entries(t).filter((e): e is [string, TomlTable] => !!e[1] && typeof e[1] === 'object' && !Array.isArray(e[1]) && (e[1] as TomlTable).rustflags !== undefined);
+}
+
+/** Triple keys (not `cfg(…)`) of target tables with rustflags, whose cfg the caller asks rustc for. */
+export function userTriples(tables: readonly TomlTable[]): string[] {
+  return [...new Set(tables.flatMap((t) => targetTables(t).map(([k]) => k).filter((k) => !k.startsWith('cfg('))))];
+}
+
+/** Removes a table init wrote (header, its rustflags and the comment lines right above it). Null when its header is not found as written. */
+function removeTable(text: string, key: string): string | null {
+  const lines = text.split('\n');
+  const header = `[target.${formatKeyPath([key])}]`;
+  const i = lines.findIndex((l) => l.trim() === header);
+  if (i < 0) return null;
+  let end = i + 1;
+  while (end < lines.length && !lines[end].trimStart().startsWith('[')) end++;
+  let start = i;
+  while (start > 0 && lines[start - 1].startsWith('#')) start--;
+  // Keep the blank lines after it, then collapse the doubled blank line the removal leaves.
+  while (end > i + 1 && lines[end - 1].trim() === '') end--;
+  lines.splice(start, end - start);
+  while (start < lines.length && lines[start].trim() === '' && (start === 0 || lines[start - 1].trim() === '')) lines.splice(start, 1);
+  return lines.join('\n');
 }
 
 /** Splits rustflags into units: `-C x` / `-Cx` / `--cfg x` / `-L x` … count as one unit. */
@@ -102,6 +153,8 @@ function readFlags(value: TomlValue | undefined): string[] | null {
 
 const sameUnit = (a: readonly string[], b: readonly string[]) => a.join('\u0000') === b.join('\u0000');
 
+const flagsText = (flags: readonly string[]) => `\`${flags.join(' ')}\``;
+
 export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
   const { file, host, force } = input;
   const notes: string[] = [];
@@ -117,20 +170,35 @@ export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
   if (buildUnits.length > 0 && tables.length > 0) {
     notes.push(`${file} [build] rustflags = ${formatValue(buildFlags)}: cargo ignores [build] rustflags when a [target] table matches, so they were copied into the target tables.`);
   }
-  const otherTargets = Object.keys((getIn(doc, ['target']) as TomlTable | undefined) ?? {}).filter((k) => !knownCfgs(host).includes(k) && getIn(doc, ['target', k, 'rustflags']) !== undefined);
-  for (const k of otherTargets) notes.push(`${file} [target.${formatKeyPath([k])}] has rustflags too: cargo joins every matching target table, so check they do not repeat ours.`);
 
-  const desired = new Map<string, string[]>(tables.map((t) => [t.cfg, t.flags]));
+  // The user's own rustflags tables, here and in the other config files cargo reads. A key of the
+  // narrowed shape is ours only when narrowing one of our shapes against the user's other tables
+  // gives exactly that key (a user may well write cfg(all(target_arch = "x86_64", not(windows)))).
+  const keys = targetTables(doc).map(([k]) => k);
+  const describe = (entries: { file: string; key: string }[]): UserTargetTable[] =>
+    entries.map(({ file: f, key }) => ({ key, where: `${f} [target.${formatKeyPath([key])}]`, cfgLines: key.startsWith('cfg(') ? undefined : (input.tripleCfg?.[key] ?? null) }));
+  const others = (input.otherConfigs ?? []).flatMap((c) => targetTables(c.table).map(([k]) => ({ file: c.file, key: k })));
+  const plainUser = describe([...keys.filter((k) => !isOurCfg(k, host)).map((key) => ({ file, key })), ...others]);
+  const reproducible = new Set(knownCfgs(host).map((k) => exclusiveCfg(k, plainUser, '').cfg));
+  const ours = keys.filter((k) => knownCfgs(host).includes(k) || (isOurCfg(k, host) && reproducible.has(k)));
+  const userTables = describe([...keys.filter((k) => !ours.includes(k)).map((key) => ({ file, key })), ...others]);
+
+  // Each planned table, narrowed so it never matches a build one of the user's tables matches.
+  const desired = new Map<string, RustflagsTable>();
+  for (const t of tables) {
+    const ex = exclusiveCfg(t.cfg, userTables, flagsText(t.flags));
+    notes.push(...ex.notes);
+    if (ex.cfg !== null) desired.set(ex.cfg, { ...t, cfg: ex.cfg });
+  }
+
   let text = input.existing ?? '';
   const created: RustflagsTable[] = [];
-  for (const cfg of knownCfgs(host)) {
+  const keptStale: string[] = [];
+  for (const cfg of [...new Set([...ours, ...desired.keys()])]) {
     const path = ['target', cfg, 'rustflags'];
     const current = readFlags(getIn(doc, path));
-    const want = desired.get(cfg);
-    if (current === null) {
-      if (want) created.push(tables.find((t) => t.cfg === cfg)!);
-      continue;
-    }
+    const want = desired.get(cfg)?.flags;
+    if (current === null) continue;
     const units = flagUnits(current);
     const wantUnits = want ? [...flagUnits(want), ...buildUnits] : [];
     let next = units.map((u) => [...u]);
@@ -145,25 +213,48 @@ export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
       }
       next.push([...w]);
     }
-    // Flags we manage that the current choice does not want (e.g. --cpu none after --cpu native).
+    // Flags we manage that the current choice does not want (e.g. --cpu none after --cpu native, or a
+    // table of an earlier run that is not exclusive of the user's tables).
     const stale = next.filter((u) => managedKey(u) !== null && !wantUnits.some((w) => sameUnit(w, u)) && !wantUnits.some((w) => managedKey(w) === managedKey(u)));
     if (stale.length > 0) {
       if (force) next = next.filter((u) => !stale.includes(u));
-      else for (const s of stale) kept.push(`kept ${s.join(' ')} in ${file} [target.${formatKeyPath([cfg])}] rustflags (use --force to remove it)`);
+      else {
+        for (const s of stale) kept.push(`kept ${s.join(' ')} in ${file} [target.${formatKeyPath([cfg])}] rustflags (use --force to remove it)`);
+        if (want === undefined) keptStale.push(cfg);
+      }
+    }
+    // A table of ours with nothing left but the [build] flags we copied goes away entirely.
+    if (want === undefined && force && next.every((u) => buildUnits.some((b) => sameUnit(b, u)))) {
+      const removed = removeTable(text, cfg);
+      if (removed !== null) {
+        text = removed;
+        notes.push(`removed [target.${formatKeyPath([cfg])}] from ${file}: init no longer writes it (--force)`);
+        continue;
+      }
     }
     const flat = next.flat();
     if (!sameUnit(flat, current)) text = setTomlValue(text, path, flat, file);
+  }
+  for (const [cfg, t] of desired) {
+    if (readFlags(getIn(doc, ['target', cfg, 'rustflags'])) !== null) continue;
+    // An earlier run's table still holding flags would give the same builds our flags twice.
+    const clash = keptStale.find((k) => cfgSatisfiable({ kind: 'all', items: [parseCfgKey(k), parseCfgKey(cfg)] }));
+    if (clash) {
+      notes.push(`[target.${formatKeyPath([cfg])}] not written: ${file} [target.${formatKeyPath([clash])}] from an earlier init still applies to the same builds; run init with --force to replace it.`);
+      continue;
+    }
+    created.push(t);
   }
 
   if (created.length > 0) {
     const blocks = created.map((t) => `# ${t.comment}\n[target.${formatKeyPath([t.cfg])}]\nrustflags = ${formatValue([...t.flags, ...buildUnits.flat()])}\n`);
     if (input.existing === null) {
-      text = `# Written by \`nx g rust-perf:init\`. Flags live in [target.'cfg(…)'] tables only: cargo ignores\n# [build] rustflags whenever a target table matches, and joins all matching target tables.\n# Profiles belong in Cargo.toml, not here (a [profile] here silently overrides it).\n\n${blocks.join('\n')}`;
+      text = `# Written by \`nx g rust-perf:init\`. Flags live in [target.'cfg(…)'] tables only: cargo ignores\n# [build] rustflags whenever a target table matches, and joins all matching target tables (so these\n# tables are narrowed to never match a build your own target tables match).\n# Profiles belong in Cargo.toml, not here (a [profile] here silently overrides it).\n\n${blocks.join('\n')}`;
     } else {
       text = `${text}${text === '' || text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n'}${blocks.join('\n')}`;
     }
-    parseToml(text, file);
   }
+  if (text !== (input.existing ?? '')) parseToml(text, file);
 
   if (input.existing === null && created.length === 0) return { text: null, notes, kept };
   return { text, notes, kept };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { run } from '../process/run';
 import { applyValues } from '../profiles/policy';
 import { parseToml } from '../toml/toml';
-import { PRESETS, WORKSPACE_DEPS, crateDepValue, parseDepList, planCrateDeps, workspaceDepValues } from './deps';
+import { PRESETS, WORKSPACE_DEPS, crateDepValue, parseDepList, planCrateDeps, workspaceDepValues, mergeDependency } from './deps';
 
 describe('workspace dependencies', () => {
   it('declares every crate the issue lists plus the ones the seed references but never declared', () => {
@@ -70,4 +70,42 @@ it('cargo metadata resolves a crate that uses every workspace dependency', async
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('mergeDependency', () => {
+  it('unions features and keeps version, default-features, optional, package, path and git', () => {
+    const theirs = { version: '1.40', 'default-features': false, optional: true, package: 'tokio-fork', features: ['signal'] };
+    const r = mergeDependency(theirs, { version: '1', features: ['macros', 'signal', 'net'] });
+    expect(r.value).toEqual({ ...theirs, features: ['signal', 'macros', 'net'] });
+    expect(r.changes).toEqual(['features + "macros", "net"']);
+    expect(r.keptTheirs).toEqual(['version = "1.40"']);
+    const git = { git: 'https://example.invalid/r.git', branch: 'main' };
+    expect(mergeDependency(git, { version: '0.12', 'default-features': false, features: ['json'] }).value).toEqual({ ...git, features: ['json'] });
+  });
+
+  it('never turns default features off, and leaves an entry that already has everything untouched', () => {
+    const r = mergeDependency('0.12', { version: '0.12', 'default-features': false, features: ['json'] });
+    expect(r.value).toEqual({ version: '0.12', features: ['json'] });
+    expect(r.keptTheirs).toEqual(['default features on']);
+    const same = { version: '1', features: ['derive', 'std'] };
+    expect(mergeDependency(same, { version: '1', features: ['derive'] })).toEqual({ value: same, changes: [], keptTheirs: [] });
+    expect(mergeDependency('0.8', '0.8').changes).toEqual([]);
+  });
+});
+
+describe('planCrateDeps --force', () => {
+  const plan = (deps: Record<string, unknown>) =>
+    planCrateDeps({ crateManifest: { dependencies: deps as never }, crateFile: 'c/Cargo.toml', workspaceDeps: { tokio: '1' }, workspaceFile: 'Cargo.toml', deps: [{ name: 'tokio', features: ['net'] }], force: true });
+
+  it('[gen-dependency-merge] moves an entry onto the workspace one keeping features and optional, and says what it said', () => {
+    const p = plan({ tokio: { version: '1.38', features: ['signal'], optional: true } });
+    expect(p.crate).toEqual([{ path: ['dependencies', 'tokio'], value: { workspace: true, features: ['signal', 'net'], optional: true } }]);
+    expect(p.kept).toEqual(['tokio in c/Cargo.toml now follows Cargo.toml [workspace.dependencies]; it said version = "1.38" (--force)']);
+  });
+
+  it('never replaces a path, git or renamed-package entry', () => {
+    const p = plan({ tokio: { path: '../tokio' } });
+    expect(p.crate).toEqual([]);
+    expect(p.kept[0]).toContain('its path names another source');
+  });
 });

@@ -9,7 +9,8 @@
 // - smallvec "1.15": 2.x is still a beta; 1.x has the union and const_generics features.
 // - reqwest "0.12" with rustls-tls (ring): builds with no system OpenSSL and no cmake/aws-lc.
 import type { PlannedValue } from '../profiles/policy';
-import type { TomlValue } from '../toml/toml';
+import { formatValue, getIn } from '../toml/toml';
+import type { TomlTable, TomlValue } from '../toml/toml';
 
 export interface WorkspaceDep {
   name: string;
@@ -43,6 +44,54 @@ export const CRITERION_DEP: TomlValue = { version: '0.5', 'default-features': fa
 
 export function workspaceDepValues(): PlannedValue[] {
   return WORKSPACE_DEPS.map((d) => ({ path: ['workspace', 'dependencies', d.name], value: d.value }));
+}
+
+export interface DepMerge {
+  /** The merged entry (the user's own when nothing changes). */
+  value: TomlValue;
+  /** What changed, e.g. `features + "macros", "net"`; empty when nothing did. */
+  changes: string[];
+  /** What of ours was not taken because the user's entry says otherwise. */
+  keptTheirs: string[];
+}
+
+/**
+ * Merges our entry into the user's without losing information: features are unioned (theirs first),
+ * and version, default-features, optional, package, path, git (and its branch/tag/rev), registry are
+ * the user's whenever they wrote them. Only keys the user did not write are added.
+ */
+export function mergeDependency(theirs: TomlValue, ours: TomlValue): DepMerge {
+  const asEntry = (v: TomlValue): Record<string, TomlValue> => (typeof v === 'string' ? { version: v } : (asTable(v) ?? {}));
+  const current = asEntry(theirs);
+  const wanted = asEntry(ours);
+  const next: Record<string, TomlValue> = { ...current };
+  const changes: string[] = [];
+  const keptTheirs: string[] = [];
+  const have = Array.isArray(current.features) ? current.features.map(String) : [];
+  const add = (Array.isArray(wanted.features) ? wanted.features.map(String) : []).filter((f) => !have.includes(f));
+  if (add.length > 0) {
+    next.features = [...have, ...add];
+    changes.push(`features + ${add.map((f) => JSON.stringify(f)).join(', ')}`);
+  }
+  const fromElsewhere = current.path !== undefined || current.git !== undefined;
+  for (const [key, value] of Object.entries(wanted)) {
+    if (key === 'features') continue;
+    if (current[key] !== undefined) {
+      if (JSON.stringify(current[key]) !== JSON.stringify(value)) keptTheirs.push(`${key} = ${JSON.stringify(current[key])}`);
+      continue;
+    }
+    // Turning default features off would drop features their build may rely on.
+    if (key === 'default-features' && value === false) {
+      keptTheirs.push('default features on');
+      continue;
+    }
+    // A path or git dependency takes its version from there.
+    if (key === 'version' && fromElsewhere) continue;
+    next[key] = value;
+    changes.push(`${key} = ${JSON.stringify(value)}`);
+  }
+  if (changes.length === 0) return { value: theirs, changes, keptTheirs };
+  return { value: next, changes, keptTheirs };
 }
 
 export type PresetName = 'market-data' | 'common' | 'execution-engine';
@@ -126,11 +175,47 @@ export function planCrateDeps(input: {
       const missing = (dep.features ?? []).filter((f) => !have.includes(f));
       if (missing.length > 0) plan.crate.push({ path: ['dependencies', dep.name, 'features'], value: [...have, ...missing] });
     } else if (input.force) {
-      plan.crate.push({ path: ['dependencies', dep.name], value: wanted });
+      // --force moves the entry onto the workspace one without losing what it says: features are
+      // unioned and optional stays; an entry from another source (path, git, renamed package) is kept.
+      const entry = typeof existing === 'string' ? { version: existing } : (table ?? {});
+      const source = ['path', 'git', 'package', 'registry'].filter((k) => entry[k] !== undefined);
+      if (source.length > 0) {
+        plan.kept.push(`kept ${dep.name} = ${JSON.stringify(existing)} in ${input.crateFile} [dependencies]: its ${source.join(', ')} names another source than [workspace.dependencies], so --force does not replace it`);
+        continue;
+      }
+      const have = Array.isArray(entry.features) ? entry.features.map(String) : [];
+      const features = [...have, ...(dep.features ?? []).filter((f) => !have.includes(f))];
+      plan.crate.push({ path: ['dependencies', dep.name], value: { workspace: true, ...(features.length > 0 ? { features } : {}), ...(entry.optional !== undefined ? { optional: entry.optional } : {}) } });
+      const moved = ['version', 'default-features'].filter((k) => entry[k] !== undefined).map((k) => `${k} = ${JSON.stringify(entry[k])}`);
+      if (moved.length > 0) plan.kept.push(`${dep.name} in ${input.crateFile} now follows ${input.workspaceFile} [workspace.dependencies]; it said ${moved.join(', ')} (--force)`);
     } else {
       plan.kept.push(`kept ${dep.name} = ${JSON.stringify(existing)} in ${input.crateFile} [dependencies] (use --force to set ${JSON.stringify(wanted)})`);
     }
   }
   if (input.commonPath !== undefined && current.common === undefined) plan.crate.push({ path: ['dependencies', 'common'], value: { path: input.commonPath } });
   return plan;
+}
+
+/** Plans [workspace.dependencies]: missing entries are added; an existing one is merged only with --force, and never loses what the user wrote. */
+export function planWorkspaceDeps(manifest: TomlTable, file: string, force: boolean): { values: PlannedValue[]; report: string[]; kept: string[] } {
+  const values: PlannedValue[] = [];
+  const report: string[] = [];
+  const kept: string[] = [];
+  for (const d of WORKSPACE_DEPS) {
+    const path = ['workspace', 'dependencies', d.name];
+    const current = getIn(manifest, path);
+    if (current === undefined) {
+      values.push({ path, value: d.value });
+      continue;
+    }
+    const merged = mergeDependency(current, d.value);
+    if (merged.changes.length === 0) continue;
+    if (!force) {
+      kept.push(`kept ${d.name} = ${formatValue(current)} in ${file} [workspace.dependencies] (use --force to add ${merged.changes.join('; ')}; what you wrote is kept)`);
+      continue;
+    }
+    values.push({ path, value: merged.value });
+    report.push(`merged ${d.name} in ${file} [workspace.dependencies]: ${merged.changes.join('; ')}${merged.keptTheirs.length > 0 ? `; kept your ${merged.keptTheirs.join(', ')}` : ''}`);
+  }
+  return { values, report, kept };
 }

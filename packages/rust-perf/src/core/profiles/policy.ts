@@ -14,10 +14,27 @@ export interface KeptValue {
   wanted: TomlValue;
 }
 
+/** Keys of one decision (see INTENT_GROUPS): the user's value for one keeps the others unset. */
+export interface KeyGroup {
+  keys: readonly string[];
+  note?: string;
+}
+
+/** A value not set because the user chose another key of its group in the same table. */
+export interface GroupKept {
+  /** The user's keys of the group in that table, with their values. */
+  because: { key: string; value: TomlValue }[];
+  table: readonly string[];
+  skipped: PlannedValue[];
+}
+
 export interface EditResult {
   text: string;
   set: PlannedValue[];
   kept: KeptValue[];
+  groupKept: GroupKept[];
+  /** Notes of the groups a set value belongs to (once each). */
+  notes: string[];
 }
 
 export function sameTomlValue(a: unknown, b: unknown): boolean {
@@ -25,11 +42,28 @@ export function sameTomlValue(a: unknown, b: unknown): boolean {
 }
 
 /** Applies `values` to TOML text under the keep-unless-forced policy. Throws TomlSyntaxError on malformed input. */
-export function applyValues(text: string, values: readonly PlannedValue[], options: { force: boolean; file: string }): EditResult {
+export function applyValues(text: string, values: readonly PlannedValue[], options: { force: boolean; file: string; groups?: readonly KeyGroup[] }): EditResult {
   const doc = parseToml(text, options.file);
   const set: PlannedValue[] = [];
   const kept: KeptValue[] = [];
+  const groupKept: GroupKept[] = [];
+  const notes: string[] = [];
+  const groupOf = (path: readonly string[]) => options.groups?.find((g) => g.keys.includes(path[path.length - 1]));
   for (const v of values) {
+    const group = groupOf(v.path);
+    const table = v.path.slice(0, -1);
+    if (group && !options.force && getIn(doc, v.path) === undefined) {
+      const because = group.keys.flatMap((key) => {
+        const value = getIn(doc, [...table, key]);
+        return value === undefined ? [] : [{ key, value }];
+      });
+      if (because.length > 0) {
+        const entry = groupKept.find((g) => sameTomlValue(g.table, table) && sameTomlValue(g.because, because));
+        if (entry) entry.skipped.push(v);
+        else groupKept.push({ because, table, skipped: [v] });
+        continue;
+      }
+    }
     const current = getIn(doc, v.path);
     if (current !== undefined && sameTomlValue(current, v.value)) continue;
     if (current !== undefined && !options.force) {
@@ -37,9 +71,19 @@ export function applyValues(text: string, values: readonly PlannedValue[], optio
       continue;
     }
     set.push(v);
+    if (group?.note && !notes.includes(group.note)) notes.push(group.note);
   }
   // One call for all edits, so an edit refused after others is reported at the line of the user's file.
-  return { text: set.length > 0 ? setTomlValues(text, set.map((v) => [v.path, v.value] as const), options.file) : text, set, kept };
+  const out = set.length > 0 ? setTomlValues(text, set.map((v) => [v.path, v.value] as const), options.file) : text;
+  return { text: out, set, kept, groupKept, notes };
+}
+
+/** `kept debug = 1 in Cargo.toml [profile.release], so strip is not set (one decision: debug, strip, split-debuginfo); use --force to set strip = true` */
+export function describeGroupKept(g: GroupKept, file: string, groups: readonly KeyGroup[]): string {
+  const group = groups.find((x) => x.keys.includes(g.because[0].key));
+  const where = g.table.length > 0 ? ` [${formatKeyPath(g.table)}]` : '';
+  const skipped = g.skipped.map((v) => formatKeyPath([v.path[v.path.length - 1]]));
+  return `kept ${g.because.map((b) => `${formatKeyPath([b.key])} = ${formatValue(b.value)}`).join(', ')} in ${file}${where}, so ${skipped.join(', ')} ${skipped.length === 1 ? 'is' : 'are'} not set (one decision: ${group?.keys.join(', ')}); use --force to set ${g.skipped.map((v) => `${formatKeyPath([v.path[v.path.length - 1]])} = ${formatValue(v.value)}`).join(', ')}`;
 }
 
 /** `kept lto = false in rust/Cargo.toml [profile.release] (use --force to set "thin")` */

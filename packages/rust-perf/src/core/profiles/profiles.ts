@@ -72,6 +72,28 @@ export function profileRows(options: ProfileOptions = DEFAULT_PROFILE_OPTIONS): 
   ];
 }
 
+/**
+ * Keys that undo each other are one decision: if the user set any key of a group in a profile, init
+ * keeps the whole group there (e.g. `debug = 1` with our `strip = true` would ship a binary without
+ * the debug info the project keeps on purpose).
+ */
+export interface IntentGroup {
+  name: string;
+  keys: readonly string[];
+  /** Printed when init sets a key of this group: what init cannot see. */
+  note?: string;
+}
+
+export const INTENT_GROUPS: readonly IntentGroup[] = [
+  { name: 'debug info', keys: ['debug', 'strip', 'split-debuginfo'] },
+  { name: 'LTO and code generation', keys: ['lto', 'codegen-units', 'incremental'] },
+  {
+    name: 'panic strategy',
+    keys: ['panic'],
+    note: 'init cannot see whether your code (or a dependency) relies on catch_unwind, which panic = "abort" disables; use --panic unwind if it does',
+  },
+];
+
 /** The values init writes: `[profile.<name>] <key> = <value>` for every row. */
 export function profileValues(options: ProfileOptions = DEFAULT_PROFILE_OPTIONS): PlannedValue[] {
   return profileRows(options).map((r) => ({ path: ['profile', r.profile, r.key], value: r.value }));

@@ -1,7 +1,7 @@
 // Evaluates the `cfg(...)` keys of `[target.'cfg(...)']` tables against `rustc --print cfg`.
 export class CfgSyntaxError extends Error {}
 
-type Expr = { kind: 'all' | 'any'; items: Expr[] } | { kind: 'not'; item: Expr } | { kind: 'pred'; name: string; value?: string };
+export type CfgExpr = { kind: 'all' | 'any'; items: CfgExpr[] } | { kind: 'not'; item: CfgExpr } | { kind: 'pred'; name: string; value?: string };
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -18,18 +18,18 @@ function tokenize(text: string): string[] {
   return tokens;
 }
 
-function parse(tokens: string[], text: string): Expr {
+function parse(tokens: string[], text: string): CfgExpr {
   let i = 0;
   const expect = (t: string) => {
     if (tokens[i] !== t) throw new CfgSyntaxError(`expected \`${t}\` in cfg expression: ${text}`);
     i++;
   };
-  const expr = (): Expr => {
+  const expr = (): CfgExpr => {
     const name = tokens[i++];
     if (!name || !/^[A-Za-z_]/.test(name)) throw new CfgSyntaxError(`expected a cfg name in: ${text}`);
     if ((name === 'all' || name === 'any' || name === 'not') && tokens[i] === '(') {
       i++;
-      const items: Expr[] = [];
+      const items: CfgExpr[] = [];
       while (tokens[i] !== ')') {
         items.push(expr());
         if (tokens[i] === ',') i++;
@@ -55,7 +55,7 @@ function parse(tokens: string[], text: string): Expr {
   return result;
 }
 
-function evaluate(e: Expr, cfg: ReadonlySet<string>): boolean {
+function evaluate(e: CfgExpr, cfg: ReadonlySet<string>): boolean {
   switch (e.kind) {
     case 'all':
       return e.items.every((x) => evaluate(x, cfg));
@@ -82,7 +82,7 @@ export function cfgMatches(key: string, rustcCfgLines: readonly string[]): boole
  * all/any/not combine them as Kleene logic does, so `any(unix, feature = "x")` is true on unix whatever x is.
  */
 export function cfgValue(predicate: string, lookup: (name: string, value?: string) => boolean | undefined): boolean | undefined {
-  const walk = (e: Expr): boolean | undefined => {
+  const walk = (e: CfgExpr): boolean | undefined => {
     switch (e.kind) {
       case 'all': {
         const v = e.items.map(walk);
@@ -101,4 +101,64 @@ export function cfgValue(predicate: string, lookup: (name: string, value?: strin
     }
   };
   return walk(parse(tokenize(predicate), `cfg(${predicate})`));
+}
+
+/** Parses the key of a `[target.'cfg(...)']` table. Throws CfgSyntaxError. */
+export function parseCfgKey(key: string): CfgExpr {
+  const m = /^\s*cfg\s*\(([\s\S]*)\)\s*$/.exec(key);
+  if (!m) throw new CfgSyntaxError(`not a cfg(...) key: ${key}`);
+  return parse(tokenize(m[1]), key);
+}
+
+/** Cargo's spelling: `all(a, b)`, `target_os = "linux"`. */
+export function formatCfg(e: CfgExpr): string {
+  switch (e.kind) {
+    case 'all':
+    case 'any':
+      return `${e.kind}(${e.items.map(formatCfg).join(', ')})`;
+    case 'not':
+      return `not(${formatCfg(e.item)})`;
+    case 'pred':
+      return e.value === undefined ? e.name : `${e.name} = ${JSON.stringify(e.value)}`;
+  }
+}
+
+// Keys a target has exactly one value of: `target_os = "linux"` and `target_os = "windows"` never both hold.
+const SINGLE_VALUED = new Set(['target_arch', 'target_os', 'target_env', 'target_abi', 'target_vendor', 'target_pointer_width', 'target_endian']);
+
+function predicates(e: CfgExpr, out: Map<string, { name: string; value?: string }>): void {
+  if (e.kind === 'pred') out.set(e.value === undefined ? e.name : `${e.name}="${e.value}"`, { name: e.name, value: e.value });
+  else if (e.kind === 'not') predicates(e.item, out);
+  else for (const i of e.items) predicates(i, out);
+}
+
+/**
+ * Could some target satisfy `e`? Each predicate is a free boolean except that a single-valued key
+ * (target_os, target_env, …) holds at most one value. With more than 16 predicates the answer is a
+ * conservative `true`.
+ */
+export function cfgSatisfiable(e: CfgExpr): boolean {
+  const preds = new Map<string, { name: string; value?: string }>();
+  predicates(e, preds);
+  const keys = [...preds.keys()];
+  if (keys.length > 16) return true;
+  for (let mask = 0; mask < 1 << keys.length; mask++) {
+    const on = new Set(keys.filter((_, i) => (mask >> i) & 1));
+    const perName = new Map<string, number>();
+    let valid = true;
+    for (const k of on) {
+      const p = preds.get(k)!;
+      if (p.value === undefined || !SINGLE_VALUED.has(p.name)) continue;
+      const n = (perName.get(p.name) ?? 0) + 1;
+      perName.set(p.name, n);
+      if (n > 1) valid = false;
+    }
+    // `windows` (target_family = "windows") targets are target_os = "windows", and never `unix`.
+    const windowsFamily = on.has('windows') || on.has('target_family="windows"');
+    const unixFamily = on.has('unix') || on.has('target_family="unix"');
+    const otherOs = [...on].some((k) => k.startsWith('target_os=') && k !== 'target_os="windows"');
+    if ((windowsFamily && (otherOs || unixFamily)) || (unixFamily && on.has('target_os="windows"'))) valid = false;
+    if (valid && evaluate(e, on)) return true;
+  }
+  return false;
 }

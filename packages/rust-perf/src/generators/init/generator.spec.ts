@@ -8,7 +8,7 @@ import { profileRows, summarizeProfiles } from '../../core/profiles/profiles';
 import { WORKSPACE_DEPS } from '../../core/deps/deps';
 import { assertWritable } from '../shared/tree';
 import { snapshotFiles, treeWith } from '../__fixtures__/workspace';
-import initGenerator, { updatedNxJson } from './generator';
+import initGenerator, { NATIVE_WARNING, gitignoreWithOutputs, updatedNxJson } from './generator';
 import schema from './schema.json';
 
 const MANIFEST = `# Trading desk workspace
@@ -44,26 +44,79 @@ describe('init', () => {
     await run(tree);
     const text = tree.read('rust/Cargo.toml', 'utf-8')!;
     const doc = parseToml(text, 'rust/Cargo.toml');
+    // lto = false is the user's decision for the whole LTO group of [profile.release].
+    const group = ['lto', 'codegen-units', 'incremental'];
     for (const r of profileRows()) {
-      if (r.profile === 'release' && r.key === 'lto') continue;
+      if (r.profile === 'release' && group.includes(r.key)) continue;
       expect([r.profile, r.key, getIn(doc, ['profile', r.profile, r.key])]).toEqual([r.profile, r.key, r.value]);
     }
-    for (const d of WORKSPACE_DEPS.filter((d) => d.name !== 'serde')) expect(getIn(doc, ['workspace', 'dependencies', d.name])).toEqual(d.value);
-    expect(text.startsWith(`# Trading desk workspace
-[workspace]
-members = ["common"] # more later
-resolver = "2"
-
-# Shared versions
-[workspace.dependencies]
-serde = { version = "1", features = ["derive", "std"] } # pinned by us
-simd-json = "0.19"
-`)).toBe(true);
+    for (const k of ['codegen-units', 'incremental']) expect(getIn(doc, ['profile', 'release', k])).toBeUndefined();
+    // No dependencies without --deps.
+    expect(getIn(doc, ['workspace', 'dependencies'])).toEqual({ serde: { version: '1', features: ['derive', 'std'] } });
+    expect(text.startsWith(MANIFEST.split('# Hand-tuned')[0])).toBe(true);
     expect(text).toContain('# Hand-tuned release\n[profile.release]\nlto = false # link time matters more to us\nopt-level = 3\n');
     expect(warn.mock.calls.map((c) => c[0])).toEqual([
       'kept lto = false in rust/Cargo.toml [profile.release] (use --force to set "thin")',
-      'kept serde = { version = "1", features = ["derive", "std"] } in rust/Cargo.toml [workspace.dependencies] (use --force to set { version = "1", features = ["derive"] })',
+      'kept lto = false in rust/Cargo.toml [profile.release], so codegen-units, incremental are not set (one decision: lto, codegen-units, incremental); use --force to set codegen-units = 1, incremental = false',
     ]);
+    expect(info.mock.calls.map((c) => c[0])).toContain('rust-perf: init cannot see whether your code (or a dependency) relies on catch_unwind, which panic = "abort" disables; use --panic unwind if it does');
+  });
+
+  it('[gen-intent-groups] debug = 1 in [profile.release] keeps the debug-info group: strip is not set', async () => {
+    const tree = treeWith({ 'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\n\n[workspace]\n\n[profile.release]\ndebug = 1 # we ship line tables\n\n[profile.bench]\nstrip = "symbols"\n' });
+    await run(tree, { skipConfig: true });
+    const doc = parseToml(tree.read('Cargo.toml', 'utf-8')!, 'Cargo.toml');
+    expect(getIn(doc, ['profile', 'release'])).toEqual({ debug: 1, 'opt-level': 3, lto: 'thin', 'codegen-units': 1, panic: 'abort', 'overflow-checks': false, 'debug-assertions': false, incremental: false });
+    // Same rule in every profile init writes into: bench keeps the user's strip, so debug is not set there either.
+    expect(getIn(doc, ['profile', 'bench'])).toEqual({ strip: 'symbols', inherits: 'release' });
+    expect(warn.mock.calls.map((c) => c[0])).toEqual([
+      'kept strip = "symbols" in Cargo.toml [profile.bench] (use --force to set false)',
+      'kept debug = 1 in Cargo.toml [profile.release], so strip is not set (one decision: debug, strip, split-debuginfo); use --force to set strip = true',
+      'kept strip = "symbols" in Cargo.toml [profile.bench], so debug is not set (one decision: debug, strip, split-debuginfo); use --force to set debug = true',
+    ]);
+    await run(tree, { skipConfig: true, force: true });
+    expect(getIn(parseToml(tree.read('Cargo.toml', 'utf-8')!, 'Cargo.toml'), ['profile', 'release', 'strip'])).toBe(true);
+  });
+
+  it('[gen-dependency-merge] --deps adds the set; an existing entry is kept, and --force merges it without losing what the user wrote', async () => {
+    const manifest = '[workspace]\nmembers = ["common"]\n\n[workspace.dependencies]\ntokio = { version = "1.40", default-features = false, features = ["signal"] } # ours\nreqwest = { path = "../reqwest", optional = true }\n';
+    const tree = treeWith({ 'rust/Cargo.toml': manifest, 'rust/common/Cargo.toml': '[package]\nname = "common"\nversion = "0.1.0"\n' });
+    await run(tree, { deps: true, skipProfiles: true, skipConfig: true });
+    let deps = getIn(parseToml(tree.read('rust/Cargo.toml', 'utf-8')!, 'x'), ['workspace', 'dependencies']) as Record<string, unknown>;
+    expect(deps.tokio).toEqual({ version: '1.40', 'default-features': false, features: ['signal'] });
+    for (const d of WORKSPACE_DEPS.filter((d) => !['tokio', 'reqwest'].includes(d.name))) expect(deps[d.name]).toEqual(d.value);
+    expect(warn.mock.calls.map((c) => c[0])).toContain(
+      'kept tokio = { version = "1.40", default-features = false, features = ["signal"] } in rust/Cargo.toml [workspace.dependencies] (use --force to add features + "rt-multi-thread", "macros", "sync", "time", "net"; what you wrote is kept)',
+    );
+    await run(tree, { deps: true, skipProfiles: true, skipConfig: true, force: true });
+    const text = tree.read('rust/Cargo.toml', 'utf-8')!;
+    deps = getIn(parseToml(text, 'x'), ['workspace', 'dependencies']) as Record<string, unknown>;
+    expect(deps.tokio).toEqual({ version: '1.40', 'default-features': false, features: ['signal', 'rt-multi-thread', 'macros', 'sync', 'time', 'net'] });
+    expect(deps.reqwest).toEqual({ path: '../reqwest', optional: true, features: ['json', 'stream', 'rustls-tls'] });
+    expect(text).toContain('# ours');
+    expect(info.mock.calls.map((c) => c[0])).toContain(
+      'rust-perf: merged tokio in rust/Cargo.toml [workspace.dependencies]: features + "rt-multi-thread", "macros", "sync", "time", "net"; kept your version = "1.40"',
+    );
+  });
+
+  it('[gen-native-warning] --cpu native warns once that builds are tied to the building CPU and points at build-native', async () => {
+    const tree = treeWith(files());
+    await run(tree, { cpu: 'native' });
+    const native = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('--cpu native'));
+    expect(native).toEqual([`rust-perf: ${NATIVE_WARNING}`]);
+    expect(NATIVE_WARNING).toMatch(/CI artifacts included.*build-native target, whose cache key carries the CPU/);
+    expect(tree.read('rust/.cargo/config.toml', 'utf-8')).toContain('target-cpu=native');
+    warn.mockClear();
+    await run(treeWith(files()));
+    expect(warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('--cpu native'))).toEqual([]);
+  });
+
+  it('portable by default: nothing CPU-specific in .cargo/config.toml', async () => {
+    const tree = treeWith(files());
+    await run(tree);
+    expect(tree.exists('rust/.cargo/config.toml') ? tree.read('rust/.cargo/config.toml', 'utf-8') : '').not.toContain('target-cpu');
+    expect(schema.properties.cpu.default).toBe('none');
+    expect(schema.properties.deps.default).toBe(false);
   });
 
   it('--force sets the value in place, keeping the comment', async () => {
@@ -131,7 +184,7 @@ simd-json = "0.19"
     ['skipDeps', (t: string) => expect(t).not.toContain('simd-json')],
   ])('--%s', async (flag, check) => {
     const tree = treeWith(files());
-    await run(tree, { [flag]: true, skipConfig: true });
+    await run(tree, { [flag]: true, skipConfig: true, deps: true });
     check(tree.read('rust/Cargo.toml', 'utf-8')!);
     expect(tree.exists('rust/.cargo/config.toml')).toBe(false);
   });
@@ -163,6 +216,15 @@ simd-json = "0.19"
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('[gen-outputs-gitignored] appends /dist/ to .gitignore once, keeping line endings', () => {
+    expect(gitignoreWithOutputs(null)).toBe('# rust-perf outputs (cargo reruns build scripts without rerun-if-changed when an unignored file changes)\n/dist/\n');
+    expect(gitignoreWithOutputs('target\r\n')).toBe('target\r\n# rust-perf outputs (cargo reruns build scripts without rerun-if-changed when an unignored file changes)\r\n/dist/\r\n');
+    expect(gitignoreWithOutputs('node_modules\ndist\n')).toBeNull();
+    const once = gitignoreWithOutputs('target')!;
+    expect(once.startsWith('target\n#')).toBe(true);
+    expect(gitignoreWithOutputs(once)).toBeNull();
   });
 
   it('schema --help lists the profiles generated from the rows', () => {

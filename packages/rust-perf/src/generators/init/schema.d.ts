@@ -11,6 +11,9 @@ export interface InitGeneratorSchema {
   force?: boolean;
   skipProfiles?: boolean;
   skipConfig?: boolean;
+  /** Add the low-latency set to [workspace.dependencies] (default false). */
+  deps?: boolean;
+  /** Deprecated: dependencies are only written with --deps. */
   skipDeps?: boolean;
   /** Passed by `nx add`; accepted and ignored. */
   keepExistingVersions?: boolean;

@@ -54,11 +54,12 @@ describe('init on every shape of Cargo.toml', () => {
     expect(lf.read('rust/.cargo/config.toml', 'utf-8')!).not.toContain('\r');
   });
 
-  it('[gen-toml-refused-shape] --force over a dependency written as its own [table] is refused at the user\'s line; nothing is written', async () => {
-    const manifest = `${PLAIN}\n[workspace.dependencies.ahash]\nversion = "0.7"\n`;
+  it('[gen-toml-refused-shape] a profile TOML cannot extend (a string where init adds keys) is refused at the user\'s line; nothing is written', async () => {
+    // Valid TOML that cargo itself would reject: init must say where, not write a second definition.
+    const manifest = `[workspace]\nmembers = ["common"]\nresolver = "2"\n\n[profile]\nrelease = "fast"\n`;
     const tree = treeWith({ 'rust/Cargo.toml': manifest, 'rust/common/Cargo.toml': MEMBER });
     const before = tree.listChanges().map((c) => [c.path, c.content?.toString('utf-8')]);
-    await expect(init(tree, { force: true })).rejects.toThrow(/^rust\/Cargo\.toml:8:1: cannot set workspace\.dependencies\.ahash: it is a table defined by the header \[workspace\.dependencies\.ahash\] here; .*nothing was written$/);
+    await expect(init(tree, { force: true })).rejects.toThrow(/^rust\/Cargo\.toml:6:1: cannot set profile\.release\.[a-z-]+: .*nothing was written$/);
     expect(tree.listChanges().map((c) => [c.path, c.content?.toString('utf-8')])).toEqual(before);
   });
 
