@@ -31,6 +31,13 @@ export const RUSTC_VERSION_INPUT = 'rustc -vV';
  * LLVM detects (`--print target-cpus`: "native ... (currently znver4)"). Measured at ~30 ms.
  */
 export const HOST_CPU_INPUT = 'rustc -C target-cpu=native --print cfg --print target-cpus';
+/**
+ * The llvm-bolt the executors would pick (LLVM_BOLT, else llvm-bolt-<rustc's LLVM major>, else
+ * llvm-bolt), for bolt-profile's and build-bolt's cache key: another BOLT lays out code differently.
+ * Prints "no llvm-bolt" instead of failing, so the task runs and explains how to install it. ~90 ms.
+ */
+export const BOLT_VERSION_INPUT =
+  'for b in "$LLVM_BOLT" "llvm-bolt-$(rustc -vV | sed -n \'s/^LLVM version: \\([0-9]*\\).*/\\1/p\')" llvm-bolt; do if [ -n "$b" ] && command -v "$b" >/dev/null; then exec "$b" --version; fi; done; echo no llvm-bolt';
 
 const file = (cargoRoot: string, name: string) => (cargoRoot === '.' ? `{workspaceRoot}/${name}` : `{workspaceRoot}/${cargoRoot}/${name}`);
 
@@ -62,6 +69,8 @@ const HELP_EXAMPLES: Record<string, Record<string, unknown>> = {
   bench: { baseline: 'main', failOnRegression: true },
   flamegraph: { frequency: 1999 },
   'perf-report': { runs: 9 },
+  'bolt-profile': { workload: [{ bin: 'my-service', args: ['--replay', 'fixtures/day.bin'] }] },
+  'build-bolt': { boltOptions: ['-reorder-blocks=ext-tsp', '-reorder-functions=cdsort'] },
   doctor: { json: true },
 };
 // Nx 24 rejects '{workspaceRoot}/{options.outputPath}' as a glob from the root; '{options.outputPath}' is relative to the root already.
@@ -172,6 +181,37 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
         `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload; writes report.json, report.md and report.svg to dist/perf-report/${project}.`,
       ),
       dependsOn: [names.buildReleaseTargetName, names.buildNativeTargetName, names.buildPgoTargetName],
+    };
+  }
+
+  if (crate.bins.length > 0) {
+    // BOLT rewrites a linked binary: only crates with one get it. The PGO profile (when pgo-profile
+    // made one) is the input build's, so BOLT's layout comes on top of PGO's.
+    const boltDir = `dist/bolt/${project}`;
+    const boltKey = [...BASE_INPUTS, { runtime: BOLT_VERSION_INPUT }, { env: 'LLVM_BOLT' }];
+    targets[names.boltProfileTargetName] = {
+      ...target(
+        'bolt-profile',
+        project,
+        names.boltProfileTargetName,
+        { ...base, profile: pgoProfile, profdata, ...(crate.workload !== undefined ? { workload: crate.workload } : {}), outputPath: boltDir },
+        true,
+        `Build ${what} with relocations kept and ${profdata}, instrument with llvm-bolt, run the workload and merge the profiles into ${boltDir}/<bin>.fdata (beside the input binary, relocs/<bin>).`,
+        [...boltKey, { dependentTasksOutputFiles: '**/*.profdata' }],
+      ),
+      dependsOn: [names.pgoProfileTargetName],
+    };
+    targets[names.buildBoltTargetName] = {
+      ...target(
+        'build-bolt',
+        project,
+        names.buildBoltTargetName,
+        { ...base, profileDir: boltDir, outputPath: `dist/rust/${project}/bolt` },
+        true,
+        `Optimize ${what} with llvm-bolt and the ${names.boltProfileTargetName} profile (block and function layout on top of PGO); writes dist/rust/${project}/bolt.`,
+        [...boltKey, { dependentTasksOutputFiles: '**/*.fdata' }, { dependentTasksOutputFiles: '**/relocs/*' }],
+      ),
+      dependsOn: [names.boltProfileTargetName],
     };
   }
 

@@ -8,6 +8,8 @@ export interface RustPerfPluginOptions {
   flamegraphTargetName?: string;
   doctorTargetName?: string;
   perfReportTargetName?: string;
+  boltProfileTargetName?: string;
+  buildBoltTargetName?: string;
 }
 
 export type NormalizedPluginOptions = Required<RustPerfPluginOptions>;
@@ -21,6 +23,8 @@ export const DEFAULT_TARGET_NAMES: NormalizedPluginOptions = {
   flamegraphTargetName: 'flamegraph',
   doctorTargetName: 'doctor',
   perfReportTargetName: 'perf-report',
+  boltProfileTargetName: 'bolt-profile',
+  buildBoltTargetName: 'build-bolt',
 };
 
 export function normalizeOptions(options: RustPerfPluginOptions | undefined): NormalizedPluginOptions {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { run } from '../process/run';
 import { rustcInfo } from '../toolchain/rustc';
 import { findLlvmProfdata } from '../toolchain/llvm-profdata';
+import { findLlvmBolt } from '../toolchain/llvm-bolt';
 import { whichSync } from '../toolchain/cache';
 import { envFlags, planRustflags } from '../rustflags/rustflags';
 import { hardwareCyclesSupported, parseCapEff, parseParanoid, perfStatProbeArgs, recordingAccess } from '../flamegraph/perf';
@@ -81,6 +82,11 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
     facts.profdata = await findLlvmProfdata(cargoRootAbs, env);
   } catch (e) {
     facts.profdataError = (e as Error).message;
+  }
+  try {
+    facts.bolt = await findLlvmBolt(cargoRootAbs, env);
+  } catch (e) {
+    facts.boltError = (e as Error).message;
   }
   Object.assign(facts, await probePerf(cargoRootAbs));
   facts.moldPath = whichSync('mold');
