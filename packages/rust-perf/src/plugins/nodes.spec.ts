@@ -9,6 +9,7 @@ import { createDependencies, edgesCachePath } from './dependencies';
 import { loadCargoModel, cacheFilePath } from './cargo-model';
 import { normalizeOptions } from './options';
 import type { RustPerfPluginOptions } from './options';
+import { BOLT_VERSION_INPUT } from './create-targets';
 
 // A small Nx repo with the trading workspace's shape under rust/, written to a temp folder.
 const FILES: Record<string, string> = {
@@ -126,7 +127,7 @@ describe('createNodes', () => {
   it('gives a crate with a binary and benches every target, with exact options, inputs and outputs', async () => {
     const md = (await inferProjects())['market-data'];
     const targets = md.targets ?? {};
-    expect(Object.keys(targets)).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'perf-report', 'doctor']);
+    expect(Object.keys(targets)).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'perf-report', 'bolt-profile', 'build-bolt', 'doctor']);
     expect(md.projectType).toBe('application');
     expect(md.namedInputs).toEqual({
       rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**'],
@@ -183,6 +184,22 @@ describe('createNodes', () => {
         outputs,
         dependsOn: ['build-release', 'build-native', 'build-pgo'],
       },
+      'bolt-profile': {
+        executor: 'rust-perf:bolt-profile',
+        cache: true,
+        options: { ...opts, profile: 'production', profdata: 'dist/pgo/market-data/market-data.profdata', workload: [{ bin: 'market-data', args: ['--synthetic', '2000000'] }], outputPath: 'dist/bolt/market-data' },
+        inputs: [...base, { runtime: BOLT_VERSION_INPUT }, { env: 'LLVM_BOLT' }, { dependentTasksOutputFiles: '**/*.profdata' }],
+        outputs,
+        dependsOn: ['pgo-profile'],
+      },
+      'build-bolt': {
+        executor: 'rust-perf:build-bolt',
+        cache: true,
+        options: { ...opts, profileDir: 'dist/bolt/market-data', outputPath: 'dist/rust/market-data/bolt' },
+        inputs: [...base, { runtime: BOLT_VERSION_INPUT }, { env: 'LLVM_BOLT' }, { dependentTasksOutputFiles: '**/*.fdata' }, { dependentTasksOutputFiles: '**/relocs/*' }],
+        outputs,
+        dependsOn: ['bolt-profile'],
+      },
       doctor: { executor: 'rust-perf:doctor', cache: false, options: { cargoRoot: 'rust' }, inputs: undefined, outputs: undefined, dependsOn: undefined },
     });
     for (const t of Object.values(targets)) {
@@ -194,7 +211,7 @@ describe('createNodes', () => {
 
   it.each([
     ['a lib-only crate with benches: bench, and a flamegraph of its first bench', 'common', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'doctor'], { bench: 'codec_bench' }],
-    ['a binary crate without benches: no bench target', 'execution-engine', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'flamegraph', 'perf-report', 'doctor'], { bin: 'execution-engine' }],
+    ['a binary crate without benches: no bench target', 'execution-engine', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'flamegraph', 'perf-report', 'bolt-profile', 'build-bolt', 'doctor'], { bin: 'execution-engine' }],
     ['a lib-only crate without benches: neither bench nor flamegraph', 'scratch', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'doctor'], undefined],
   ])('%s', async (_case, name, targetNames, flamegraphSubject) => {
     const project = (await inferProjects())[name];
@@ -206,9 +223,11 @@ describe('createNodes', () => {
   });
 
   it('renames targets from the plugin options (dependsOn follows)', async () => {
-    const md = (await inferProjects(manifests(), { buildPgoTargetName: 'pgo', pgoProfileTargetName: 'profile', benchTargetName: 'criterion' }))['market-data'];
-    expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'flamegraph', 'perf-report', 'doctor']);
+    const md = (await inferProjects(manifests(), { buildPgoTargetName: 'pgo', pgoProfileTargetName: 'profile', benchTargetName: 'criterion', boltProfileTargetName: 'bolt-fdata', buildBoltTargetName: 'bolt' }))['market-data'];
+    expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'flamegraph', 'perf-report', 'bolt-fdata', 'bolt', 'doctor']);
     expect(md.targets?.pgo.dependsOn).toEqual(['profile']);
+    expect(md.targets?.['bolt-fdata'].dependsOn).toEqual(['profile']);
+    expect(md.targets?.bolt.dependsOn).toEqual(['bolt-fdata']);
   });
 
   it('rejects option values that would make two targets share a name', async () => {
