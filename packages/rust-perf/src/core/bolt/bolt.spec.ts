@@ -6,7 +6,7 @@ import { boltCandidates, findLlvmBolt, mergeFdataCandidates } from '../toolchain
 import { BOLT_VERSION_INPUT } from '../../plugins/create-targets';
 import { BoltInputError, checkBoltInput, NotElfError, parseElf, readElf } from './elf';
 import { checkFdata, listFdata, NoBoltProfileError } from './fdata';
-import { boltLayout, BOLT_OPTIMIZE_OPTIONS, checkBoltTarget, fdataFilePattern, instrumentArgv, keepSymbolsArgs, optimizeArgv } from './plan';
+import { boltLayout, BOLT_OPTIMIZE_OPTIONS, checkBoltTarget, fdataFilePattern, instrumentArgv, keepSymbolsArgs, optimizeArgv, portableFlags } from './plan';
 import { describeBoltStats, parseBoltOutput } from './stats';
 
 describe('ELF facts', () => {
@@ -49,7 +49,12 @@ describe('BOLT plan', () => {
       runDir: '/t/rust-perf/bolt/runs/md/42-abc',
       instrumentedDir: '/t/rust-perf/bolt/runs/md/42-abc/bin',
       fdataDir: '/t/rust-perf/bolt/runs/md/42-abc/fdata',
+      optimizeRunsDir: '/t/rust-perf/bolt/optimize/md',
     });
+    expect(portableFlags(['-Cprofile-use=/t/rust-perf/pgo/profdata/ab.profdata', '-Clink-args=-Wl,--emit-relocs'], '/t')).toEqual([
+      '-Cprofile-use=<target-dir>/rust-perf/pgo/profdata/ab.profdata',
+      '-Clink-args=-Wl,--emit-relocs',
+    ]);
   });
 
   it('builds llvm-bolt and cargo argv', () => {

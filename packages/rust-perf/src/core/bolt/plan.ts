@@ -26,6 +26,8 @@ export interface BoltLayout {
   instrumentedDir: string;
   /** Where the instrumented binaries write their profiles. */
   fdataDir: string;
+  /** Parent of build-bolt's per-run directories (optimized binaries and llvm-bolt logs before publishing). */
+  optimizeRunsDir: string;
 }
 
 export function boltLayout(targetDir: string, pkg: string, runId: string): BoltLayout {
@@ -38,6 +40,7 @@ export function boltLayout(targetDir: string, pkg: string, runId: string): BoltL
     runDir,
     instrumentedDir: path.join(runDir, 'bin'),
     fdataDir: path.join(runDir, 'fdata'),
+    optimizeRunsDir: path.join(base, 'bolt', 'optimize', pkg),
   };
 }
 
@@ -100,3 +103,19 @@ export function boltProfileDir(project: string): string {
 }
 
 export const RELOCS_DIR = 'relocs';
+
+/** Flags as recorded in cached outputs: the machine's target dir replaced, so no clone's absolute path is cached. */
+export function portableFlags(flags: readonly string[], targetDir: string): string[] {
+  return flags.map((f) => f.split(targetDir).join('<target-dir>'));
+}
+
+/**
+ * What perf-report needs for a `pgo+bolt` row: build-bolt's binaries (dir `boltBinDir(project)`,
+ * beside a build.json whose durationMs is the relocations build plus llvm-bolt), reused as it reuses
+ * build-pgo's.
+ */
+export const BOLT_REPORT_CONFIGURATION = {
+  name: 'pgo+bolt',
+  target: 'build-bolt',
+  description: 'PGO + BOLT (build-bolt output: llvm-bolt block and function layout on the PGO build; compile time is the relocations build plus llvm-bolt, without the profiling runs)',
+} as const;

@@ -82,6 +82,9 @@ describe('bolt-profile + build-bolt executors', () => {
     expect(text()).toMatch(/rustflags: .*-Cprofile-use=.*\.profdata.*-Clink-args=-Wl,--emit-relocs/);
     const record = JSON.parse(fs.readFileSync(abs('dist/bolt/tiny-app/bolt.json'), 'utf8')) as { profdata: string };
     expect(record.profdata).toMatch(/^dist\/pgo\/tiny-app\/tiny-app\.profdata \(sha256 [0-9a-f]{16}\)$/);
+    // A cached output: no absolute path of this machine in it.
+    expect(fs.readFileSync(abs('dist/bolt/tiny-app/bolt.json'), 'utf8')).not.toContain(ws.root);
+    expect(fs.readFileSync(abs('dist/bolt/tiny-app/bolt.json'), 'utf8')).toContain('-Cprofile-use=<target-dir>/rust-perf/pgo/profdata/');
     expect((await buildBolt(buildOpts, ws.context('tiny-app'))).success).toBe(true);
   }, 300_000);
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { checkBoltInput, readElf } from '../../core/bolt/elf';
 import { checkFdata, listFdata } from '../../core/bolt/fdata';
-import { boltLayout, boltProfileDir, checkBoltTarget, instrumentArgv, RELOCS_DIR } from '../../core/bolt/plan';
+import { boltLayout, boltProfileDir, checkBoltTarget, instrumentArgv, portableFlags, RELOCS_DIR } from '../../core/bolt/plan';
 import { describeBoltRecord, writeBoltRecord, type BoltProfileRecord } from '../../core/bolt/record';
 import { buildBoltInput } from './input';
 import { checkBoltWorkload, runBoltWorkload } from '../../core/bolt/workload';
@@ -77,7 +77,7 @@ export default async function boltProfileExecutor(options: BoltProfileExecutorOp
         await runChecked(tool.mergeFdata, ['-q', '-o', out, ...f.files], { cwd: setup.cargoRoot, hint: `merging ${f.files.length} .fdata files of ${f.bin} from ${layout.fdataDir}` });
         merged.set(f.bin, out);
       }
-      const record: BoltProfileRecord = { llvmBolt: tool.version, profile, target, profdata: input.profdataName, rustflags: input.rustflags, durationMs: input.durationMs, bins: [...merged.keys()] };
+      const record: BoltProfileRecord = { llvmBolt: tool.version, profile, target, profdata: input.profdataName, rustflags: portableFlags(input.rustflags, setup.targetDir), durationMs: input.durationMs, bins: [...merged.keys()] };
       replaceDirAtomic(outDir, (dir) => {
         fs.mkdirSync(path.join(dir, RELOCS_DIR));
         for (const [bin, fdata] of merged) {

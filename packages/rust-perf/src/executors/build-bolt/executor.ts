@@ -43,9 +43,8 @@ export default async function buildBoltExecutor(options: BuildBoltExecutorOption
     });
 
     const layout = boltLayout(setup.targetDir, setup.pkg, newRunId(process.pid, Date.now()));
-    const outRuns = path.join(layout.packageRunsDir, '..', '..', 'optimize', setup.pkg);
-    runDir = path.join(outRuns, path.basename(layout.runDir));
-    removeStaleRuns(outRuns, runDir);
+    runDir = path.join(layout.optimizeRunsDir, path.basename(layout.runDir));
+    removeStaleRuns(layout.optimizeRunsDir, runDir);
     fs.mkdirSync(runDir, { recursive: true });
     const work = runDir;
     const boltOptions = options.boltOptions ?? BOLT_OPTIMIZE_OPTIONS.map((o) => o.arg);
