@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { run } from '../process/run';
 import { boltCandidates, findLlvmBolt, mergeFdataCandidates } from '../toolchain/llvm-bolt';
 import { BOLT_VERSION_INPUT } from '../../plugins/create-targets';
-import { BoltInputError, checkBoltInput, NotElfError, parseElf, readElf } from './elf';
+import { BoltInputError, checkBoltInput, explainBoltFailure, NotElfError, parseElf, readElf } from './elf';
 import { checkFdata, listFdata, NoBoltProfileError } from './fdata';
-import { boltLayout, BOLT_OPTIMIZE_OPTIONS, checkBoltTarget, fdataFilePattern, instrumentArgv, keepSymbolsArgs, optimizeArgv, portableFlags } from './plan';
+import { boltLayout, BOLT_OPTIMIZE_OPTIONS, BoltLinkerError, checkBoltTarget, fdataFilePattern, instrumentArgv, keepSymbolsArgs, linkerOverride, optimizeArgv, portableFlags } from './plan';
 import { describeBoltStats, parseBoltOutput } from './stats';
 
 describe('ELF facts', () => {
@@ -34,8 +34,14 @@ describe('ELF facts', () => {
     expect(() => checkBoltInput(facts, 'riscv-bin')).toThrow(/machine 243: BOLT optimizes x86_64 and aarch64 executables only/);
   });
 
+  it('a binary linked by mold explains an llvm-bolt failure', () => {
+    const facts = { machine: 'x86_64' as const, machineCode: 62, executable: true, symbols: true, relocations: true, sections: [], comment: ['rustc version 1.95.0', 'mold 1.10.1 (compatible with GNU ld)'] };
+    expect(explainBoltFailure(facts)).toMatch(/linked by mold 1\.10\.1 .*cannot read the PLT/);
+    expect(explainBoltFailure({ ...facts, comment: ['Linker: LLD 22.1.2'] })).toBeUndefined();
+  });
+
   it('a binary with symbols but no relocations names --emit-relocs', () => {
-    const facts = { machine: 'x86_64' as const, machineCode: 62, executable: true, symbols: true, relocations: false, sections: ['.text', '.symtab'] };
+    const facts = { machine: 'x86_64' as const, machineCode: 62, executable: true, symbols: true, relocations: false, sections: ['.text', '.symtab'], comment: [] };
     expect(() => checkBoltInput(facts, 'app')).toThrow(/app has no static relocations \(no \.rela\.text\)[^]*-C link-args=-Wl,--emit-relocs/);
   });
 });
@@ -71,6 +77,13 @@ describe('BOLT plan', () => {
   it('every default option is one llvm-bolt accepts', async () => {
     const help = (await run('llvm-bolt-22', ['--help-hidden'], { cwd: os.tmpdir() })).stdout;
     for (const o of BOLT_OPTIMIZE_OPTIONS) expect({ arg: o.arg, known: help.includes(`--${o.arg.slice(1).split('=')[0]}`) }).toEqual({ arg: o.arg, known: true });
+  });
+
+  it('links the input with lld when the rustflags pick mold', () => {
+    expect(linkerOverride(['-C', 'target-cpu=native'], true)).toEqual({ flags: [] });
+    expect(linkerOverride(['-C', 'link-arg=-fuse-ld=mold'], true).flags).toEqual(['-Clink-arg=-fuse-ld=lld']);
+    expect(linkerOverride(['-Clink-args=-Wl,-O1 -fuse-ld=/usr/bin/mold'], true).flags).toEqual(['-Clink-arg=-fuse-ld=lld']);
+    expect(() => linkerOverride(['-C', 'link-arg=-fuse-ld=mold'], false)).toThrow(BoltLinkerError);
   });
 
   it.each([

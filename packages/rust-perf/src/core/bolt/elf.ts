@@ -18,6 +18,8 @@ export interface ElfFacts {
   symbols: boolean;
   /** Section names, in file order. */
   sections: string[];
+  /** The `.comment` section's strings (compiler and linker versions, e.g. "mold 1.10.1 (compatible with GNU ld)"). */
+  comment: string[];
 }
 
 export class NotElfError extends Error {}
@@ -35,14 +37,21 @@ export function parseElf(buf: Buffer, file: string): ElfFacts {
   const shnum = buf.readUInt16LE(60);
   const shstrndx = buf.readUInt16LE(62);
   const sections: string[] = [];
+  let comment: string[] = [];
   if (shoff > 0 && shnum > 0 && shoff + shnum * shentsize <= buf.length && shstrndx < shnum) {
     const strtabHeader = shoff + shstrndx * shentsize;
     const strOff = Number(buf.readBigUInt64LE(strtabHeader + 24));
     for (let i = 0; i < shnum; i++) {
-      const nameOff = buf.readUInt32LE(shoff + i * shentsize);
-      const start = strOff + nameOff;
+      const header = shoff + i * shentsize;
+      const start = strOff + buf.readUInt32LE(header);
       const end = buf.indexOf(0, start);
-      sections.push(buf.toString('latin1', start, end < 0 ? start : end));
+      const name = buf.toString('latin1', start, end < 0 ? start : end);
+      sections.push(name);
+      if (name === '.comment') {
+        const off = Number(buf.readBigUInt64LE(header + 24));
+        const size = Number(buf.readBigUInt64LE(header + 32));
+        comment = buf.toString('latin1', off, Math.min(off + size, buf.length)).split('\0').filter(Boolean);
+      }
     }
   }
   return {
@@ -52,6 +61,7 @@ export function parseElf(buf: Buffer, file: string): ElfFacts {
     relocations: sections.includes('.rela.text'),
     symbols: sections.includes('.symtab'),
     sections,
+    comment,
   };
 }
 
@@ -75,4 +85,15 @@ export function checkBoltInput(facts: ElfFacts, file: string): void {
       `${file} has no static relocations (no .rela.text): BOLT needs them to move functions and to instrument.\n` +
         'They are kept by linking with `-C link-args=-Wl,--emit-relocs`, which rust-perf adds for the target only; if your linker drops them (a custom linker or link-args in RUSTFLAGS/.cargo/config.toml), let it pass --emit-relocs.',
     );
+}
+
+/** Why llvm-bolt may have failed on this binary, from what linked it (measured: mold 1.10.1's PLT is rejected by llvm-bolt 22). */
+export function explainBoltFailure(facts: ElfFacts): string | undefined {
+  const mold = facts.comment.find((c) => /\bmold\b/.test(c));
+  if (mold)
+    return (
+      `The binary was linked by ${mold}; llvm-bolt cannot read the PLT some mold versions write ("unable to disassemble instruction in PLT section"). ` +
+      'Link the BOLT input with lld (rust-perf does this when the rustflags name -fuse-ld=mold; a linker wrapper such as `mold -run` hides it): remove mold for this build.'
+    );
+  return undefined;
 }

@@ -119,3 +119,20 @@ export const BOLT_REPORT_CONFIGURATION = {
   target: 'build-bolt',
   description: 'PGO + BOLT (build-bolt output: llvm-bolt block and function layout on the PGO build; compile time is the relocations build plus llvm-bolt, without the profiling runs)',
 } as const;
+
+export class BoltLinkerError extends Error {}
+
+/**
+ * mold (1.10.1, measured) writes a PLT llvm-bolt 22 cannot disassemble, and init's config links with
+ * mold when it is installed. When the user's rustflags pick mold, the BOLT input links with lld
+ * instead: a later -fuse-ld wins, and rustc's self-contained rust-lld (gcc-ld/ld.lld beside its
+ * sysroot, on the -B path rustc passes) or an ld.lld on PATH provides it. Only the linker changes.
+ */
+export function linkerOverride(userFlags: readonly string[], lldAvailable: boolean): { flags: string[]; note?: string } {
+  if (!/-fuse-ld=(\S*\/)?mold\b|--ld-path=\S*mold\b/.test(userFlags.join(' '))) return { flags: [] };
+  if (!lldAvailable)
+    throw new BoltLinkerError(
+      'the rustflags link with mold, whose PLT llvm-bolt cannot read, and no lld was found to link the BOLT input instead. Fix: install lld (apt-get install lld) or remove -fuse-ld=mold for this build.',
+    );
+  return { flags: ['-Clink-arg=-fuse-ld=lld'], note: 'the rustflags link with mold, whose PLT llvm-bolt cannot read: this build links with lld instead (-Clink-arg=-fuse-ld=lld)' };
+}

@@ -103,6 +103,19 @@ describe('bolt-profile + build-bolt executors', () => {
     expect(fs.readdirSync(abs('target/rust-perf/bolt/input')).sort()).toEqual(['other-app', 'tiny-app']);
   }, 300_000);
 
+  test('[exec-bolt-mold] with mold in .cargo/config.toml (as init writes it), the input links with lld, which llvm-bolt can read', async () => {
+    ws.write('rust/.cargo/config.toml', '[build]\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n');
+    try {
+      const r = await boltProfile({ ...opts, workload }, ws.context('tiny-app'));
+      expect(text()).toMatch(/note: the rustflags link with mold, whose PLT llvm-bolt cannot read: this build links with lld instead/);
+      expect(r.success).toBe(true);
+      expect(readElf(abs('dist/bolt/tiny-app/relocs/tiny-app')).comment.join('\n')).toMatch(/LLD/);
+      expect(readElf(abs('dist/bolt/tiny-app/relocs/tiny-app')).comment.join('\n')).not.toMatch(/mold/);
+    } finally {
+      fs.rmSync(abs('rust/.cargo'), { recursive: true, force: true });
+    }
+  }, 300_000);
+
   test('[exec-bolt-workload-abnormal] a workload that does not exit normally writes no .fdata: a clear error, nothing published', async () => {
     fs.rmSync(abs('dist/bolt/tiny-app'), { recursive: true, force: true });
     // Ended by SIGINT at its timeout, without a handler that calls exit: BOLT's runtime never runs.

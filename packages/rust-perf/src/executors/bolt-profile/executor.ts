@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { checkBoltInput, readElf } from '../../core/bolt/elf';
+import { checkBoltInput, explainBoltFailure, readElf } from '../../core/bolt/elf';
 import { checkFdata, listFdata } from '../../core/bolt/fdata';
 import { boltLayout, boltProfileDir, checkBoltTarget, instrumentArgv, portableFlags, RELOCS_DIR } from '../../core/bolt/plan';
 import { describeBoltRecord, writeBoltRecord, type BoltProfileRecord } from '../../core/bolt/record';
@@ -13,7 +13,7 @@ import { readPackageInfo } from '../../core/pgo/package';
 import { newRunId } from '../../core/pgo/plan';
 import { removeStaleRuns } from '../../core/pgo/profraw';
 import { describeEntry, resolveWorkload, workloadBuildTargets, WorkloadError } from '../../core/pgo/workload';
-import { runChecked } from '../../core/process/run';
+import { CommandFailedError, run, runChecked } from '../../core/process/run';
 import { Progress } from '../../core/progress';
 import { findLlvmBolt } from '../../core/toolchain/llvm-bolt';
 import { rustcInfo } from '../../core/toolchain/rustc';
@@ -55,11 +55,14 @@ export default async function boltProfileExecutor(options: BoltProfileExecutorOp
 
     await progress.phase(`instrument with llvm-bolt ${tool.version}`, async () => {
       for (const [bin, file] of input.binaries) {
-        checkBoltInput(readElf(file), file);
-        await runChecked(tool.path, instrumentArgv(file, path.join(layout.instrumentedDir, bin), path.join(layout.fdataDir, bin)), {
-          cwd: setup.cargoRoot,
-          hint: `llvm-bolt could not instrument ${file}; the binary is kept there for inspection`,
-        });
+        const facts = readElf(file);
+        checkBoltInput(facts, file);
+        const r = await run(tool.path, instrumentArgv(file, path.join(layout.instrumentedDir, bin), path.join(layout.fdataDir, bin)), { cwd: setup.cargoRoot });
+        if (r.exitCode !== 0) {
+          const tail = (r.stdout + r.stderr).trimEnd().split('\n').slice(-8).join('\n');
+          const why = explainBoltFailure(facts);
+          throw new CommandFailedError(r, `llvm-bolt could not instrument ${file} (kept there for inspection):\n${tail}${why ? `\n${why}` : ''}`);
+        }
         console.log(`  ${bin}: instrumented`);
       }
     });

@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { runCargoBuild } from '../../core/cargo/build';
-import { EMIT_RELOCS_FLAG, keepSymbolsArgs, type BoltLayout } from '../../core/bolt/plan';
+import { EMIT_RELOCS_FLAG, keepSymbolsArgs, linkerOverride, type BoltLayout } from '../../core/bolt/plan';
+import { planRustflags } from '../../core/rustflags/rustflags';
+import { whichSync } from '../../core/toolchain/cache';
+import { rustcTargetLibdir } from '../../core/toolchain/rustc';
 import { copyFileAtomic } from '../../core/fs/atomic';
 import { profileUseFlags, profileUsePath } from '../../core/pgo/plan';
 import { CommandFailedError } from '../../core/process/run';
@@ -53,6 +56,12 @@ export async function buildBoltInput(o: {
     flags.unshift(...profileUseFlags(usePath));
     profdataName = `${path.relative(o.workspaceRoot, profdata)} (sha256 ${sha.slice(0, 16)})`;
   }
+  // The user's own flags decide the linker; mold's output cannot be BOLTed (see linkerOverride).
+  const user = await planRustflags({ cargoRoot: o.setup.cargoRoot, env: process.env, add: [], target: o.target });
+  const sysrootLld = path.join(await rustcTargetLibdir(o.setup.cargoRoot), '..', 'bin', 'gcc-ld', 'ld.lld');
+  const linker = linkerOverride(user.flags, fs.existsSync(sysrootLld) || whichSync('ld.lld') !== undefined);
+  if (linker.note) console.log(`  note: ${linker.note}`);
+  flags.push(...linker.flags);
   const base = cargoArgsFrom(o.options, o.setup.pkg, o.profile, o.target);
   let result;
   try {

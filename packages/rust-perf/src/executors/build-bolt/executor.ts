@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { checkBoltInput, readElf } from '../../core/bolt/elf';
+import { checkBoltInput, explainBoltFailure, readElf } from '../../core/bolt/elf';
 import { boltLayout, boltProfileDir, BOLT_OPTIMIZE_OPTIONS, optimizeArgv, RELOCS_DIR } from '../../core/bolt/plan';
 import { describeBoltRecord, readBoltRecord, BOLT_RECORD } from '../../core/bolt/record';
 import { describeBoltStats, parseBoltOutput } from '../../core/bolt/stats';
@@ -61,8 +61,9 @@ export default async function buildBoltExecutor(options: BuildBoltExecutorOption
         if (r.exitCode !== 0 || !fs.existsSync(path.join(work, bin))) {
           const how = r.signal ? `was ended by ${r.signal} (a crash in llvm-bolt)` : `exited with code ${r.exitCode}`;
           const tail = log.trimEnd().split('\n').slice(-15).join('\n');
+          const why = explainBoltFailure(readElf(input));
           throw new BoltFailedError(
-            `llvm-bolt ${how} while optimizing ${bin}; nothing was published and the previous output of build-bolt is unchanged.\n${tail}\n` +
+            `llvm-bolt ${how} while optimizing ${bin}; nothing was published and the previous output of build-bolt is unchanged.\n${tail}\n${why ? `${why}\n` : ''}` +
               `The input binary is kept in ${input} and the profile in ${path.join(profileDir, `${bin}.fdata`)}; the full log in ${path.join(work, `${bin}.bolt.log`)}.\n` +
               'Fix: retry with fewer layout options (the target\'s `boltOptions`, e.g. ["-reorder-blocks=ext-tsp", "-reorder-functions=cdsort"]), or use build-pgo\'s binary; report BOLT crashes to LLVM with the input, profile and log.',
           );
