@@ -163,3 +163,104 @@ export function readCriterionBaseline(criterionDir: string, directory: string, n
   if (!fs.existsSync(file)) return undefined;
   return parseEstimates(fs.readFileSync(file, 'utf8'), file).median;
 }
+
+/** What criterion said it would do for one benchmark (its progress lines), in seconds. */
+export interface MeasurementPlan {
+  title: string;
+  warmUpSeconds?: number;
+  samples?: number;
+  estimatedSeconds?: number;
+  /** Total iterations criterion planned (`(1680 iterations)`, `(31M iterations)`: approximate when abbreviated). */
+  iterations?: number;
+  /** `Warning: Unable to complete N samples in <target>`: criterion kept the target time but could not meet it. */
+  targetSeconds?: number;
+}
+
+const UNIT_SECONDS: Record<string, number> = { ps: 1e-12, ns: 1e-9, 'µs': 1e-6, us: 1e-6, ms: 1e-3, s: 1 };
+
+/** `11.712 s`, `500.00 ms` (criterion's format::time) or `1.0s`, `500.0ms` (Rust's Duration {:.1?}). */
+function seconds(value: string, unit: string): number {
+  return Number.parseFloat(value) * (UNIT_SECONDS[unit] ?? Number.NaN);
+}
+
+/** Reads `Warming up for …`, `Collecting N samples in estimated …` and `Unable to complete N samples in …` per benchmark. */
+export function measurementPlans(output: string): MeasurementPlan[] {
+  const plans: MeasurementPlan[] = [];
+  let current: MeasurementPlan | undefined;
+  const planFor = (title: string) => {
+    if (current?.title !== title) {
+      current = plans.find((p) => p.title === title) ?? { title };
+      if (!plans.includes(current)) plans.push(current);
+    }
+    return current;
+  };
+  for (const raw of output.split(/\r?\n|\r/)) {
+    const line = raw.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trim();
+    let m = /^Benchmarking (.+): Warming up for\s+([\d.]+) (ps|ns|µs|us|ms|s)$/.exec(line);
+    if (m) {
+      planFor(m[1]).warmUpSeconds = seconds(m[2], m[3]);
+      continue;
+    }
+    m = /^Benchmarking (.+): Collecting (\d+) samples in estimated\s+([\d.]+) (ps|ns|µs|us|ms|s)(?: \(([\d.]+)([kMB]?) iterations\))?/.exec(line);
+    if (m) {
+      const p = planFor(m[1]);
+      p.samples = Number(m[2]);
+      p.estimatedSeconds = seconds(m[3], m[4]);
+      if (m[5]) p.iterations = Number.parseFloat(m[5]) * ({ '': 1, k: 1e3, M: 1e6, B: 1e9 } as Record<string, number>)[m[6]];
+      continue;
+    }
+    m = /^Warning: Unable to complete (\d+) samples in ([\d.]+)(ps|ns|µs|us|ms|s)\b/.exec(line);
+    if (m && current) current.targetSeconds = seconds(m[2], m[3]);
+  }
+  return plans;
+}
+
+export interface AskedMeasurement {
+  warmUpTime?: number;
+  measurementTime?: number;
+  sampleSize?: number;
+}
+
+/**
+ * Options criterion was given on the command line but did not use, one message per option. A bench
+ * that builds its own `Criterion` without `.configure_from_args()`, or sets `sample_size` /
+ * `measurement_time` / `warm_up_time` on a `BenchmarkGroup` (group settings win over the command line),
+ * ignores them silently. Measurement time M (criterion's routine.rs): with n samples criterion runs
+ * d, 2d, … n·d iterations, d = ceil(M / (mean time × n(n+1)/2)), so its estimate lies in [M, M·d/(d−1)):
+ * close to M for fast benchmarks, below 2 M for any d ≥ 2. d = 1 means it cannot fit and it says
+ * "Unable to complete … in <M>" instead. d is read back from the planned iterations (flat sampling gives
+ * a smaller d, so a looser, still safe, bound).
+ */
+export function unhonouredOptions(plans: readonly MeasurementPlan[], asked: AskedMeasurement): string[] {
+  const messages: string[] = [];
+  const report = (flag: string, value: number, off: Array<{ title: string; saw: string }>) => {
+    if (off.length === 0) return;
+    const shown = off.slice(0, 3).map((o) => `${o.title} (${o.saw})`).join(', ');
+    messages.push(
+      `criterion did not use ${flag} ${value} for ${off.length} of ${plans.length} benchmark(s): ${shown}${off.length > 3 ? ', …' : ''}. ` +
+        'The bench sets its own value (on a BenchmarkGroup, which wins over the command line) or builds its Criterion without `.configure_from_args()`; ' +
+        'use criterion_group!(name = benches; config = Criterion::default()…; targets = …) or call `.configure_from_args()` so the option applies.',
+    );
+  };
+  const near = (a: number, b: number) => Math.abs(a - b) <= 0.01 * b + 0.001;
+  if (asked.warmUpTime !== undefined) {
+    const w = asked.warmUpTime;
+    report('--warm-up-time', w, plans.filter((p) => p.warmUpSeconds !== undefined && !near(p.warmUpSeconds, w)).map((p) => ({ title: p.title, saw: `warming up for ${p.warmUpSeconds} s` })));
+  }
+  if (asked.sampleSize !== undefined) {
+    const n = asked.sampleSize;
+    report('--sample-size', n, plans.filter((p) => p.samples !== undefined && p.samples !== n).map((p) => ({ title: p.title, saw: `collecting ${p.samples} samples` })));
+  }
+  if (asked.measurementTime !== undefined) {
+    const t = asked.measurementTime;
+    const off = plans.filter((p) => {
+      if (p.targetSeconds !== undefined) return Math.abs(p.targetSeconds - t) > 0.051 + 0.01 * t;
+      if (p.estimatedSeconds === undefined) return false;
+      const d = p.iterations !== undefined && p.samples ? p.iterations / ((p.samples * (p.samples + 1)) / 2) : 0;
+      const upper = d >= 2 ? ((t * d) / (d - 1)) * 1.02 : 2.05 * t;
+      return p.estimatedSeconds < 0.99 * t || p.estimatedSeconds > upper;
+    });
+    report('--measurement-time', t, off.map((p) => ({ title: p.title, saw: p.targetSeconds !== undefined ? `target ${p.targetSeconds} s` : `estimated ${p.estimatedSeconds} s` })));
+  }
+  return messages;
+}

@@ -1,4 +1,4 @@
-import { allocatorOf, configuredCpu, evaluate, exitCode, featuresFromCfg, renderChecks, requiredFeatures, type DoctorFacts } from './checks';
+import { configuredCpu, evaluate, exitCode, featuresFromCfg, renderChecks, requiredFeatures, type DoctorFacts } from './checks';
 
 const healthy: DoctorFacts = {
   rustc: { release: '1.95.0', host: 'x86_64-unknown-linux-gnu', llvmVersion: '22.1.2', llvmMajor: 22 },
@@ -83,10 +83,4 @@ describe('doctor parsers', () => {
   it('reads target features from rustc --print cfg', () => {
     expect(featuresFromCfg(['target_arch="x86_64"', 'target_feature="avx2"', 'target_feature="fma"', 'unix'])).toEqual(['avx2', 'fma']);
   });
-
-  it.each([
-    ['fn main() {}', 'system allocator (no #[global_allocator])'],
-    ['#[global_allocator]\nstatic GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;', 'jemalloc (#[global_allocator])'],
-    ['#[global_allocator]\nstatic GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;', 'mimalloc (#[global_allocator])'],
-  ])('allocatorOf', (src, expected) => expect(allocatorOf(src)).toBe(expected));
 });

@@ -27,7 +27,7 @@ export interface DoctorFacts {
   cpu?: { configured?: string; hostFeatures: string[]; requiredFeatures?: string[] };
   symbols?: Array<{ profile: string; strip: string; source: string; defined: boolean }>;
   envRustflags?: { source: string; overridesConfig: boolean };
-  allocators?: Array<{ package: string; bin: string; allocator: string }>;
+  allocators?: Array<{ package: string; bin: string; allocator: string; /** false: a cfg on the allocator could not be evaluated. */ known?: boolean }>;
 }
 
 const WATCHED_FEATURES = ['avx2', 'fma', 'avx512f'];
@@ -122,7 +122,11 @@ export function evaluate(f: DoctorFacts): Check[] {
   }
 
   for (const a of f.allocators ?? []) {
-    checks.push({ id: `allocator:${a.bin}`, status: 'pass', summary: `${a.package}/${a.bin}: ${a.allocator}` });
+    checks.push(
+      a.known === false
+        ? { id: `allocator:${a.bin}`, status: 'warn', summary: `${a.package}/${a.bin}: ${a.allocator}`, fix: 'check the built binary: `nm -C <binary> | grep -i -E "jemalloc|mimalloc"` lists the allocator\'s symbols when it is linked in' }
+        : { id: `allocator:${a.bin}`, status: 'pass', summary: `${a.package}/${a.bin}: ${a.allocator}` },
+    );
   }
   return checks;
 }
@@ -168,12 +172,4 @@ export function configuredCpu(flags: readonly string[]): string | undefined {
 /** `target_feature="avx2"` lines of `rustc --print cfg`. */
 export function featuresFromCfg(cfgLines: readonly string[]): string[] {
   return cfgLines.map((l) => /^target_feature="(.+)"$/.exec(l.trim())?.[1]).filter((x): x is string => !!x);
-}
-
-/** Which global allocator a binary's source installs. */
-export function allocatorOf(source: string): string {
-  if (!/#\[global_allocator\]/.test(source)) return 'system allocator (no #[global_allocator])';
-  if (/Jemalloc/.test(source)) return 'jemalloc (#[global_allocator])';
-  if (/MiMalloc/.test(source)) return 'mimalloc (#[global_allocator])';
-  return 'custom #[global_allocator]';
 }

@@ -26,6 +26,30 @@ describe('doctor probe (real tools)', () => {
     expect(checks.find((c) => c.id === 'symbols:profiling')?.status).toBe('fail');
   });
 
+  it('names the allocator that holds on this target, not one behind another target\'s cfg [exec-doctor-allocator-cfg]', async () => {
+    const main = path.join(dir, 'app', 'src', 'main.rs');
+    // jemalloc only on musl, and only with the default feature "fast": a glibc build uses malloc.
+    fs.writeFileSync(path.join(dir, 'app', 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\ndefault = ["fast"]\nfast = []\n');
+    fs.writeFileSync(main, '#[cfg(all(target_env = "musl", feature = "fast"))]\n#[global_allocator]\nstatic GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;\n\nfn main() {}\n');
+    try {
+      const facts = await probe(dir);
+      const host = facts.rustc!.host;
+      const musl = host.endsWith('-musl');
+      expect(facts.allocators).toEqual([
+        {
+          package: 'app',
+          bin: 'app',
+          allocator: musl
+            ? `jemalloc (#[global_allocator] at app/src/main.rs:2; #[cfg(all(target_env = "musl", feature = "fast"))] holds for ${host} with default features)`
+            : `system allocator: the #[global_allocator] jemalloc at app/src/main.rs:2 is behind #[cfg(all(target_env = "musl", feature = "fast"))], which does not hold for ${host} with default features`,
+        },
+      ]);
+    } finally {
+      fs.writeFileSync(path.join(dir, 'app', 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n');
+      fs.writeFileSync(main, 'fn main() {}\n');
+    }
+  });
+
   it('fails llvm-profdata with the fix when PATH hides it', async () => {
     // A PATH with only rustc and cargo (node lives in /usr/bin beside llvm-profdata-<major>).
     const bin = path.join(dir, 'bin');

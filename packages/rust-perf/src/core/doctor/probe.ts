@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../process/run';
-import { rustcInfo } from '../toolchain/rustc';
+import { rustcCfg, rustcInfo } from '../toolchain/rustc';
+import { allocatorOnTarget, cfgLookup, defaultFeatures } from '../allocator/detect';
+import { getIn, parseToml } from '../toml/toml';
 import { findLlvmProfdata } from '../toolchain/llvm-profdata';
 import { findLlvmBolt } from '../toolchain/llvm-bolt';
 import { whichSync } from '../toolchain/cache';
@@ -13,7 +15,7 @@ import { hardwareCyclesSupported, parseCapEff, parseParanoid, perfStatProbeArgs,
 import { definesProfile, resolveStrip } from '../flamegraph/profile';
 import { crateTargets, diskCrateFs, parseManifest } from '../cargo/manifest';
 import { diskFileReader, workspacePackages } from '../cargo/locate';
-import { allocatorOf, configuredCpu, featuresFromCfg, requiredFeatures, type DoctorFacts } from './checks';
+import { configuredCpu, featuresFromCfg, requiredFeatures, type DoctorFacts } from './checks';
 
 function readOrNull(file: string): string | null {
   try {
@@ -51,17 +53,23 @@ async function probePerf(cwd: string): Promise<Pick<DoctorFacts, 'perf' | 'perfA
   return facts;
 }
 
-function probeAllocators(cargoRootAbs: string): NonNullable<DoctorFacts['allocators']> {
+/** Each binary's allocator on the build target: #[global_allocator] items whose #[cfg(…)] hold there. */
+function probeAllocators(cargoRootAbs: string, target: string, cfgLines: readonly string[]): NonNullable<DoctorFacts['allocators']> {
   const reader = diskFileReader(cargoRootAbs);
   const out: NonNullable<DoctorFacts['allocators']> = [];
   for (const pkg of workspacePackages(reader, '')) {
     const dir = path.join(cargoRootAbs, pkg.root);
-    const manifest = parseManifest(reader.read(pkg.manifestPath)!, pkg.manifestPath);
+    const text = reader.read(pkg.manifestPath)!;
+    const manifest = parseManifest(text, pkg.manifestPath);
+    const features = defaultFeatures(getIn(parseToml(text, pkg.manifestPath), ['features']) as Record<string, unknown> | undefined);
+    const lookup = cfgLookup(cfgLines, features);
     for (const bin of crateTargets(manifest, diskCrateFs(dir)).bins) {
       const decl = manifest.bins.find((b) => b.name === bin);
-      const candidates = [decl?.path, bin === pkg.name ? 'src/main.rs' : undefined, `src/bin/${bin}.rs`, `src/bin/${bin}/main.rs`];
-      const source = candidates.map((c) => (c ? readOrNull(path.join(dir, c)) : null)).find((t) => t !== null);
-      if (source) out.push({ package: pkg.name, bin, allocator: allocatorOf(source) });
+      const candidates = [decl?.path, bin === pkg.name ? 'src/main.rs' : undefined, `src/bin/${bin}.rs`, `src/bin/${bin}/main.rs`].filter((c): c is string => !!c);
+      const file = candidates.find((c) => readOrNull(path.join(dir, c)) !== null);
+      if (!file) continue;
+      const verdict = allocatorOnTarget(readOrNull(path.join(dir, file))!, path.join(pkg.root, file), target, lookup);
+      out.push({ package: pkg.name, bin, allocator: verdict.summary, ...(verdict.known ? {} : { known: false }) });
     }
   }
   return out;
@@ -112,7 +120,11 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
       const s = resolveStrip(manifestText, manifestFile, profile, env);
       return { profile, strip: s.strip, source: s.source, defined };
     });
-    facts.allocators = probeAllocators(cargoRootAbs);
+    // The build's target (build.target / CARGO_BUILD_TARGET, else the host) decides which #[cfg] holds.
+    const host = facts.rustc!.host;
+    const target = configPlan.target ?? host;
+    const cfgLines = await rustcCfg(cargoRootAbs, target === host ? undefined : target, env);
+    facts.allocators = probeAllocators(cargoRootAbs, target, cfgLines);
   }
   return facts;
 }

@@ -12,9 +12,10 @@ import {
   perfStatProbeArgs,
   recordingAccess,
 } from './perf';
-import { cargoBuildArgs, chooseSubject, executableFromMessages } from './plan';
+import { argsFix, cargoBuildArgs, chooseSubject, earlierBuilds, executableFromMessages, needsArgs } from './plan';
+import { parseWorkload } from '../pgo/workload';
 import { definesProfile, elfHasSymtab, resolveStrip, usesLldOrMold } from './profile';
-import { findInferno, installInfernoArgs, toolsDir } from './tools';
+import { findInferno, infernoInstallHint, installCwd, installInfernoArgs, toolsDir } from './tools';
 
 describe('perf access', () => {
   it.each([
@@ -149,18 +150,54 @@ describe('what to record', () => {
     dependencies: [],
     metadata,
   });
+  const meta = (workload: unknown) => ({ 'rust-perf': { workload } });
+  const fromMeta = (p: MetadataPackage) => {
+    const w = (p.metadata as { 'rust-perf'?: { workload?: unknown } } | null)?.['rust-perf']?.workload;
+    return w === undefined ? undefined : { entries: parseWorkload(w, 'm'), source: 'm' };
+  };
   it.each([
-    ['bench option', pkg(), { bench: 'orderbook_bench', filter: 'orderbook' }, { kind: 'bench', name: 'orderbook_bench', args: ['--bench', '--profile-time', '3', 'orderbook'] }],
-    ['bin option with args', pkg(), { bin: 'market-data', args: ['--synthetic', '10'] }, { kind: 'bin', name: 'market-data', args: ['--synthetic', '10'] }],
+    ['bench option', pkg(), { bench: 'orderbook_bench', filter: 'orderbook' }, { kind: 'bench', name: 'orderbook_bench', args: ['--bench', '--profile-time', '3', 'orderbook'], argsFrom: 'none' }],
+    ['bin option with args', pkg(), { bin: 'market-data', args: ['--synthetic', '10'] }, { kind: 'bin', name: 'market-data', args: ['--synthetic', '10'], argsFrom: 'option' }],
     [
       'workload metadata',
-      pkg({ 'rust-perf': { workload: [{ command: ['x'] }, { bin: 'market-data', args: ['--synthetic', 2000000] }] } }),
+      pkg(meta([{ command: ['x'] }, { bin: 'market-data', args: ['--synthetic', '2000000'] }])),
       {},
-      { kind: 'bin', name: 'market-data', args: ['--synthetic', '2000000'] },
+      { kind: 'bin', name: 'market-data', args: ['--synthetic', '2000000'], argsFrom: 'workload', workloadSource: 'm' },
     ],
-    ['the only binary', pkg(), {}, { kind: 'bin', name: 'market-data', args: [] }],
+    // The inferred target always names its bin: the workload's args for that bin still apply (issue 16).
+    [
+      'bin option without args takes the workload entry of that bin [exec-flamegraph-workload-args]',
+      pkg(meta([{ bin: 'market-data', args: ['--synthetic', '5'], env: { RUST_LOG: 'warn' } }])),
+      { bin: 'market-data' },
+      { kind: 'bin', name: 'market-data', args: ['--synthetic', '5'], argsFrom: 'workload', env: { RUST_LOG: 'warn' }, workloadSource: 'm' },
+    ],
+    ['args option beats the workload', pkg(meta([{ bin: 'market-data', args: ['--synthetic', '5'] }])), { bin: 'market-data', args: [] }, { kind: 'bin', name: 'market-data', args: [], argsFrom: 'option' }],
+    ['a workload for another bin does not apply', pkg(meta([{ bin: 'replay', args: ['x'] }]), ['market-data', 'replay']), { bin: 'market-data' }, { kind: 'bin', name: 'market-data', args: [], argsFrom: 'none' }],
+    [
+      'a bench workload entry gives a bench its criterion args',
+      pkg(meta([{ bench: 'orderbook_bench', args: ['orderbook/add'] }])),
+      { bench: 'orderbook_bench' },
+      { kind: 'bench', name: 'orderbook_bench', args: ['--bench', '--profile-time', '3', 'orderbook/add'], argsFrom: 'workload', workloadSource: 'm' },
+    ],
+    ['the only binary', pkg(), {}, { kind: 'bin', name: 'market-data', args: [], argsFrom: 'none' }],
   ])('%s', (_n, p, o, expected) => {
-    expect(chooseSubject(p, { profileTime: 3, ...o })).toEqual(expected);
+    expect(chooseSubject(p, { profileTime: 3, ...o }, fromMeta(p))).toEqual(expected);
+  });
+
+  it('names both ways to give args when a bare run fails [exec-flamegraph-needs-args]', () => {
+    expect(argsFix('cli', '/w/cli/Cargo.toml', 'rg')).toBe(
+      'Tell flamegraph what to run: `nx run cli:flamegraph --args=<first> --args=<second>` (one --args per argument), ' +
+        'or add a workload, which pgo-profile runs too, to /w/cli/Cargo.toml:\n\n[package.metadata.rust-perf]\nworkload = [{ bin = "rg", args = ["…a representative, bounded run…"] }]',
+    );
+    expect(needsArgs({ exitCode: 2, timedOut: false, signal: null })).toBe(true);
+    expect(needsArgs({ exitCode: 0, timedOut: false, signal: null })).toBe(false);
+    // Still running after the probe time (ended by our SIGINT): it runs without arguments.
+    expect(needsArgs({ exitCode: 130, timedOut: true, signal: null })).toBe(false);
+    expect(needsArgs({ exitCode: null, timedOut: false, signal: 'SIGSEGV' })).toBe(false);
+    expect(earlierBuilds('/t', 'rg', 'profiling')).toEqual(['/t/profiling/rg', '/t/release/rg', '/t/debug/rg']);
+    expect(earlierBuilds('/t', 'rg', 'dev', 'x86_64-unknown-linux-musl')).toEqual([
+      '/t/debug/rg', '/t/release/rg', '/t/x86_64-unknown-linux-musl/debug/rg', '/t/x86_64-unknown-linux-musl/release/rg',
+    ]);
   });
   it.each([
     [pkg(), { bin: 'nope' }, 'has no bin target `nope` (bin targets: market-data)'],
@@ -171,18 +208,18 @@ describe('what to record', () => {
   });
 
   it('builds with the chosen profile and finds the executable in cargo messages', () => {
-    const bench = { kind: 'bench' as const, name: 'orderbook_bench', args: [] };
+    const bench = { kind: 'bench' as const, name: 'orderbook_bench', args: [], argsFrom: 'none' as const };
     expect(cargoBuildArgs('market-data', bench, 'profiling', true)).toEqual([
       'bench', '--no-run', '--profile', 'profiling', '-p', 'market-data', '--bench', 'orderbook_bench', '--message-format', 'json',
     ]);
-    expect(cargoBuildArgs('market-data', { kind: 'bin', name: 'market-data', args: [] }, 'bench')).toEqual(['build', '--profile', 'bench', '-p', 'market-data', '--bin', 'market-data']);
+    expect(cargoBuildArgs('market-data', { kind: 'bin', name: 'market-data', args: [], argsFrom: 'none' }, 'bench')).toEqual(['build', '--profile', 'bench', '-p', 'market-data', '--bin', 'market-data']);
     const messages = [
       '{"reason":"compiler-artifact","target":{"name":"market_data","kind":["lib"]},"executable":null}',
       '{"reason":"compiler-artifact","target":{"name":"orderbook_bench","kind":["bench"]},"executable":"/t/release/deps/orderbook_bench-1"}',
       '{"reason":"build-finished","success":true}',
     ].join('\n');
     expect(executableFromMessages(messages, bench)).toBe('/t/release/deps/orderbook_bench-1');
-    expect(executableFromMessages(messages, { kind: 'bin', name: 'market-data', args: [] })).toBeUndefined();
+    expect(executableFromMessages(messages, { kind: 'bin', name: 'market-data', args: [], argsFrom: 'none' })).toBeUndefined();
   });
 });
 
@@ -200,6 +237,36 @@ describe('inferno discovery', () => {
       });
       expect(toolsDir({ XDG_CACHE_HOME: '/c' })).toBe('/c/rust-perf/tools');
       expect(installInfernoArgs('/c/rust-perf/tools')).toEqual(['install', 'inferno', '--locked', '--root', '/c/rust-perf/tools']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('installing inferno outside the workspace [exec-inferno-install-offline-config]', () => {
+  it('runs cargo install from the tools dir, or a folder outside the workspace when the tools dir is inside it', () => {
+    expect(installCwd('/home/u/.cache/rust-perf/tools', ['/w/repo/rust', '/w/repo'], '/tmp')).toBe('/home/u/.cache/rust-perf/tools');
+    expect(installCwd('/w/repo/.tools', ['/w/repo/rust', '/w/repo'], '/tmp')).toBe('/tmp');
+    expect(installCwd('/w/repo/.tools', ['/w/repo'], '/w/repo/tmp')).toBe('/');
+    expect(infernoInstallHint('/c/tools')).toContain('`cd ~ && cargo install inferno --locked`');
+    expect(infernoInstallHint('/c/tools')).toContain('/c/tools/bin');
+  });
+
+  // Cargo is the truth: a workspace's `[net] offline = true` reaches a cargo run inside it, not one from installCwd.
+  it('the workspace config does not reach cargo run from installCwd', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-offline-'));
+    try {
+      const ws = path.join(dir, 'ws');
+      fs.mkdirSync(path.join(ws, '.cargo'), { recursive: true });
+      // An alias stands in for [net] offline: `cargo <alias>` answers which config files cargo read, without the network.
+      fs.writeFileSync(path.join(ws, '.cargo', 'config.toml'), '[net]\noffline = true\n\n[alias]\nrp-probe = "version"\n');
+      const tools = path.join(dir, 'tools');
+      fs.mkdirSync(tools);
+      const inside = await run('cargo', ['rp-probe'], { cwd: ws });
+      const outside = await run('cargo', ['rp-probe'], { cwd: installCwd(tools, [ws]) });
+      expect(inside.exitCode).toBe(0);
+      expect(outside.exitCode).not.toBe(0);
+      expect(outside.stderr).toMatch(/no such command: `rp-probe`/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -93,8 +93,15 @@ export function perfRecordArgs(o: PerfRecordOptions): string[] {
   ];
 }
 
+/**
+ * Fields without `period`: inferno-collapse-perf adds up the period of each sample when perf prints it,
+ * and a cpu-clock period is nanoseconds (~1,003,009 per sample at 997 Hz), so the SVG's tooltips would
+ * say "1,234,567,890 samples". Without it each sample counts once, as the tooltips say.
+ */
+export const PERF_SCRIPT_FIELDS = 'comm,pid,tid,time,event,ip,sym,dso';
+
 export function perfScriptArgs(data: string): string[] {
-  return ['script', '-i', data];
+  return ['script', '-F', PERF_SCRIPT_FIELDS, '-i', data];
 }
 
 /** `--bench --profile-time <s>`: criterion runs each benchmark for that long without analysis. */

@@ -1,8 +1,20 @@
 // What to record (a bin or a criterion bench) and how cargo builds it.
+import * as path from 'node:path';
 import type { MetadataPackage } from '../bench/plan';
+import type { WorkloadEntry } from '../pgo/workload';
 import { criterionProfileArgs } from './perf';
 
-export type Subject = { kind: 'bin' | 'bench'; name: string; args: string[] };
+export interface Subject {
+  kind: 'bin' | 'bench';
+  name: string;
+  args: string[];
+  /** Where the args came from: the `args` option, a workload entry for this target, or nowhere (run bare). */
+  argsFrom: 'option' | 'workload' | 'none';
+  /** The workload entry's environment, when its args are used. */
+  env?: Record<string, string>;
+  /** Names the workload entry's source in messages ("…/Cargo.toml [package.metadata.rust-perf]"). */
+  workloadSource?: string;
+}
 
 export interface SubjectOptions {
   bin?: string;
@@ -12,17 +24,18 @@ export interface SubjectOptions {
   profileTime: number;
 }
 
-function workloadEntry(pkg: MetadataPackage): { bin?: unknown; bench?: unknown; args?: unknown } | undefined {
-  const rp = (pkg.metadata as { 'rust-perf'?: { workload?: unknown } } | null | undefined)?.['rust-perf'];
-  const list = rp?.workload;
-  return Array.isArray(list) ? list.find((w) => w && (typeof w.bin === 'string' || typeof w.bench === 'string')) : undefined;
+/** The workload the PGO target would run (its `workload` option, else the manifest's), already validated. */
+export interface SubjectWorkload {
+  entries: readonly WorkloadEntry[];
+  source: string;
 }
 
 /**
- * bin/bench options win; then the first bin or bench of `[package.metadata.rust-perf] workload`;
- * then the package's only binary. Benches run in criterion's profile mode (no analysis, fixed time).
+ * bin/bench options win; then the first bin or bench of the workload; then the package's only binary.
+ * Args: the `args` option, else those of the workload entry for the same bin or bench (flamegraph runs
+ * what pgo-profile runs), else none. Benches run in criterion's profile mode (no analysis, fixed time).
  */
-export function chooseSubject(pkg: MetadataPackage, o: SubjectOptions): Subject {
+export function chooseSubject(pkg: MetadataPackage, o: SubjectOptions, workload?: SubjectWorkload): Subject {
   const targets = (kind: string) => pkg.targets.filter((t) => t.kind.includes(kind)).map((t) => t.name);
   const check = (kind: 'bin' | 'bench', name: string) => {
     if (!targets(kind).includes(name)) {
@@ -30,31 +43,55 @@ export function chooseSubject(pkg: MetadataPackage, o: SubjectOptions): Subject 
     }
   };
   if (o.bin && o.bench) throw new Error('set either "bin" or "bench", not both.');
-  const benchArgs = (extra: string[]) => [...criterionProfileArgs(o.profileTime, o.filter), ...extra];
-  if (o.bin) {
-    check('bin', o.bin);
-    return { kind: 'bin', name: o.bin, args: o.args ?? [] };
-  }
-  if (o.bench) {
-    check('bench', o.bench);
-    return { kind: 'bench', name: o.bench, args: benchArgs(o.args ?? []) };
-  }
-  const w = workloadEntry(pkg);
-  const wArgs = Array.isArray(w?.args) ? w!.args.map(String) : [];
-  if (w && typeof w.bin === 'string') {
-    check('bin', w.bin);
-    return { kind: 'bin', name: w.bin, args: o.args ?? wArgs };
-  }
-  if (w && typeof w.bench === 'string') {
-    check('bench', w.bench);
-    return { kind: 'bench', name: w.bench, args: benchArgs(o.args ?? wArgs) };
-  }
+  const entries = workload?.entries ?? [];
+  const entryFor = (kind: 'bin' | 'bench', name: string) =>
+    entries.find((e) => (kind === 'bin' ? 'bin' in e && e.bin === name : 'bench' in e && e.bench === name)) as (WorkloadEntry & { args?: string[]; env?: Record<string, string> }) | undefined;
+  const subject = (kind: 'bin' | 'bench', name: string): Subject => {
+    check(kind, name);
+    const entry = o.args === undefined ? entryFor(kind, name) : undefined;
+    const args = o.args ?? entry?.args ?? [];
+    const argsFrom = o.args !== undefined ? 'option' : entry ? 'workload' : 'none';
+    const base: Subject = { kind, name, args: kind === 'bench' ? [...criterionProfileArgs(o.profileTime, o.filter), ...args] : args, argsFrom };
+    return entry ? { ...base, env: entry.env, workloadSource: workload?.source } : base;
+  };
+  if (o.bin) return subject('bin', o.bin);
+  if (o.bench) return subject('bench', o.bench);
+  const first = entries.find((e) => 'bin' in e || 'bench' in e);
+  if (first && 'bin' in first) return subject('bin', first.bin);
+  if (first && 'bench' in first) return subject('bench', first.bench);
   const bins = targets('bin');
-  if (bins.length === 1) return { kind: 'bin', name: bins[0], args: o.args ?? [] };
+  if (bins.length === 1) return subject('bin', bins[0]);
   throw new Error(
     `${pkg.manifest_path}: cannot tell what to record for \`${pkg.name}\` (binaries: ${bins.join(', ') || 'none'}; benches: ${targets('bench').join(', ') || 'none'}). ` +
       'Set the "bin" or "bench" option, or add [package.metadata.rust-perf] workload = [{ bin = "<name>", args = [...] }].',
   );
+}
+
+/** The two ways to give a binary its arguments, spelled out for an error message. */
+export function argsFix(project: string, manifestPath: string, bin: string): string {
+  return (
+    `Tell flamegraph what to run: \`nx run ${project}:flamegraph --args=<first> --args=<second>\` (one --args per argument), ` +
+    `or add a workload, which pgo-profile runs too, to ${manifestPath}:\n\n[package.metadata.rust-perf]\nworkload = [{ bin = "${bin}", args = ["…a representative, bounded run…"] }]`
+  );
+}
+
+/**
+ * Executables of `bin` from earlier builds, newest profile first: cargo puts `<profile>` builds in
+ * `<target-dir>/<profile>/` (`dev` in `debug/`), or under `<target-dir>/<triple>/` with --target.
+ */
+export function earlierBuilds(targetDir: string, bin: string, profile: string, triple?: string): string[] {
+  const dir = (p: string) => (p === 'dev' || p === 'test' ? 'debug' : p);
+  const profiles = [...new Set([dir(profile), 'release', 'debug'])];
+  const roots = triple ? [targetDir, path.join(targetDir, triple)] : [targetDir];
+  return roots.flatMap((r) => profiles.map((p) => path.join(r, p, bin)));
+}
+
+/**
+ * Reads a bare run of the binary: one that exits non-zero within the probe time, without being
+ * ended by us, is taken as "needs arguments" (`rg` with no pattern exits 2 at once).
+ */
+export function needsArgs(result: { exitCode: number | null; timedOut: boolean; signal: string | null }): boolean {
+  return !result.timedOut && result.signal === null && result.exitCode !== null && result.exitCode !== 0;
 }
 
 /** Build argv; the same with `--message-format json` (a no-op rebuild) tells us the executable. */

@@ -51,3 +51,25 @@ export function findInferno(env: NodeJS.ProcessEnv): InfernoTools | undefined {
 export function installInfernoArgs(root: string): string[] {
   return ['install', 'inferno', '--locked', '--root', root];
 }
+
+/**
+ * Where `cargo install` runs: outside the user's Cargo workspace, so its `.cargo/config.toml`
+ * (`[net] offline = true`, a `[source]` replacement, a pinned toolchain) does not apply to a tool
+ * install; only $CARGO_HOME's config does, as for any `cargo install` run from a home folder.
+ */
+export function installCwd(toolsRoot: string, workspaceDirs: readonly string[], tmp: string = os.tmpdir()): string {
+  const inside = (dir: string, parent: string) => {
+    const rel = path.relative(path.resolve(parent), path.resolve(dir));
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  const outside = (dir: string) => !workspaceDirs.some((w) => inside(dir, w));
+  return outside(toolsRoot) ? toolsRoot : outside(tmp) ? tmp : path.parse(path.resolve(toolsRoot)).root;
+}
+
+/** What to tell the user when `cargo install inferno` failed (offline, registry unreachable, a build error). */
+export function infernoInstallHint(toolsRoot: string): string {
+  return (
+    "installing inferno from crates.io failed (cargo's message is above). Install it by hand from any folder outside the workspace: " +
+    `\`cd ~ && cargo install inferno --locked\`, or copy inferno-collapse-perf and inferno-flamegraph into a folder on PATH (or into ${path.join(toolsRoot, 'bin')})`
+  );
+}

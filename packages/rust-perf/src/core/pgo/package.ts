@@ -4,7 +4,7 @@ import { runChecked } from '../process/run';
 import type { PackageInfo } from './workload';
 
 interface MetadataJson {
-  packages: Array<{ name: string; manifest_path: string; metadata: unknown; targets: Array<{ name: string; kind: string[] }> }>;
+  packages: Array<{ name: string; manifest_path: string; metadata: unknown; targets: Array<{ name: string; kind: string[] }>; dependencies?: Array<{ name: string }> }>;
   target_directory: string;
 }
 
@@ -20,6 +20,7 @@ export function packageFromMetadata(json: string, name: string, cargoRoot: strin
     metadata: pkg.metadata,
     bins: pkg.targets.filter((t) => t.kind.includes('bin')).map((t) => t.name),
     benches: pkg.targets.filter((t) => t.kind.includes('bench')).map((t) => t.name),
+    usesCriterion: (pkg.dependencies ?? []).some((d) => d.name === 'criterion'),
   };
 }
 

@@ -47,7 +47,7 @@ export function checkProfraw(summary: ProfrawSummary, dir: string, workload: str
   const what = summary.files.length === 0 ? `No .profraw files were written to ${dir}` : `All ${summary.files.length} .profraw files in ${dir} are empty`;
   throw new NoProfileDataError(
     `${what}. Did the workload run the instrumented program to a normal exit?\n` +
-      `Workload: ${workload.join(' | ')}\n` +
+      (workload.length === 1 ? `Workload: ${workload[0]}\n` : `Workload:\n${workload.map((w) => `  ${w}\n`).join('')}`) +
       'Likely causes: the program ended through panic = "abort", std::process::exit, a signal it does not handle (SIGINT/SIGTERM from a timeout, kill -9), ' +
       'or it cleared LLVM_PROFILE_FILE from its environment; a `command` workload may not have run the binaries in $RUST_PERF_BIN_DIR.',
   );

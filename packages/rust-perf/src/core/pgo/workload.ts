@@ -1,5 +1,7 @@
 // The PGO workload: what runs the instrumented program. From the target's `workload` option, else
 // `[package.metadata.rust-perf] workload` in the crate's manifest, else the crate's criterion benches.
+import * as path from 'node:path';
+import { describeCommand } from '../process/run';
 
 export type WorkloadEntry =
   | { bin: string; args?: string[]; timeoutSeconds?: number; graceSeconds?: number; env?: Record<string, string> }
@@ -40,6 +42,8 @@ export interface PackageInfo {
   metadata: unknown;
   bins: string[];
   benches: string[];
+  /** The package depends on criterion (so its benches understand `--profile-time`). */
+  usesCriterion?: boolean;
 }
 
 export interface ResolvedWorkload {
@@ -86,8 +90,44 @@ export function workloadBuildTargets(entries: readonly WorkloadEntry[], pkg: Pac
   return { bins: [...bins], benches: [...benches] };
 }
 
+/** One entry as a user would type it (shell-style quoting, for display only: it is never run by a shell). */
 export function describeEntry(e: WorkloadEntry): string {
-  if ('bin' in e) return [e.bin, ...(e.args ?? [])].join(' ');
-  if ('bench' in e) return [`bench ${e.bench}`, '--bench', ...(e.args ?? [])].join(' ');
-  return e.command.join(' ');
+  if ('bin' in e) return describeCommand(e.bin, e.args ?? []);
+  if ('bench' in e) return `bench ${describeCommand(e.bench, ['--bench', ...(e.args ?? [])])}`;
+  const [file, ...args] = e.command;
+  return describeCommand(file, args);
+}
+
+/** The workload for a message: one entry per line (a ` | ` between them would read as a shell pipe). */
+export function describeWorkload(entries: readonly WorkloadEntry[], indent = '    '): string {
+  return entries.map((e) => `${indent}${describeEntry(e)}`).join('\n');
+}
+
+/**
+ * Seconds criterion spends on each benchmark of a bench workload (`--profile-time`): profile mode runs
+ * each benchmark for a fixed time without analysis, so a suite of N benchmarks takes about N × this,
+ * not criterion's full measurement (minutes). PGO needs the hot paths executed, not precise timings.
+ */
+export const DEFAULT_BENCH_PROFILE_TIME = 3;
+
+/**
+ * argv of a bench workload entry: `--bench`, then `--profile-time <s>` unless the entry's own args set it
+ * or `profileTime` is 0 (the full criterion run), then the entry's args (a filter, criterion flags).
+ * Only criterion understands `--profile-time`; other harnesses get their args unchanged.
+ */
+export function benchWorkloadArgs(entryArgs: readonly string[], profileTime: number | undefined, usesCriterion: boolean): string[] {
+  const seconds = profileTime ?? DEFAULT_BENCH_PROFILE_TIME;
+  const own = entryArgs.some((a) => a === '--profile-time' || a.startsWith('--profile-time='));
+  const bound = usesCriterion && seconds > 0 && !own ? ['--profile-time', String(seconds)] : [];
+  return ['--bench', ...bound, ...entryArgs];
+}
+
+/**
+ * Environment of a bench workload: criterion writes under CRITERION_HOME, else `$CARGO_TARGET_DIR/criterion`,
+ * else asks `cargo metadata` through $CARGO, else `./target/criterion` — the crate folder, since the
+ * workload runs the bench executable directly from there. Pointing it into the target dir keeps the
+ * crate folder clean and the instrumented run's files away from `nx run …:bench`'s results.
+ */
+export function benchWorkloadEnv(instrumentedTargetDir: string): Record<string, string> {
+  return { CRITERION_HOME: path.join(instrumentedTargetDir, 'criterion') };
 }

@@ -14,6 +14,8 @@ export interface RunOptions {
   /** Time between the escalation signals. */
   graceMs?: number;
   input?: string;
+  /** Called with each whole line of stdout and stderr as it arrives (e.g. to report a benchmark as it finishes). */
+  onLine?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -89,6 +91,20 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     });
     flushers.push(() => pending && to.write(pending));
   };
+  if (options.onLine) {
+    const onLine = options.onLine;
+    for (const from of [child.stdout, child.stderr]) {
+      if (!from) continue;
+      let pending = '';
+      from.on('data', (chunk: Buffer) => {
+        pending += chunk.toString();
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const l of lines) onLine(l);
+      });
+      flushers.push(() => pending && onLine(pending));
+    }
+  }
   if (options.echo === true) echoLines(child.stdout, process.stdout);
   if (options.echo) echoLines(child.stderr, process.stderr);
   // Ctrl-C on our process must reach the child, so cargo and the workload stop cleanly.

@@ -75,3 +75,30 @@ export function cfgMatches(key: string, rustcCfgLines: readonly string[]): boole
   const cfg = new Set(rustcCfgLines.map((l) => l.trim()));
   return evaluate(parse(tokenize(m[1]), key), cfg);
 }
+
+/**
+ * Three-valued evaluation of a cfg predicate (the text inside `cfg(...)`, e.g. `target_env = "musl"`):
+ * `lookup` answers each `name` / `name = "value"` with true, false or undefined (cannot tell), and
+ * all/any/not combine them as Kleene logic does, so `any(unix, feature = "x")` is true on unix whatever x is.
+ */
+export function cfgValue(predicate: string, lookup: (name: string, value?: string) => boolean | undefined): boolean | undefined {
+  const walk = (e: Expr): boolean | undefined => {
+    switch (e.kind) {
+      case 'all': {
+        const v = e.items.map(walk);
+        return v.includes(false) ? false : v.includes(undefined) ? undefined : true;
+      }
+      case 'any': {
+        const v = e.items.map(walk);
+        return v.includes(true) ? true : v.includes(undefined) ? undefined : false;
+      }
+      case 'not': {
+        const v = walk(e.item);
+        return v === undefined ? undefined : !v;
+      }
+      case 'pred':
+        return lookup(e.name, e.value);
+    }
+  };
+  return walk(parse(tokenize(predicate), `cfg(${predicate})`));
+}

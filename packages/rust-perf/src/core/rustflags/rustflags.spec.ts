@@ -49,6 +49,19 @@ describe('resolveRustflags (cargo precedence)', () => {
     if (warning) expect(plan.warnings.join('\n')).toMatch(warning);
     else expect(plan.warnings).toEqual([]);
   });
+  test('[build] rustflags already in the matching target table: no warning [exec-build-rustflags-already-kept]', () => {
+    // What init writes: the user's [build] flags copied into its target tables (split `-C x` form too).
+    const copied = cfgFile('/w/.cargo/config.toml', {
+      build: { rustflags: ['-C', 'force-frame-pointers=yes', '--cfg', 'tokio_unstable'] },
+      target: { 'cfg(target_arch = "x86_64")': { rustflags: ['-Ctarget-cpu=x86-64-v2', '-Cforce-frame-pointers=yes', '--cfg=tokio_unstable'] } },
+    });
+    expect(resolveRustflags({ configs: [copied], env: {}, triple: HOST, cfgLines: LINUX_CFG, add: [] }).warnings).toEqual([]);
+    // One flag the target table lacks: the warning names exactly that one.
+    const partly = cfgFile('/w/.cargo/config.toml', { ...copied.table, build: { rustflags: ['-Cforce-frame-pointers=yes', '-Cdebuginfo=1'] } });
+    const w = resolveRustflags({ configs: [partly], env: {}, triple: HOST, cfgLines: LINUX_CFG, add: [] }).warnings;
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/\[build\] rustflags are ignored by cargo because .*; move "-Cdebuginfo=1" into the target table to keep it\.$/);
+  });
   test('encodes for CARGO_ENCODED_RUSTFLAGS and removes RUSTFLAGS only when adding', () => {
     const adding = resolveRustflags({ configs: [build], env: { RUSTFLAGS: '-Ca' }, triple: HOST, cfgLines: LINUX_CFG, add: ['-Cb'] });
     expect(adding.env).toEqual({ CARGO_ENCODED_RUSTFLAGS: '-Ca\x1f-Cb', RUSTFLAGS: undefined });

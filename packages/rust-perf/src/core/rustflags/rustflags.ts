@@ -117,6 +117,24 @@ function needsCfg(configs: readonly CargoConfigFile[]): boolean {
   });
 }
 
+/** `-C x` and `-Cx` (and `--cfg x` / `--cfg=x`) are one flag to rustc: compare them joined. */
+function joinFlagPairs(flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i];
+    if ((f === '-C' || f === '-Z' || f === '-L' || f === '-l' || f === '--cfg' || f === '--check-cfg') && i + 1 < flags.length) {
+      out.push(f.startsWith('--') ? `${f}=${flags[++i]}` : `${f}${flags[++i]}`);
+    } else out.push(f);
+  }
+  return out;
+}
+
+/** The [build] rustflags that the matching target tables do not also set (what cargo would drop). */
+export function missingFlags(build: readonly string[], target: readonly string[]): string[] {
+  const have = new Set(joinFlagPairs(target));
+  return joinFlagPairs(build).filter((f) => !have.has(f));
+}
+
 export interface ResolveInput {
   configs: readonly CargoConfigFile[];
   env: NodeJS.ProcessEnv;
@@ -145,9 +163,11 @@ export function resolveRustflags(input: ResolveInput): Omit<RustflagsPlan, 'targ
   } else if (fromConfig.target) {
     base = fromConfig.target.flags;
     source = fromConfig.target.sources.join(', ');
-    if (fromConfig.build)
+    // Only flags the target tables lack are lost (init copies [build] rustflags into its target tables).
+    const lost = fromConfig.build ? missingFlags(fromConfig.build.flags, fromConfig.target.flags) : [];
+    if (fromConfig.build && lost.length > 0)
       warnings.push(
-        `${fromConfig.build.sources.join(', ')} rustflags are ignored by cargo because ${source} also sets rustflags (target tables win over [build]); move them into the target table to keep them.`,
+        `${fromConfig.build.sources.join(', ')} rustflags are ignored by cargo because ${source} also sets rustflags (target tables win over [build]); move ${JSON.stringify(lost.join(' '))} into the target table to keep ${lost.length === 1 ? 'it' : 'them'}.`,
       );
   } else if (fromConfig.build) {
     base = fromConfig.build.flags;

@@ -1,10 +1,10 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readCriterionBaseline, readRunResults, analyzedTitles, type Estimate } from '../../core/bench/criterion';
+import { readCriterionBaseline, readRunResults, analyzedTitles, measurementPlans, unhonouredOptions, type Estimate } from '../../core/bench/criterion';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { benchTargets, cargoBenchArgs, criterionArgs, dependsOnCriterion, resolveBaseline, selectBenches } from '../../core/bench/plan';
-import { createPhaseLog } from '../../core/bench/progress';
+import { createCompletionTracker, createPhaseLog } from '../../core/bench/progress';
 import {
   compareWith,
   formatNs,
@@ -93,28 +93,37 @@ async function runBenches(
   for (const bench of selection.run) {
     log.phase(`cargo ${cargoBenchArgs(pkg.name, bench, extra).join(' ')}`);
     const started = Date.now();
-    const result = await run('cargo', cargoBenchArgs(pkg.name, bench, extra), { cwd: cargoRoot, echo: true });
+    const reported = new Set<string>();
+    // Each benchmark's line as soon as criterion has written its files, not after the whole bench target.
+    const report = (titles: readonly string[]) => {
+      for (const r of readRunResults({ criterionDir, since: started, titles })) {
+        if (reported.has(r.id)) continue;
+        reported.add(r.id);
+        let b = summarizeResult(r, bench);
+        if (summaryBaseline && baselineRef?.kind === 'summary') {
+          const old = summaryBaseline.get(r.id);
+          if (old) b = compareWith(b, old, path.relative(context.root, baselineRef.file) || baselineRef.file, threshold ?? 0);
+        } else if (baselineRef?.kind === 'criterion') {
+          const old = readCriterionBaseline(criterionDir, r.directory, baselineRef.name);
+          if (old) b = compareWith(b, old, `criterion:${baselineRef.name}`, threshold ?? 0);
+        }
+        benchmarks.push(b);
+        const change = b.baseline ? `, ${formatNs(b.baseline.median.estimate)} → ${formatNs(b.median.estimate)} (${formatPercent(b.baseline.changePercent)})` : '';
+        log.phase(`done ${b.id}: median ${formatNs(b.median.estimate)} [${formatNs(b.median.lower)} – ${formatNs(b.median.upper)}]${change}`);
+      }
+    };
+    const tracker = createCompletionTracker(report);
+    const result = await run('cargo', cargoBenchArgs(pkg.name, bench, extra), { cwd: cargoRoot, echo: true, onLine: tracker.line });
     if (result.exitCode !== 0) {
       throw new Error(`\`${result.command}\` ${result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`} (cargo's and criterion's messages are above).`);
     }
-    const titles = analyzedTitles(result.stderr + '\n' + result.stdout);
-    const results = readRunResults({ criterionDir, since: started, titles });
-    if (results.length === 0) {
+    tracker.end();
+    const output = result.stderr + '\n' + result.stdout;
+    report(analyzedTitles(output));
+    if (reported.size === 0) {
       logger.warn(`bench ${bench}: criterion reported no results in ${criterionDir}${options.filter ? ` (does the filter "${options.filter}" match any benchmark?)` : ''}.`);
     }
-    for (const r of results) {
-      let b = summarizeResult(r, bench);
-      if (summaryBaseline && baselineRef?.kind === 'summary') {
-        const old = summaryBaseline.get(r.id);
-        if (old) b = compareWith(b, old, path.relative(context.root, baselineRef.file) || baselineRef.file, threshold ?? 0);
-      } else if (baselineRef?.kind === 'criterion') {
-        const old = readCriterionBaseline(criterionDir, r.directory, baselineRef.name);
-        if (old) b = compareWith(b, old, `criterion:${baselineRef.name}`, threshold ?? 0);
-      }
-      benchmarks.push(b);
-      const change = b.baseline ? `, ${formatNs(b.baseline.median.estimate)} → ${formatNs(b.median.estimate)} (${formatPercent(b.baseline.changePercent)})` : '';
-      log.phase(`done ${b.id}: median ${formatNs(b.median.estimate)} [${formatNs(b.median.lower)} – ${formatNs(b.median.upper)}]${change}`);
-    }
+    for (const w of unhonouredOptions(measurementPlans(output), { warmUpTime: options.warmUpTime, measurementTime: options.measurementTime, sampleSize: options.sampleSize })) logger.warn(`bench ${bench}: ${w}`);
   }
   if (benchmarks.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}; nothing to summarize.`);
   if (baselineRef) {

@@ -48,6 +48,22 @@ const perfUsable = fs.existsSync('/usr/bin/perf');
     expect(errors.join('\n')).toContain(`cargo install inferno --locked --root ${path.join(root, 'tools')}`);
   });
 
+  it('when crates.io cannot be reached, says how to install inferno by hand [exec-inferno-install-offline-config]', async () => {
+    workspace('\n[profile.profiling]\ninherits = "release"\nstrip = "none"\n');
+    const found = ['inferno-collapse-perf', 'inferno-flamegraph'].some((p) => (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(path.join(d, p))));
+    if (found) return; // inferno on PATH: nothing to install
+    // A CARGO_HOME whose own config is offline, with an empty registry cache: cargo install fails at once, for real.
+    const cargoHome = path.join(root, 'cargo-home');
+    fs.mkdirSync(cargoHome);
+    fs.writeFileSync(path.join(cargoHome, 'config.toml'), '[net]\noffline = true\n');
+    process.env.CARGO_HOME = cargoHome;
+    expect(await flamegraphExecutor({ cargoRoot: 'rust' }, context())).toEqual({ success: false });
+    const message = errors.join('\n');
+    expect(message).toContain(`cargo install inferno --locked --root ${path.join(root, 'tools')}\` exited with code 101`);
+    expect(message).toContain('Install it by hand from any folder outside the workspace: `cd ~ && cargo install inferno --locked`');
+    expect(message).toContain(path.join(root, 'tools', 'bin'));
+  });
+
   it('says what to record when the package has no obvious target', async () => {
     workspace('');
     expect(await flamegraphExecutor({ cargoRoot: 'rust', bench: 'nope' }, context())).toEqual({ success: false });

@@ -15,9 +15,11 @@ import {
   perfStatProbeArgs,
   recordingAccess,
 } from '../../core/flamegraph/perf';
-import { cargoBuildArgs, chooseSubject, executableFromMessages } from '../../core/flamegraph/plan';
+import { argsFix, cargoBuildArgs, chooseSubject, earlierBuilds, executableFromMessages, needsArgs, type Subject, type SubjectWorkload } from '../../core/flamegraph/plan';
 import { definesProfile, elfHasSymtab, resolveStrip, usesLldOrMold } from '../../core/flamegraph/profile';
-import { findInferno, installInfernoArgs, toolsDir, type InfernoTools } from '../../core/flamegraph/tools';
+import { findInferno, infernoInstallHint, installCwd, installInfernoArgs, toolsDir, type InfernoTools } from '../../core/flamegraph/tools';
+import { parseWorkload } from '../../core/pgo/workload';
+import type { MetadataPackage } from '../../core/bench/plan';
 import { describeCommand, run, runChecked, ToolNotFoundError } from '../../core/process/run';
 import { planRustflags } from '../../core/rustflags/rustflags';
 import { rustcInfo } from '../../core/toolchain/rustc';
@@ -60,7 +62,7 @@ async function checkPerf(cwd: string, log: PhaseLog): Promise<{ event?: string }
   return { event };
 }
 
-async function ensureInferno(install: boolean, cwd: string, log: PhaseLog): Promise<InfernoTools> {
+async function ensureInferno(install: boolean, workspaceDirs: string[], log: PhaseLog): Promise<InfernoTools> {
   const found = findInferno(process.env);
   if (found) return found;
   const root = toolsDir(process.env);
@@ -68,11 +70,67 @@ async function ensureInferno(install: boolean, cwd: string, log: PhaseLog): Prom
   if (!install) {
     throw new ToolNotFoundError('inferno-flamegraph', `${describeCommand('cargo', args)} and add ${path.join(root, 'bin')} to PATH (or set installTools: true)`);
   }
-  log.phase(`inferno not found; installing it once: ${describeCommand('cargo', args)}`);
-  await runChecked('cargo', args, { cwd, echo: true, hint: 'installing inferno from crates.io failed; see cargo\'s message above' });
+  fs.mkdirSync(root, { recursive: true });
+  // Outside the workspace: its .cargo/config.toml ([net] offline, [source] replacements) is for its own crates.
+  const cwd = installCwd(root, workspaceDirs);
+  log.phase(`inferno not found; installing it once (from ${cwd}, outside the workspace's cargo config): ${describeCommand('cargo', args)}`);
+  await runChecked('cargo', args, { cwd, echo: true, hint: infernoInstallHint(root) });
   const installed = findInferno(process.env);
   if (!installed) throw new Error(`cargo install finished but inferno-collapse-perf/inferno-flamegraph are not in ${path.join(root, 'bin')}`);
   return installed;
+}
+
+/** What pgo-profile would run: the project's pgo-profile target's `workload` option, else the manifest's. */
+function workloadOf(context: ExecutorContext, project: string, pkg: MetadataPackage): SubjectWorkload | undefined {
+  const meta = (pkg.metadata as { 'rust-perf'?: { workload?: unknown } } | null | undefined)?.['rust-perf'];
+  const manifestSource = `${pkg.manifest_path} [package.metadata.rust-perf]`;
+  const targets = context.projectsConfigurations?.projects[project]?.targets ?? {};
+  for (const [name, t] of Object.entries(targets)) {
+    const workload = (t.options as { workload?: unknown } | undefined)?.workload;
+    if (t.executor?.endsWith(':pgo-profile') && workload !== undefined) {
+      // Inference copies the manifest's workload into the option: name the manifest then, where the user wrote it.
+      const source = JSON.stringify(workload) === JSON.stringify(meta?.workload) ? manifestSource : `the \`workload\` option of ${project}:${name}`;
+      return { entries: parseWorkload(workload, source), source };
+    }
+  }
+  if (meta?.workload === undefined) return undefined;
+  return { entries: parseWorkload(meta.workload, manifestSource), source: manifestSource };
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Neither args nor a workload: the binary may need arguments, which only running it tells. Before the
+ * (long) profiling build, run an executable of it from an earlier build once, bare, for up to a second:
+ * exiting non-zero at once means it needs arguments, so stop here with the option to set.
+ */
+async function checkBareRun(subject: Subject, project: string, pkg: MetadataPackage, targetDir: string, profile: string, triple: string | undefined, log: PhaseLog): Promise<void> {
+  if (subject.kind !== 'bin' || subject.argsFrom !== 'none') return;
+  const earlier = earlierBuilds(targetDir, subject.name, profile, triple).find(isExecutableFile);
+  if (!earlier) {
+    log.phase(`no args and no workload for bin ${subject.name}: it will run without arguments (set --args or a workload if it needs some)`);
+    return;
+  }
+  const r = await run(earlier, [], { cwd: path.dirname(pkg.manifest_path), timeoutMs: 1000, graceMs: 250 });
+  if (needsArgs(r)) {
+    const said = (r.stderr.trim() || r.stdout.trim()).split('\n')[0];
+    throw new Error(
+      `${subject.name} exits with code ${r.exitCode} when run without arguments (checked with ${earlier}${said ? `: "${said}"` : ''}), ` +
+        `and neither the args option nor a workload gives it any; recording that would only show its argument check. ${argsFix(project, pkg.manifest_path, subject.name)}`,
+    );
+  }
+  log.phase(`no args and no workload for bin ${subject.name}: it runs without arguments (an earlier build did not fail within ${formatMs(r.durationMs)})`);
+}
+
+function formatMs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 async function record(options: FlamegraphExecutorSchema, context: ExecutorContext, log: PhaseLog): Promise<void> {
@@ -85,7 +143,12 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
   const { event } = await checkPerf(cargoRoot, log);
   const metadata = await cargoMetadata(cargoRoot);
   const pkg = findPackage(metadata, pkgName, cargoRoot);
-  const subject = chooseSubject(pkg, { bin: options.bin, bench: options.bench, args: options.args?.map(String), filter: options.filter, profileTime: options.profileTime ?? 5 });
+  const subject = chooseSubject(
+    pkg,
+    { bin: options.bin, bench: options.bench, args: options.args?.map(String), filter: options.filter, profileTime: options.profileTime ?? 5 },
+    workloadOf(context, project, pkg),
+  );
+  if (subject.argsFrom === 'workload') log.phase(`${subject.kind} ${subject.name} runs with the workload's args (${subject.workloadSource}): ${describeCommand(subject.name, subject.args)}`);
 
   const rootManifest = path.join(metadata.workspace_root, 'Cargo.toml');
   const manifestText = fs.readFileSync(rootManifest, 'utf8');
@@ -98,13 +161,15 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
     );
   }
 
-  const inferno = await ensureInferno(options.installTools ?? true, cargoRoot, log);
-
   const rustc = await rustcInfo(cargoRoot);
   const probe = await planRustflags({ cargoRoot, env: process.env, add: [] });
   const add = usesLldOrMold(probe.flags, probe.target ?? rustc.host, rustc.release) ? ['-Clink-arg=-Wl,--no-rosegment'] : [];
   const flags = await planRustflags({ cargoRoot, env: process.env, add });
   for (const w of flags.warnings) logger.warn(w);
+  // Before installing inferno and building: both take minutes the first time.
+  await checkBareRun(subject, project, pkg, metadata.target_directory, profile, flags.target !== rustc.host ? flags.target : undefined, log);
+
+  const inferno = await ensureInferno(options.installTools ?? true, [cargoRoot, context.root], log);
 
   log.phase(`cargo ${cargoBuildArgs(pkg.name, subject, profile).join(' ')}${add.length ? ` (rustflags + ${add.join(' ')})` : ''}`);
   await runChecked('cargo', cargoBuildArgs(pkg.name, subject, profile), { cwd: cargoRoot, env: flags.env, echo: true });
@@ -131,11 +196,12 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
     // CARGO_TARGET_DIR: criterion would otherwise spawn `cargo metadata` under perf to find it.
     const recorded = await run('perf', recordArgs, {
       cwd: path.dirname(pkg.manifest_path),
-      env: { CARGO_TARGET_DIR: metadata.target_directory },
+      env: { ...subject.env, CARGO_TARGET_DIR: metadata.target_directory },
       echo: true,
     });
     if (recorded.exitCode !== 0 || !fs.existsSync(data)) {
-      throw new Error(`\`${recorded.command}\` exited with code ${recorded.exitCode}${recorded.signal ? ` (${recorded.signal})` : ''}; perf's and the program's messages are above.`);
+      const hint = subject.argsFrom === 'none' && subject.kind === 'bin' ? ` It ran without arguments; if it needs some: ${argsFix(project, pkg.manifest_path, subject.name)}` : '';
+      throw new Error(`\`${recorded.command}\` exited with code ${recorded.exitCode}${recorded.signal ? ` (${recorded.signal})` : ''}; perf's and the program's messages are above.${hint}`);
     }
     log.phase('perf script | inferno-collapse-perf');
     const script = await runChecked('perf', perfScriptArgs(data), { cwd: tmp });

@@ -7,7 +7,7 @@ import { readPackageInfo } from '../../core/pgo/package';
 import { instrumentFlags, newRunId, pgoLayout } from '../../core/pgo/plan';
 import { checkProfraw, listProfraw, removeStaleRuns } from '../../core/pgo/profraw';
 import { countCovered, parseProfdataShow } from '../../core/pgo/stats';
-import { describeEntry, resolveWorkload, workloadBuildTargets, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
+import { benchWorkloadArgs, benchWorkloadEnv, describeEntry, describeWorkload, resolveWorkload, workloadBuildTargets, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
 import { describeCommand, run, runChecked } from '../../core/process/run';
 import { Progress, formatSeconds } from '../../core/progress';
 import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
@@ -37,7 +37,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
       // Before a long build: fail fast when no matching llvm-profdata exists.
       const tool = await findLlvmProfdata(setup.cargoRoot);
       const host = (await rustcInfo(setup.cargoRoot)).host;
-      console.log(`  workload (from ${workload.source}): ${workload.entries.map(describeEntry).join(' | ')}`);
+      console.log(`  workload (from ${workload.source}):\n${describeWorkload(workload.entries)}`);
       console.log(`  llvm-profdata: ${tool.path} (LLVM ${tool.version})`);
       return { pkg, workload, tool, host };
     });
@@ -70,8 +70,11 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
           if (binDir) env.RUST_PERF_BIN_DIR = path.dirname(binDir);
         } else {
           file = executableFor(entry, build.artifacts);
-          args = 'bench' in entry ? ['--bench', ...(entry.args ?? [])] : [...(entry.args ?? [])];
-          if ('bench' in entry) cwd = path.dirname(pkg.manifestPath);
+          args = 'bench' in entry ? benchWorkloadArgs(entry.args ?? [], options.benchProfileTime, pkg.usesCriterion ?? false) : [...(entry.args ?? [])];
+          if ('bench' in entry) {
+            cwd = path.dirname(pkg.manifestPath);
+            Object.assign(env, benchWorkloadEnv(layout.instrumentedTargetDir));
+          }
         }
         console.log(`  $ ${describeCommand(file, args)}`);
         const r = await run(file, args, {

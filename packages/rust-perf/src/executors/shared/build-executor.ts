@@ -68,11 +68,11 @@ export function reportBinaries(setup: BuildSetup, artifacts: readonly CargoArtif
   const same = previous?.compiled && previous.profile === built.profile && JSON.stringify(previous.rustflags) === JSON.stringify(built.rustflags);
   const record = !built.compiled && same ? previous : built;
   const bins = artifacts.filter((a) => a.kind === 'bin');
-  if (bins.length === 0) {
-    console.log(`No binaries were built for ${setup.pkg} (a library only?); ${path.relative(setup.workspaceRoot, setup.outDir)} is left empty.`);
-  }
   const names = publishExecutables(bins, setup.outDir);
-  writeFileAtomic(path.join(setup.outDir, 'build.json'), JSON.stringify(record, null, 2) + '\n');
+  const recordFile = path.join(setup.outDir, 'build.json');
+  writeFileAtomic(recordFile, JSON.stringify(record, null, 2) + '\n');
+  // The folder is not empty (build.json is the build's record): say what it holds.
+  if (bins.length === 0) console.log(`No binaries were built for ${setup.pkg} (a library only?); the build is recorded in ${path.relative(setup.workspaceRoot, recordFile)}.`);
   for (const n of names) {
     const p = path.join(setup.outDir, n);
     console.log(`  → ${path.relative(setup.workspaceRoot, p)} (${(fs.statSync(p).size / 1e6).toFixed(1)} MB)`);
