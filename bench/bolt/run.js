@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // BOLT on top of PGO on the example, through Nx and the packed plugin: release, PGO and PGO+BOLT
 // binaries of market-data, measured side by side in one run.
-//  1. Counted work (valgrind cachegrind, deterministic on a noisy VM): instructions (Ir), L1
-//     instruction-cache misses (I1mr), and estimated cycles
-//     CEst = Ir + 10·Bm + 10·(I1mr + D1mr + D1mw) + 100·(ILmr + DLmr + DLmw)
-//     (cachegrind/callgrind's documented cost model), on an input the profiles did not train on.
+//  1. Counted work (core/count: valgrind cachegrind with a fixed cache geometry, deterministic on a
+//     noisy VM): instructions (Ir), L1 instruction-cache misses (I1mr), branch mispredictions and
+//     core/count's estimated cycles (ESTIMATED_CYCLES_FORMULA), on an input the profiles did not train on.
 //  2. Wall time, runs interleaved, median with min/max.
 //
 //   node bench/bolt/run.js [--train 500000] [--messages 100000] [--count-runs 2] [--runs 7] [--wall-messages 500000] [--dir /tmp/rust-perf-bench-bolt]
@@ -13,33 +12,16 @@
 // on an AVX-512 host. Needs `npm run build` first, valgrind and bolt-<LLVM major>.
 'use strict';
 const path = require('node:path');
-const { prepareWorkspace, sh, timed, median, spread } = require('../pgo/workspace');
+const { prepareWorkspace, sh, timed, median, spread, pluginDir } = require('../pgo/workspace');
+// The plugin's own counter (built by `npm run build`), so these numbers match perf-report's counted columns.
+const { countProgram, ESTIMATED_CYCLES_FORMULA, formatCount } = require(path.join(pluginDir, 'dist', 'core', 'count'));
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
 }
 
-/** Parses cachegrind's summary lines ("==123== I1  misses:  1,234") into counts. */
-function parseCachegrind(stderr) {
-  const num = (label) => {
-    const m = new RegExp(`==\\d+== ${label}:\\s+([\\d,]+)`).exec(stderr);
-    return m ? Number(m[1].replace(/,/g, '')) : undefined;
-  };
-  const rw = (label) => {
-    // "D1  misses:  1,000  ( 800 rd  + 200 wr)"
-    const m = new RegExp(`==\\d+== ${label}:\\s+[\\d,]+\\s+\\(\\s*([\\d,]+) rd\\s+\\+\\s+([\\d,]+) wr\\)`).exec(stderr);
-    return m ? { rd: Number(m[1].replace(/,/g, '')), wr: Number(m[2].replace(/,/g, '')) } : undefined;
-  };
-  const c = { Ir: num('I\\s+refs'), I1mr: num('I1\\s+misses'), ILmr: num('LLi misses'), D1: rw('D1\\s+misses'), DL: rw('LLd misses'), Bm: undefined };
-  const br = /==\d+== Mispred(?:icts|s):\s+([\d,]+)/.exec(stderr);
-  if (br) c.Bm = Number(br[1].replace(/,/g, ''));
-  if ([c.Ir, c.I1mr, c.ILmr, c.D1, c.DL, c.Bm].some((v) => v === undefined)) throw new Error(`unexpected cachegrind output:\n${stderr.slice(-3000)}`);
-  c.CEst = c.Ir + 10 * c.Bm + 10 * (c.I1mr + c.D1.rd + c.D1.wr) + 100 * (c.ILmr + c.DL.rd + c.DL.wr);
-  return c;
-}
-
-const fmt = (n) => (n >= 1e9 ? `${(n / 1e9).toFixed(3)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
+const fmt = formatCount;
 const countSpread = (xs) => (Math.max(...xs) === Math.min(...xs) ? `${fmt(xs[0])} (all ${xs.length} runs equal)` : `${fmt(median(xs))} (min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))}, n=${xs.length})`);
 const change = (base, x) => `${(((median(x) - median(base)) / median(base)) * 100).toFixed(1)}%`;
 
@@ -73,22 +55,25 @@ async function run() {
   const counted = Object.fromEntries(names.map((k) => [k, []]));
   for (let i = 0; i < countRuns; i++) {
     for (const k of i % 2 ? [...names].reverse() : names) {
-      const t = timed('valgrind', ['--tool=cachegrind', '--cache-sim=yes', '--branch-sim=yes', '--cachegrind-out-file=/dev/null', bins[k], ...evalArgs]);
-      counted[k].push(parseCachegrind(t.r.stderr));
-      console.log(`  cachegrind ${k} #${i + 1}: ${(t.ms / 1000).toFixed(1)} s`);
+      const c = await countProgram({ file: bins[k], args: evalArgs, cwd: ws.root }, { heap: false, hardware: false });
+      if (!c.counted) throw new Error(`cachegrind could not count ${k}: ${c.reason}`);
+      counted[k].push(c.simulated);
+      console.log(`  cachegrind ${k} #${i + 1}: ${(c.durationMs / 1000).toFixed(1)} s`);
     }
   }
   const col = (k, f) => counted[k].map(f);
-  console.log(`\ncounted by cachegrind on market-data ${evalArgs.join(' ')} (x86-64-v3 binaries):`);
+  console.log(`\ncounted by cachegrind (core/count: 32 KiB L1i/L1d, 8 MiB LL) on market-data ${evalArgs.join(' ')} (x86-64-v3 binaries):`);
   for (const [label, f] of [
-    ['instructions (Ir)', (c) => c.Ir],
-    ['L1 I-cache misses (I1mr)', (c) => c.I1mr],
-    ['branch mispredictions', (c) => c.Bm],
-    ['estimated cycles (CEst)', (c) => c.CEst],
+    ['instructions (Ir)', (c) => c.instructions],
+    ['L1 I-cache misses (I1mr)', (c) => c.events.I1mr],
+    ['L1 misses, all (I1mr + D1mr + D1mw)', (c) => c.l1Misses],
+    ['branch mispredictions', (c) => c.branchMispredicts],
+    ['estimated cycles', (c) => c.estimatedCycles],
   ]) {
     console.log(`  ${label}:`);
     for (const k of names) console.log(`    ${k.padEnd(9)} ${countSpread(col(k, f))}${k === 'release' ? '' : `   vs release ${change(col('release', f), col(k, f))}${k === 'pgo+bolt' ? `, vs pgo ${change(col('pgo', f), col(k, f))}` : ''}`}`);
   }
+  console.log(`  (${ESTIMATED_CYCLES_FORMULA})`);
 
   const wall = Object.fromEntries(names.map((k) => [k, []]));
   const wallArgs = ['--synthetic', wallMessages, '--seed', '7'];
@@ -101,5 +86,5 @@ async function run() {
   for (const k of names) console.log(`  ${k.padEnd(9)} ${spread(wall[k])}${k === 'release' ? '' : `   vs release ${change(wall.release, wall[k])}${k === 'pgo+bolt' ? `, vs pgo ${change(wall.pgo, wall[k])}` : ''}`}`);
 }
 
-module.exports = { run, parseCachegrind };
+module.exports = { run };
 if (require.main === module) run().catch((e) => (console.error(e), process.exit(1)));
