@@ -6,7 +6,7 @@ import { boltCandidates, findLlvmBolt, mergeFdataCandidates } from '../toolchain
 import { BOLT_VERSION_INPUT } from '../../plugins/create-targets';
 import { BoltInputError, checkBoltInput, explainBoltFailure, NotElfError, parseElf, readElf } from './elf';
 import { checkFdata, listFdata, NoBoltProfileError } from './fdata';
-import { boltLayout, BOLT_OPTIMIZE_OPTIONS, BoltLinkerError, checkBoltTarget, fdataFilePattern, instrumentArgv, keepSymbolsArgs, linkerOverride, optimizeArgv, portableFlags } from './plan';
+import { boltLayout, BOLT_OPTIMIZE_OPTIONS, BoltLinkerError, checkBoltTarget, fdataFilePattern, instrumentArgv, linkerOverride, optimizeArgv, portableFlags } from './plan';
 import { describeBoltStats, parseBoltOutput } from './stats';
 
 describe('ELF facts', () => {
@@ -64,7 +64,6 @@ describe('BOLT plan', () => {
   });
 
   it('builds llvm-bolt and cargo argv', () => {
-    expect(keepSymbolsArgs('production')).toEqual(['--config', 'profile.production.strip=false']);
     expect(instrumentArgv('in', 'out', '/r/fdata/md')).toEqual(['in', '-instrument', '-o', 'out', '--instrumentation-file=/r/fdata/md', '--instrumentation-file-append-pid']);
     expect(optimizeArgv('in', 'out', 'md.fdata')).toEqual([
       'in', '-o', 'out', '-data=md.fdata',

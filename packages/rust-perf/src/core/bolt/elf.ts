@@ -78,7 +78,7 @@ export function checkBoltInput(facts: ElfFacts, file: string): void {
   if (!facts.symbols)
     throw new BoltInputError(
       `${file} is stripped (no .symtab): BOLT needs the symbol table to find functions.\n` +
-        'rust-perf builds with `--config profile.<profile>.strip=false`; something removed the symbols anyway: a `-C strip=…` or `-C link-arg=-s`/`-Wl,--strip-all` in RUSTFLAGS or .cargo/config.toml, or a post-build strip. Remove it for this build.',
+        'rust-perf builds with `-Cstrip=none`; something removed the symbols anyway: a `-C link-arg=-s`/`-Wl,--strip-all` in RUSTFLAGS or .cargo/config.toml, or a post-build strip. Remove it for this build.',
     );
   if (!facts.relocations)
     throw new BoltInputError(

@@ -4,9 +4,11 @@
 //   `--target <host>` so cargo applies it to target artifacts only (build scripts and proc-macros
 //   link without it, as cargo-pgo does).
 // - rust-lld refuses `--strip-all` together with `--emit-relocs`, and BOLT needs .symtab anyway, so
-//   the build overrides only `strip` of the same profile (`--config profile.<p>.strip=false`): the
-//   code is the profile's (same opt-level, LTO, codegen units, PGO profile), only symbols are kept.
-//   A dedicated profile would duplicate the user's settings and drift from them.
+//   the build keeps symbols with the rustflag `-Cstrip=none` (after cargo's own `-C strip=…`, so it
+//   wins). Not `--config profile.<p>.strip=false` and not a dedicated profile: cargo hashes profile
+//   settings into `-C metadata`, which changes every mangled symbol hash, and the PGO profile
+//   (recorded with the profile's own settings) would then match no function (measured: the input
+//   lost all of PGO's gain, 834 M instructions vs build-pgo's 656 M). Rustflags are not in that hash.
 // - The instrumented binaries write `<bin>.<pid>.fdata` (`-instrumentation-file-append-pid`) into
 //   a per-run directory, so processes of one workload and parallel runs never overwrite each other.
 // - Each package has its own input target dir (its PGO profile changes its dependencies' code too).
@@ -14,6 +16,8 @@ import * as path from 'node:path';
 import { RUST_PERF_DIR } from '../pgo/plan';
 
 export const EMIT_RELOCS_FLAG = '-Clink-args=-Wl,--emit-relocs';
+/** Keeps .symtab whatever the profile's `strip` says (see above: a rustflag, not a profile override). */
+export const KEEP_SYMBOLS_FLAG = '-Cstrip=none';
 
 export interface BoltLayout {
   /** Target dir of the relocation-keeping build of this package. */
@@ -42,11 +46,6 @@ export function boltLayout(targetDir: string, pkg: string, runId: string): BoltL
     fdataDir: path.join(runDir, 'fdata'),
     optimizeRunsDir: path.join(base, 'bolt', 'optimize', pkg),
   };
-}
-
-/** cargo arguments that keep the symbol table for this profile only (strip = false). */
-export function keepSymbolsArgs(profile: string): string[] {
-  return ['--config', `profile.${profile}.strip=false`];
 }
 
 /** `llvm-bolt -instrument`: each process appends its pid, so parallel processes never clash. */

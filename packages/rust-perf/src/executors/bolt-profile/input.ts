@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { runCargoBuild } from '../../core/cargo/build';
-import { EMIT_RELOCS_FLAG, keepSymbolsArgs, linkerOverride, type BoltLayout } from '../../core/bolt/plan';
+import { EMIT_RELOCS_FLAG, KEEP_SYMBOLS_FLAG, linkerOverride, type BoltLayout } from '../../core/bolt/plan';
+import { missingProfileFunctions } from '../../core/pgo/stats';
 import { planRustflags } from '../../core/rustflags/rustflags';
 import { whichSync } from '../../core/toolchain/cache';
 import { rustcTargetLibdir } from '../../core/toolchain/rustc';
@@ -28,8 +29,8 @@ export class RelocsLinkError extends Error {}
 export function explainLinkFailure(stderr: string): string | undefined {
   if (/--strip-all and --emit-relocs may not be used together/.test(stderr))
     return (
-      'the linker refuses to strip symbols (--strip-all) and keep relocations (--emit-relocs) in one link. rust-perf sets `strip = false` for this build, ' +
-      'so a strip flag comes from elsewhere: remove `-C strip=…` or `-C link-arg=-s`/`-Wl,--strip-all` from RUSTFLAGS or .cargo/config.toml for this build.'
+      'the linker refuses to strip symbols (--strip-all) and keep relocations (--emit-relocs) in one link. rust-perf adds `-Cstrip=none` for this build, ' +
+      'so a strip flag comes from elsewhere: remove `-C link-arg=-s`/`-Wl,--strip-all` (or a later `-C strip=…`) from RUSTFLAGS or .cargo/config.toml for this build.'
     );
   return undefined;
 }
@@ -43,7 +44,7 @@ export async function buildBoltInput(o: {
   layout: BoltLayout;
   workspaceRoot: string;
 }): Promise<BoltInput> {
-  const flags = [EMIT_RELOCS_FLAG];
+  const flags = [KEEP_SYMBOLS_FLAG, EMIT_RELOCS_FLAG];
   let profdataName: string | undefined;
   if (o.options.profdata) {
     const profdata = path.resolve(o.workspaceRoot, o.options.profdata);
@@ -67,7 +68,7 @@ export async function buildBoltInput(o: {
   try {
     result = await runCargoBuild({
       cargoRoot: o.setup.cargoRoot,
-      args: { ...base, bins: o.bins, extraArgs: [...(base.extraArgs ?? []), ...keepSymbolsArgs(o.profile)] },
+      args: { ...base, bins: o.bins },
       addRustflags: flags,
       env: process.env,
       targetDir: o.layout.inputTargetDir,
@@ -76,6 +77,11 @@ export async function buildBoltInput(o: {
     const why = e instanceof CommandFailedError ? explainLinkFailure(e.result.stderr) : undefined;
     if (why) throw new RelocsLinkError(`${e instanceof Error ? e.message : String(e)}: ${why}`);
     throw e;
+  }
+  if (profdataName) {
+    // Same check as build-pgo: a profile that matches the code leaves only unexecuted functions without data.
+    const missing = missingProfileFunctions(result.stderr);
+    console.log(`  PGO profile: ${missing.length === 0 ? 'no function of this build lacked profile data' : `${missing.length} functions of this build had no profile data`}${missing.length ? ` (e.g. ${missing.slice(0, 3).join(', ')})` : ''}`);
   }
   const binaries = new Map<string, string>();
   for (const a of result.artifacts) if (a.kind === 'bin' && o.bins.includes(a.name)) binaries.set(a.name, a.executable);
