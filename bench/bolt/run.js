@@ -6,7 +6,7 @@
 //     core/count's estimated cycles (ESTIMATED_CYCLES_FORMULA), on an input the profiles did not train on.
 //  2. Wall time, runs interleaved, median with min/max.
 //
-//   node bench/bolt/run.js [--train 500000] [--messages 100000] [--count-runs 2] [--runs 7] [--wall-messages 500000] [--dir /tmp/rust-perf-bench-bolt]
+//   node bench/bolt/run.js [--train 500000] [--messages 50000] [--count-runs 2] [--runs 7] [--wall-messages 500000] [--dir /tmp/rust-perf-bench-bolt]
 // The workspace gets `rust-perf:init --cpu=x86-64-v3` (tuned profiles; build-pgo and bolt-profile
 // use `production`): valgrind 3.19 cannot decode AVX-512, so no binary may be built for `native`
 // on an AVX-512 host. Needs `npm run build` first, valgrind and bolt-<LLVM major>.
@@ -28,7 +28,7 @@ const change = (base, x) => `${(((median(x) - median(base)) / median(base)) * 10
 async function run() {
   const dir = arg('dir', '/tmp/rust-perf-bench-bolt');
   const train = arg('train', '500000');
-  const messages = arg('messages', '100000');
+  const messages = arg('messages', '50000');
   const countRuns = Number(arg('count-runs', 2));
   const runs = Number(arg('runs', 7));
   const wallMessages = arg('wall-messages', '500000');
