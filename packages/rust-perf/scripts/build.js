@@ -25,6 +25,9 @@ function copyAssets(dir) {
 }
 copyAssets(path.join(pkg, 'src'));
 fs.copyFileSync(path.join(pkg, '..', '..', 'README.md'), path.join(pkg, 'README.md'));
+// README links its pages as docs/<page>.md: ship them beside it so the links resolve in the package too.
+fs.rmSync(path.join(pkg, 'docs'), { recursive: true, force: true });
+fs.cpSync(path.join(pkg, '..', '..', 'docs'), path.join(pkg, 'docs'), { recursive: true });
 
 // Each executor entry becomes one file: Nx forks a process per task, and resolving ~100 small
 // modules there cost ~15 ms of the build-release executor's ~35 ms load (bench/overhead).

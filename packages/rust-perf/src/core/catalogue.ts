@@ -1,6 +1,6 @@
 // Issue 8's fault and bad-input catalogue as data: each case, what the user sees, and the fix the
 // message gives. reliability/catalogue.spec.ts checks that every id is tagged by a test (or names the
-// existing test in `testedBy`) and that README's "When things go wrong" lists every case with its fix.
+// existing test in `testedBy`) and that docs/troubleshooting.md's "When things go wrong" lists every case with its fix.
 
 export interface CatalogueEntry {
   id: string;
@@ -31,6 +31,12 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'gen-allocator-no-binary', area: 'generator', case: 'a crate with no binary for the allocator generator', symptom: '`rust/core/Cargo.toml: package core has no binary`', fix: 'run it on the crate that has `src/main.rs` or a `[[bin]]`' },
   { id: 'gen-unknown-preset', area: 'generator', case: 'unknown preset', symptom: '`Unknown preset "hft". Nothing was written.`', fix: '`--preset common|market-data|execution-engine`, or `--deps a,b,c`' },
   { id: 'gen-not-a-rust-crate', area: 'generator', case: 'project that is not a Rust crate', symptom: '`No package named "web" in the Cargo workspace rust/Cargo.toml. Packages: …`', fix: 'pass one of the listed Cargo packages as `--project`' },
+  // TOML shapes (issue 21): the edited table in any form TOML allows, line endings kept, our own errors named as ours.
+  { id: 'gen-toml-dotted-table', area: 'generator', case: 'profile tables written with dotted keys (`profile.release.lto = false`, or `[profile]` then `release.lto = false`) or as inline tables (`release = { lto = false }`)', symptom: 'the new keys are added in the same form, next to yours (never a second `[profile.release]`)', fix: 'nothing' },
+  { id: 'gen-toml-refused-shape', area: 'generator', case: 'an edit TOML cannot make in the file\'s shape (with `--force`, a value over a dependency written as its own `[workspace.dependencies.<name>]` table; a key below a string or an `[[array]]`)', symptom: '`rust/Cargo.toml:8:1: cannot set workspace.dependencies.ahash: it is a table defined by the header [workspace.dependencies.ahash] here; … nothing was written`', fix: 'remove or rewrite that table by hand (e.g. `ahash = "0.8"`), then run again' },
+  { id: 'gen-toml-crlf-kept', area: 'generator', case: 'a CRLF (Windows) Cargo.toml', symptom: 'added lines are CRLF too; a new `.cargo/config.toml` takes the line ending of the Cargo.toml next to it', fix: 'nothing' },
+  { id: 'gen-toml-not-utf8', area: 'generator', case: 'a Cargo.toml that is not UTF-8, or has a lone CR', symptom: '`rust/Cargo.toml:7:6: invalid TOML: invalid UTF-8 at byte …` (never rewritten with replacement characters)', fix: 'save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`), with LF or CRLF line ends' },
+  { id: 'gen-toml-our-output-error', area: 'generator', case: 'rust-perf\'s own edit fails its re-parse check (a rust-perf bug, not your file)', symptom: '`rust-perf bug: setting lto in [profile.release] of rust/Cargo.toml produced invalid TOML (…); rust/Cargo.toml itself is valid and nothing was written …`', fix: 'report it with a copy of the file; set that key by hand meanwhile' },
 
   // Executors: a failure returns a non-zero exit and publishes nothing Nx could cache.
   { id: 'exec-cargo-missing', area: 'executor', case: 'cargo missing from PATH', symptom: '`cargo was not found on PATH` (or `rustc …`)', fix: 'install Rust with rustup (`rustup toolchain install stable`) and put `~/.cargo/bin` on PATH' },
@@ -61,6 +67,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'exec-baseline-malformed', area: 'executor', case: 'a baseline file that is malformed JSON', symptom: '`prev.json:3:18: invalid JSON: …`', fix: 'fix or replace the file at that line and column', testedBy: 'packages/rust-perf/src/executors/bench/executor.spec.ts :: rejects a malformed baseline summary with file:line:col before running anything' },
   { id: 'exec-literal-args', area: 'executor', case: 'project name and workload args with spaces, quotes, `;`, `$(…)` and newlines (passed literally, never interpreted)', symptom: 'the program receives exactly those bytes; nothing is run by a shell', fix: 'nothing' },
   { id: 'exec-workspace-path-spaces', area: 'executor', case: 'a path with spaces for the workspace itself', symptom: 'works as in any other path', fix: 'nothing' },
+  { id: 'count-valgrind-missing', area: 'executor', case: 'valgrind missing for counted runs (perf-report, `--count`)', symptom: '`valgrind was not found on PATH. Fix: apt-get install valgrind` (perf-report still writes the wall-time report, counted columns "not counted")', fix: '`apt-get install valgrind`' },
+  { id: 'count-crash-under-valgrind', area: 'executor', case: 'a workload that crashes under valgrind (e.g. AVX-512 code: valgrind 3.19 cannot decode EVEX)', symptom: 'that configuration is "not counted: valgrind: Unrecognised instruction at address 0x… (vex amd64->IR: unhandled instruction bytes: 0x62 …); Process terminating with default action of signal 4 (SIGILL)"; the others are counted and the report is written', fix: 'nothing for the report; counted binaries are built for `-C target-cpu=x86-64-v3`, so remove `+avx512*` target-features (or inline EVEX asm) from the counted build, or use a valgrind that decodes it (`RUST_PERF_VALGRIND=/path/to/valgrind`)' },
 
   // Issue 16: targets that are right on any layout (executor half).
   { id: 'exec-bench-workload-bounded', area: 'executor', case: 'a PGO workload made of criterion benches (a suite that takes minutes)', symptom: '`bench codec_bench --bench --profile-time 3`: each benchmark runs 3 s without analysis; criterion writes under the target dir, never into the crate folder', fix: 'nothing; `benchProfileTime` sets the seconds per benchmark (0 = the full criterion run), or an entry\'s own `--profile-time` arg' },
@@ -79,7 +87,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
 
 const AREA_TITLES: Record<CatalogueEntry['area'], string> = { generator: 'Generators', executor: 'Targets (executors)', security: 'Security' };
 
-/** README's "## When things go wrong" section, rendered from the catalogue (the spec keeps them equal). */
+/** docs/troubleshooting.md's "## When things go wrong" section, rendered from the catalogue (the spec keeps them equal). */
 export function renderWhenThingsGoWrong(entries: readonly CatalogueEntry[] = CATALOGUE): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = [

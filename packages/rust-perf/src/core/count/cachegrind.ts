@@ -59,7 +59,7 @@ export interface SimulatedCounts {
  * Branch mispredicts are reported on their own and not folded in.
  */
 export const ESTIMATED_CYCLES_FORMULA =
-  'estimated cycles = L1 hits + 5 × LL hits + 35 × RAM accesses, where accesses = Ir + Dr + Dw, RAM accesses = ILmr + DLmr + DLmw, LL hits = (I1mr + D1mr + D1mw) − RAM accesses, L1 hits = accesses − (I1mr + D1mr + D1mw)';
+  'L1 hits + 5 × LL hits + 35 × RAM accesses, where accesses = Ir + Dr + Dw, RAM accesses = ILmr + DLmr + DLmw, LL hits = (I1mr + D1mr + D1mw) − RAM accesses, L1 hits = accesses − (I1mr + D1mr + D1mw)';
 
 export function simulatedCounts(e: CachegrindTotals): SimulatedCounts {
   const accesses = e.Ir + e.Dr + e.Dw;

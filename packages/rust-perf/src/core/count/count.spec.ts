@@ -2,12 +2,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runChecked } from '../process/run';
+import { run, runChecked } from '../process/run';
 import {
   COUNT_CPU,
   countedRustflags,
   countProgram,
   formatCount,
+  parseVmHwm,
+  watchPeakRss,
   parseCachegrind,
   parseDhat,
   parsePerfStat,
@@ -30,6 +32,10 @@ fn main() {
     for i in 0..n {
         v.push(vec![i; 4]);
         sum = sum.wrapping_add(black_box(i) * 3);
+    }
+    // Holds its peak heap a moment, so a sampler cannot miss it.
+    if args.get(1).map(String::as_str) == Some("hold") {
+        std::thread::sleep(std::time::Duration::from_millis(300));
     }
     println!("{} {} {}", sum, v.len(), std::env::var("TINY_GREETING").unwrap_or_default());
 }
@@ -81,6 +87,20 @@ describe('counted runs (real valgrind, real cargo)', () => {
     expect(r.reason).toMatch(/^valgrind: Unrecognised instruction at address 0x[0-9a-f]+ \(vex amd64->IR: unhandled instruction bytes: 0x62 /);
     expect(r.reason).toContain('Process terminating with default action of signal 4 (SIGILL)');
     expect(r.command).toContain('evex');
+  });
+
+  it('samples the peak RSS of a running child from the kernel\'s high-water mark', async () => {
+    const peakOf = async (n: string) => {
+      const watch = watchPeakRss(exe);
+      const r = await run(exe, ['hold', n], { cwd: dir, onSpawn: watch.onSpawn });
+      expect(r.exitCode).toBe(0);
+      return watch.stop();
+    };
+    const big = await peakOf('1000000');
+    const small = await peakOf('1000');
+    // 1M Vec headers (24 MB) + 1M heap blocks of 32 bytes: well over 48 MiB resident at the peak.
+    expect(big).toBeGreaterThan(48 * 1024);
+    expect(small).toBeLessThan(16 * 1024);
   });
 
   it('[count-valgrind-missing] a missing valgrind is one line naming the apt package', async () => {
@@ -147,6 +167,13 @@ describe('parsers', () => {
     expect(resolveCountArgs(undefined, meta, 'Cargo.toml', ['--synthetic', '2000000'])).toEqual({ args: ['--synthetic', '200000'], source: 'Cargo.toml [package.metadata.rust-perf] countArgs' });
     expect(resolveCountArgs(undefined, {}, 'Cargo.toml', ['a'])).toEqual({ args: ['a'], source: 'the workload entry (no countArgs)' });
     expect(() => resolveCountArgs(undefined, { 'rust-perf': { countArgs: '--synthetic 5' } }, 'm/Cargo.toml', [])).toThrow('m/Cargo.toml [package.metadata.rust-perf] countArgs must be an array of strings');
+  });
+
+  it('reads VmHWM only from the program itself, not from the forked parent before exec', () => {
+    const status = 'Name:\tmarket-data\nVmPeak:\t  20000 kB\nVmHWM:\t   1234 kB\nVmRSS:\t 1000 kB\n';
+    expect(parseVmHwm(status, '/x/market-data'.split('/').pop())).toBe(1234);
+    expect(parseVmHwm(status.replace('market-data', 'node'), 'market-data')).toBeUndefined();
+    expect(parseVmHwm('Name:\ta-very-long-pro\nVmHWM:\t 7 kB\n', 'a-very-long-program-name')).toBe(7);
   });
 
   it('formats counts', () => {

@@ -7,3 +7,5 @@ export * from './count';
 export * from './counted-build';
 export * from './count-args';
 export * from './format';
+export * from './peak-rss';
+export * from './before-after';

@@ -8,6 +8,7 @@ const healthy: DoctorFacts = {
   perf: { path: '/usr/bin/perf', version: 'perf version 6.1' },
   perfAccess: { allowed: true, userOnly: false, paranoid: 2 },
   hardwareCounters: true,
+  valgrind: 'valgrind-3.19.0',
   linker: { requested: 'default', links: true },
   cpu: { configured: 'native', hostFeatures: ['avx2', 'fma'], requiredFeatures: [] },
   symbols: [{ profile: 'profiling', strip: 'none', source: 'Cargo.toml', defined: true }],
@@ -43,6 +44,13 @@ describe('doctor checks', () => {
     const denied = byId({ ...healthy, perfAccess: { allowed: false, userOnly: true, paranoid: 3 } }, 'perf')!;
     expect(denied).toMatchObject({ status: 'warn', fix: 'sudo sysctl kernel.perf_event_paranoid=1' });
     expect(byId({ ...healthy, hardwareCounters: false }, 'hardware-counters')!.status).toBe('warn');
+  });
+
+  it('a missing valgrind warns (no counted columns) and names the apt package', () => {
+    expect(byId(healthy, 'valgrind')).toMatchObject({ status: 'pass', summary: expect.stringContaining('valgrind-3.19.0') });
+    const missing = byId({ ...healthy, valgrind: undefined }, 'valgrind')!;
+    expect(missing).toMatchObject({ status: 'warn', fix: 'apt-get install valgrind' });
+    expect(exitCode(evaluate({ ...healthy, valgrind: undefined }))).toBe(0);
   });
 
   it('a CPU level the host cannot run fails (SIGILL), an unused AVX2 warns', () => {

@@ -1,5 +1,6 @@
 // doctor: each check turns measured facts about this machine and workspace into pass/warn/fail
 // with the exact fix. Pure: probe.ts gathers the facts.
+import { VALGRIND_FIX } from '../count/count';
 import { boltInstallFix } from '../toolchain/llvm-bolt';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
@@ -22,6 +23,8 @@ export interface DoctorFacts {
   perf?: { path: string; version: string };
   perfAccess?: { allowed: boolean; userOnly: boolean; message?: string; paranoid: number };
   hardwareCounters?: boolean;
+  /** `valgrind --version` (counted columns of perf-report, `--count`), undefined when it is missing. */
+  valgrind?: string;
   linker?: { requested: 'mold' | 'lld' | 'default'; links: boolean; error?: string };
   moldPath?: string;
   cpu?: { configured?: string; hostFeatures: string[]; requiredFeatures?: string[] };
@@ -70,6 +73,11 @@ export function evaluate(f: DoctorFacts): Check[] {
     const scope = f.perfAccess?.userOnly ? ', user space only' : '';
     checks.push({ id: 'perf', status: 'pass', summary: `${f.perf.version} can record (perf_event_paranoid ${f.perfAccess?.paranoid ?? '?'}${scope})` });
   }
+  checks.push(
+    f.valgrind
+      ? { id: 'valgrind', status: 'pass', summary: `${f.valgrind}: perf-report counts instructions and estimated cycles (binaries built for x86-64-v3)` }
+      : { id: 'valgrind', status: 'warn', summary: 'valgrind not found: perf-report has no counted columns and --count is unavailable', fix: VALGRIND_FIX },
+  );
   if (f.perf && f.hardwareCounters !== undefined) {
     checks.push(
       f.hardwareCounters

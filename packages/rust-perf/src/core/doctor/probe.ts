@@ -8,6 +8,7 @@ import { rustcCfg, rustcInfo } from '../toolchain/rustc';
 import { allocatorOnTarget, cfgLookup, defaultFeatures } from '../allocator/detect';
 import { getIn, parseToml } from '../toml/toml';
 import { findLlvmProfdata } from '../toolchain/llvm-profdata';
+import { valgrindPath, valgrindVersion } from '../count/count';
 import { findLlvmBolt } from '../toolchain/llvm-bolt';
 import { whichSync } from '../toolchain/cache';
 import { envFlags, planRustflags } from '../rustflags/rustflags';
@@ -97,6 +98,7 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
     facts.boltError = (e as Error).message;
   }
   Object.assign(facts, await probePerf(cargoRootAbs));
+  facts.valgrind = await valgrindVersion(valgrindPath()).catch(() => undefined);
   facts.moldPath = whichSync('mold');
 
   // The config's own flags (what a plain `cargo build` gets without the env overriding them).

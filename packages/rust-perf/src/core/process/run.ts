@@ -16,6 +16,8 @@ export interface RunOptions {
   input?: string;
   /** Called with each whole line of stdout and stderr as it arrives (e.g. to report a benchmark as it finishes). */
   onLine?: (line: string) => void;
+  /** Called with the child's pid once it has started (e.g. to sample /proc/<pid>/status). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -76,6 +78,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     stdin: options.input === undefined ? 'ignore' : undefined,
     maxBuffer: 256 * 1024 * 1024,
   });
+  if (options.onSpawn && child.pid !== undefined) options.onSpawn(child.pid);
   // Whole lines only: Nx forwards each chunk of an executor's output on its own line, which would split
   // cargo's `error[E0308]: …` wherever a pipe read happened to end.
   const flushers: Array<() => void> = [];

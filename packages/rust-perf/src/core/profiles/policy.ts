@@ -1,6 +1,6 @@
 // The conflict policy shared by every generator edit: set what is missing, skip what already
 // has our value (so a second run changes nothing), and keep a value the user chose unless forced.
-import { formatKeyPath, formatValue, getIn, parseToml, setTomlValue } from '../toml/toml';
+import { formatKeyPath, formatValue, getIn, parseToml, setTomlValues } from '../toml/toml';
 import type { TomlValue } from '../toml/toml';
 
 export interface PlannedValue {
@@ -26,7 +26,6 @@ export function sameTomlValue(a: unknown, b: unknown): boolean {
 
 /** Applies `values` to TOML text under the keep-unless-forced policy. Throws TomlSyntaxError on malformed input. */
 export function applyValues(text: string, values: readonly PlannedValue[], options: { force: boolean; file: string }): EditResult {
-  let out = text;
   const doc = parseToml(text, options.file);
   const set: PlannedValue[] = [];
   const kept: KeptValue[] = [];
@@ -37,10 +36,10 @@ export function applyValues(text: string, values: readonly PlannedValue[], optio
       kept.push({ path: v.path, current, wanted: v.value });
       continue;
     }
-    out = setTomlValue(out, v.path, v.value, options.file);
     set.push(v);
   }
-  return { text: out, set, kept };
+  // One call for all edits, so an edit refused after others is reported at the line of the user's file.
+  return { text: set.length > 0 ? setTomlValues(text, set.map((v) => [v.path, v.value] as const), options.file) : text, set, kept };
 }
 
 /** `kept lto = false in rust/Cargo.toml [profile.release] (use --force to set "thin")` */

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, spread, type ConfigResult, type Report } from './report';
+import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, spread, REPORT_COLUMNS, type ConfigResult, type Report } from './report';
 
 function config(name: string, runtime: number[], bytes: number, build: number): ConfigResult {
   return { name, description: `${name} build`, buildSeconds: build, source: 'built by perf-report', binaryBytes: bytes, runtimeSeconds: spread(runtime), ymmInstructions: name.includes('native') ? 40 : 0, zmmInstructions: 0 };
@@ -57,5 +57,62 @@ describe('report', () => {
   it('estimates the remaining time from finished runs', () => {
     expect(eta([2, 4], 5)).toBe(15);
     expect(eta([], 5)).toBe(0);
+  });
+
+  describe('with counted columns', () => {
+    const counted: Report = {
+      ...report,
+      configs: [
+        { ...config('release', [2, 2.2, 2.1], 1e6, 40), peakRssKiB: spread([10240, 10300, 10400]), counted: { instructions: 1_706_959_107, estimatedCycles: 2_000_000_000, branchMispredicts: 16_160_000, llMisses: 1000, l1Misses: 50_000, allocations: 1200, bytesAllocated: 4_000_000, peakHeapBytes: 3 * 1024 * 1024 } },
+        { ...config('release+native', [1.8, 1.9, 2.0], 1.1e6, 42), counted: { instructions: 1_706_959_107, estimatedCycles: 2_000_000_000, branchMispredicts: 16_160_000, llMisses: 1000, l1Misses: 50_000, sameBinaryAs: 'release' } },
+        { ...config('pgo', [1.5, 1.6, 1.7], 1e6, 60), counted: { instructions: 1_314_411_604, estimatedCycles: 1_500_000_000, branchMispredicts: 14_210_000, llMisses: 900, l1Misses: 52_000, allocations: 1200, peakHeapBytes: 3 * 1024 * 1024 } },
+        { ...config('pgo+native', [1.4, 1.5, 1.6], 1e6, 60), counted: { notCounted: 'valgrind: Unrecognised instruction at address 0x11c760 | odd' } },
+      ],
+      counting: { cpu: 'x86-64-v3', args: ['--synthetic', '200000'], argsSource: 'Cargo.toml [package.metadata.rust-perf] countArgs', tool: 'valgrind-3.19.0 (cachegrind + DHAT)', cacheGeometry: 'L1 32 KiB', formula: 'L1 hits + 5 × LL hits + 35 × RAM accesses' },
+      columns: REPORT_COLUMNS,
+    };
+
+    it('adds a deterministic table with changes against the baseline, and peak RSS with spread', () => {
+      const md = renderMarkdown(counted);
+      expect(md).toContain('| configuration | compile time | binary size | runtime | throughput (median) | vector instructions | peak RSS |');
+      expect(md).toMatch(/^\| release \| .* \| 10\.1 MiB \(10\.0 MiB–10\.2 MiB\) \|$/m);
+      expect(md).toContain('## Counted work (deterministic)');
+      expect(md).toContain('built for `-C target-cpu=x86-64-v3`');
+      expect(md).toContain('workload args `--synthetic 200000` (from Cargo.toml [package.metadata.rust-perf] countArgs)');
+      expect(md).toContain('Estimated cycles: L1 hits + 5 × LL hits + 35 × RAM accesses.');
+      expect(md).toContain('| release | 1.707 G (+0.0%) | 2.000 G (+0.0%) | 16.16 M (+0.0%) | 1000 (+0.0%) | 1200 (+0.0%) | 3.0 MiB (+0.0%) |');
+      expect(md).toContain('| pgo | 1.314 G (-23.0%) | 1.500 G (-25.0%) | 14.21 M (-12.1%) | 900 (-10.0%) | 1200 (+0.0%) | 3.0 MiB (+0.0%) |');
+      expect(md).toContain("| release+native (counted binary = release's) | 1.707 G (+0.0%) |");
+      expect(md).toContain('| pgo+native | not counted: valgrind: Unrecognised instruction at address 0x11c760 \\| odd | | | | | |');
+    });
+
+    it('still renders when no configuration could be counted (valgrind missing)', () => {
+      const reason = 'valgrind was not found on PATH. Fix: apt-get install valgrind';
+      const none: Report = { ...counted, configs: counted.configs.map((c) => ({ ...c, counted: { notCounted: reason } })) };
+      const md = renderMarkdown(none);
+      expect(md).toContain('No configuration could be counted (each row says why)');
+      expect(md).toContain(`| release | not counted: ${reason} | | | | | |`);
+      const svg = renderSvg(none);
+      expect(XMLValidator.validate(svg)).toBe(true);
+      expect(svg.match(/>not counted</g)).toHaveLength(4);
+    });
+
+    it('draws the estimated-cycles bar beside each runtime bar, and says which configuration was not counted', () => {
+      const svg = renderSvg(counted);
+      expect(XMLValidator.validate(svg)).toBe(true);
+      const doc = new XMLParser({ ignoreAttributes: false }).parse(svg) as { svg: { rect: Array<Record<string, string>>; text: Array<string | { '#text': string }> } };
+      const texts = doc.svg.text.map((t) => (typeof t === 'string' ? t : t['#text']));
+      expect(texts).toContain('1.500 G est. cycles (-25.0%)');
+      expect(texts).toContain('not counted');
+      expect(texts.some((t) => /^Runtime \(wall time.*estimated cycles \(counted at x86-64-v3, deterministic\)/.test(t))).toBe(true);
+      // background + 4 runtime bars + 3 counted cycle bars + 4 size bars
+      expect(doc.svg.rect).toHaveLength(1 + 4 + 3 + 4);
+      const green = doc.svg.rect.filter((r) => r['@_fill'] === '#2e9e5b');
+      const blue = doc.svg.rect.filter((r) => r['@_fill'] === '#3b7dd8');
+      // Non-baseline bars in order release+native, pgo (pgo+native has no cycles bar): each cycles bar
+      // sits right below its runtime bar, in the same row.
+      expect(green).toHaveLength(2);
+      for (const i of [0, 1]) expect(Number(green[i]['@_y']) - Number(blue[i]['@_y'])).toBe(18);
+    });
   });
 });

@@ -30,6 +30,46 @@ export interface ConfigResult {
   /** AVX/AVX2 (ymm) and AVX-512 (zmm) instructions in the binary's disassembly. */
   ymmInstructions: number;
   zmmInstructions: number;
+  /** Peak resident set size of the wall-time runs (KiB), sampled from the kernel's high-water mark; absent when no sample was taken. */
+  peakRssKiB?: Spread;
+  /** Counted once under valgrind (deterministic), or why it could not be. Absent when counting was off. */
+  counted?: CountedColumns | NotCountedColumn;
+}
+
+/** Deterministic counts of one run under valgrind (cachegrind + DHAT), at the report's counting.cpu. */
+export interface CountedColumns {
+  instructions: number;
+  estimatedCycles: number;
+  branchMispredicts: number;
+  llMisses: number;
+  l1Misses: number;
+  allocations?: number;
+  bytesAllocated?: number;
+  peakHeapBytes?: number;
+  /** perf stat's counts, where the machine has hardware counters: real, but not deterministic. */
+  hardware?: { instructions: number; cycles: number };
+  /** When the counted binary is another configuration's (e.g. release+native at the counted CPU level is release). */
+  sameBinaryAs?: string;
+}
+
+export interface NotCountedColumn {
+  notCounted: string;
+}
+
+export function isCounted(c: ConfigResult['counted']): c is CountedColumns {
+  return c !== undefined && !('notCounted' in c);
+}
+
+/** How the counted columns were made, for the reader of the report. */
+export interface Counting {
+  /** The -C target-cpu every counted binary was built for. */
+  cpu: string;
+  /** The workload args the counted runs used, and where they came from. */
+  args: string[];
+  argsSource: string;
+  tool: string;
+  cacheGeometry: string;
+  formula: string;
 }
 
 export interface Report {
@@ -41,7 +81,18 @@ export interface Report {
   runs: number;
   baseline: string;
   configs: ConfigResult[];
+  /** Present when the configurations were counted; which columns are deterministic is in `columns`. */
+  counting?: Counting;
+  /** Which report columns are deterministic (counted once) and which are wall time with spread. */
+  columns?: typeof REPORT_COLUMNS;
 }
+
+/** Which fields of a configuration repeat exactly, which are wall-time measurements with spread, which are measured once. */
+export const REPORT_COLUMNS = {
+  deterministic: ['counted.instructions', 'counted.estimatedCycles', 'counted.branchMispredicts', 'counted.llMisses', 'counted.l1Misses', 'counted.allocations', 'counted.bytesAllocated', 'counted.peakHeapBytes', 'binaryBytes', 'ymmInstructions', 'zmmInstructions'],
+  wallTimeWithSpread: ['runtimeSeconds', 'throughput', 'peakRssKiB'],
+  once: ['buildSeconds', 'counted.hardware'],
+};
 
 /** `processed 2000000 msgs in 1.234 s: 1620000 msgs/s` → { value: 1620000, unit: 'msgs/s' } (the last rate on the output). */
 export function parseThroughput(output: string): { value: number; unit: string } | undefined {
@@ -78,6 +129,42 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(2)} MB`;
 }
 
+function mib(kib: number): string {
+  return `${(kib / 1024).toFixed(1)} MiB`;
+}
+
+/** 1,314,411,604 → "1.314 G". */
+export function count(n: number): string {
+  const abs = Math.abs(n);
+  if (abs >= 1e9) return `${(n / 1e9).toFixed(3)} G`;
+  if (abs >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (abs >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+
+function heapBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function countedRows(r: Report): string[] {
+  const base = r.configs.find((c) => c.name === r.baseline);
+  const baseCounted = base && isCounted(base.counted) ? base.counted : undefined;
+  const withChange = (v: number | undefined, b: number | undefined, fmt: (n: number) => string) =>
+    v === undefined ? '—' : `${fmt(v)}${b !== undefined ? ` (${change(v, b)})` : ''}`;
+  return r.configs.map((c) => {
+    if (!c.counted) return `| ${c.name} | not counted | | | | | |`;
+    if (!isCounted(c.counted)) return `| ${c.name} | not counted: ${cell(c.counted.notCounted)} | | | | | |`;
+    const k = c.counted;
+    const b = baseCounted;
+    const name = k.sameBinaryAs ? `${c.name} (counted binary = ${k.sameBinaryAs}'s)` : c.name;
+    return `| ${name} | ${withChange(k.instructions, b?.instructions, count)} | ${withChange(k.estimatedCycles, b?.estimatedCycles, count)} | ${withChange(k.branchMispredicts, b?.branchMispredicts, count)} | ${withChange(k.llMisses, b?.llMisses, count)} | ${withChange(k.allocations, b?.allocations, count)} | ${withChange(k.peakHeapBytes, b?.peakHeapBytes, heapBytes)} |`;
+  });
+}
+
 /** A table in the seed's shape, every cell measured: compile time, binary size, runtime, each as change vs the baseline config. */
 export function renderMarkdown(r: Report): string {
   const base = r.configs.find((c) => c.name === r.baseline) ?? r.configs[0];
@@ -86,18 +173,39 @@ export function renderMarkdown(r: Report): string {
     const tp = c.throughput ? `${Math.round(c.throughput.median).toLocaleString('en-US')} ${c.throughput.unit}` : '—';
     const vector = c.zmmInstructions > 0 ? `AVX-512 (${c.zmmInstructions})` : c.ymmInstructions > 0 ? `AVX (${c.ymmInstructions} ymm)` : 'none';
     const build = c.buildSeconds === null ? 'not recorded' : `${seconds(c.buildSeconds)} (${change(c.buildSeconds, base.buildSeconds)})`;
-    return `| ${c.name} | ${build} | ${mb(c.binaryBytes)} (${change(c.binaryBytes, base.binaryBytes)}) | ${runtime} (${change(c.runtimeSeconds.median, base.runtimeSeconds.median)}) | ${tp} | ${vector} |`;
+    const rss = c.peakRssKiB ? `${mib(c.peakRssKiB.median)} (${mib(c.peakRssKiB.min)}–${mib(c.peakRssKiB.max)})` : '—';
+    return `| ${c.name} | ${build} | ${mb(c.binaryBytes)} (${change(c.binaryBytes, base.binaryBytes)}) | ${runtime} (${change(c.runtimeSeconds.median, base.runtimeSeconds.median)}) | ${tp} | ${vector} | ${rss} |`;
   });
+  const counting = r.counting;
+  const hardware = r.configs.filter((c) => isCounted(c.counted) && c.counted.hardware);
   return [
     `# rust-perf report: ${r.project}`,
     '',
     `Workload \`${r.workload}\`, ${r.runs} runs per configuration (interleaved), on ${r.machine.cpu} (${r.machine.cores} cores), ${r.machine.rustc}. ${r.createdAt}.`,
-    `Changes are against \`${base.name}\`; runtime is the median wall time with (min–max).`,
+    `Changes are against \`${base.name}\`. **Wall time, with spread**: runtime, throughput and peak RSS are the median with (min–max) of the runs; they move with the machine's load. Compile time is one measurement.`,
     '',
-    '| configuration | compile time | binary size | runtime | throughput (median) | vector instructions |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| configuration | compile time | binary size | runtime | throughput (median) | vector instructions | peak RSS |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    ...(counting
+      ? [
+          `## Counted work (deterministic)`,
+          '',
+          r.configs.some((c) => isCounted(c.counted))
+            ? `Each configuration counted once under ${counting.tool}, simulating ${counting.cacheGeometry}, built for \`-C target-cpu=${counting.cpu}\` (every configuration at the same level, so they compare), workload args \`${counting.args.join(' ')}\` (from ${counting.argsSource}). These counts repeat run to run (within 0.1 %) whatever the machine's load: trust them for small differences, and wall time for the real speed on this machine.`
+            : `No configuration could be counted (each row says why); the wall-time table above stands on its own.`,
+          `Estimated cycles: ${counting.formula}.`,
+          '',
+          '| configuration | instructions | estimated cycles | branch mispredicts | LL misses | allocations | peak heap |',
+          '| --- | --- | --- | --- | --- | --- | --- |',
+          ...countedRows(r),
+          '',
+          ...(hardware.length
+            ? ['Hardware counters (perf stat, one run each; real, but not deterministic):', '', ...hardware.map((c) => { const h = (c.counted as CountedColumns).hardware!; return `- ${c.name}: ${count(h.instructions)} instructions, ${count(h.cycles)} cycles`; }), '']
+            : []),
+        ]
+      : []),
     ...r.configs.map((c) => `- **${c.name}**: ${c.description} (${c.source})`),
     '',
   ].join('\n');
@@ -107,51 +215,89 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Two horizontal bar panels (runtime, binary size), each bar labelled with its value and change vs the baseline. */
+interface Series {
+  value: (c: ConfigResult) => number | undefined;
+  range?: (c: ConfigResult) => [number, number];
+  text: (c: ConfigResult) => string;
+  color: string;
+}
+
+interface Panel {
+  title: string;
+  series: Series[];
+}
+
+/**
+ * Horizontal bar panels, each bar labelled with its value and change vs the baseline: runtime (wall
+ * time, whisker min–max) with the estimated-cycles bar (counted, deterministic) beside it in the same
+ * row when the report was counted, then binary size.
+ */
 export function renderSvg(r: Report): string {
   const base = r.configs.find((c) => c.name === r.baseline) ?? r.configs[0];
+  const baseCounted = isCounted(base.counted) ? base.counted : undefined;
   const labelWidth = 170;
   const barWidth = 420;
-  const rowHeight = 26;
+  const barHeight = 18;
   const panelGap = 40;
   const top = 50;
-  const panels: Array<{ title: string; value: (c: ConfigResult) => number; range?: (c: ConfigResult) => [number, number]; text: (c: ConfigResult) => string; color: string }> = [
+  const runtime: Series = {
+    value: (c) => c.runtimeSeconds.median,
+    range: (c) => [c.runtimeSeconds.min, c.runtimeSeconds.max],
+    text: (c) => `${seconds(c.runtimeSeconds.median)} (${change(c.runtimeSeconds.median, base.runtimeSeconds.median)})`,
+    color: '#3b7dd8',
+  };
+  const cycles: Series = {
+    value: (c) => (isCounted(c.counted) ? c.counted.estimatedCycles : undefined),
+    text: (c) => (isCounted(c.counted) ? `${count(c.counted.estimatedCycles)} est. cycles${baseCounted ? ` (${change(c.counted.estimatedCycles, baseCounted.estimatedCycles)})` : ''}` : 'not counted'),
+    color: '#2e9e5b',
+  };
+  const counted = r.counting !== undefined && r.configs.some((c) => c.counted !== undefined);
+  const panels: Panel[] = [
     {
-      title: 'Workload runtime (median, whisker min–max; lower is better)',
-      value: (c) => c.runtimeSeconds.median,
-      range: (c) => [c.runtimeSeconds.min, c.runtimeSeconds.max],
-      text: (c) => `${seconds(c.runtimeSeconds.median)} (${change(c.runtimeSeconds.median, base.runtimeSeconds.median)})`,
-      color: '#3b7dd8',
+      title: counted
+        ? `Runtime (wall time, median, whisker min–max) and estimated cycles (counted at ${r.counting!.cpu}, deterministic); lower is better`
+        : 'Workload runtime (median, whisker min–max; lower is better)',
+      series: counted ? [runtime, cycles] : [runtime],
     },
-    { title: 'Binary size', value: (c) => c.binaryBytes, text: (c) => `${mb(c.binaryBytes)} (${change(c.binaryBytes, base.binaryBytes)})`, color: '#d8893b' },
+    { title: 'Binary size', series: [{ value: (c) => c.binaryBytes, text: (c) => `${mb(c.binaryBytes)} (${change(c.binaryBytes, base.binaryBytes)})`, color: '#d8893b' }] },
   ];
-  const panelHeight = 30 + r.configs.length * rowHeight;
-  const height = top + panels.length * (panelHeight + panelGap);
-  const width = labelWidth + barWidth + 190;
+  const rowHeight = (p: Panel) => p.series.length * barHeight + 8;
+  const panelHeight = (p: Panel) => 30 + r.configs.length * rowHeight(p);
+  const height = top + panels.reduce((h, p) => h + panelHeight(p) + panelGap, 0);
+  const width = labelWidth + barWidth + 230;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="24" font-size="16" font-weight="bold">${escapeXml(`rust-perf report: ${r.project}`)}</text>`,
   ];
-  panels.forEach((panel, p) => {
-    const y0 = top + p * (panelHeight + panelGap);
-    const max = Math.max(...r.configs.map((c) => (panel.range ? panel.range(c)[1] : panel.value(c))));
+  let y0 = top;
+  for (const panel of panels) {
     parts.push(`<text x="10" y="${y0 + 14}" font-weight="bold">${escapeXml(panel.title)}</text>`);
+    const maxes = panel.series.map((s) => Math.max(0, ...r.configs.map((c) => (s.range ? s.range(c)[1] : (s.value(c) ?? 0)))));
     r.configs.forEach((c, i) => {
-      const y = y0 + 26 + i * rowHeight;
-      const w = max > 0 ? Math.max(1, (panel.value(c) / max) * barWidth) : 1;
-      const fill = c.name === base.name ? '#888888' : panel.color;
-      parts.push(`<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(c.name)}</text>`);
-      parts.push(`<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowHeight - 8}" fill="${fill}"/>`);
-      let textX = labelWidth + w + 6;
-      if (panel.range && max > 0) {
-        const [lo, hi] = panel.range(c).map((v) => labelWidth + (v / max) * barWidth);
-        parts.push(`<line x1="${lo.toFixed(1)}" x2="${hi.toFixed(1)}" y1="${y + rowHeight / 2}" y2="${y + rowHeight / 2}" stroke="#222" stroke-width="1.5"/>`);
-        textX = Math.max(textX, hi + 6);
-      }
-      parts.push(`<text x="${textX.toFixed(1)}" y="${y + 15}">${escapeXml(panel.text(c))}</text>`);
+      const y = y0 + 26 + i * rowHeight(panel);
+      parts.push(`<text x="${labelWidth - 8}" y="${y + 4 + (rowHeight(panel) - 8) / 2 + 5}" text-anchor="end">${escapeXml(c.name)}</text>`);
+      panel.series.forEach((s, k) => {
+        const by = y + 3 + k * barHeight;
+        const max = maxes[k];
+        const v = s.value(c);
+        let textX = labelWidth + 6;
+        if (v !== undefined) {
+          const w = max > 0 ? Math.max(1, (v / max) * barWidth) : 1;
+          const fill = c.name === base.name ? '#888888' : s.color;
+          parts.push(`<rect x="${labelWidth}" y="${by}" width="${w.toFixed(1)}" height="${barHeight - 4}" fill="${fill}"/>`);
+          textX = labelWidth + w + 6;
+          if (s.range && max > 0) {
+            const [lo, hi] = s.range(c).map((x) => labelWidth + (x / max) * barWidth);
+            parts.push(`<line x1="${lo.toFixed(1)}" x2="${hi.toFixed(1)}" y1="${by + (barHeight - 4) / 2}" y2="${by + (barHeight - 4) / 2}" stroke="#222" stroke-width="1.5"/>`);
+            textX = Math.max(textX, hi + 6);
+          }
+        }
+        parts.push(`<text x="${textX.toFixed(1)}" y="${by + barHeight - 6}">${escapeXml(s.text(c))}</text>`);
+      });
     });
-  });
+    y0 += panelHeight(panel) + panelGap;
+  }
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }

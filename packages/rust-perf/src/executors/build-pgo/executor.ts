@@ -12,10 +12,13 @@ import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import { cargoArgsFrom, reportBinaries, setupBuild } from '../shared/build-executor';
 import type { BuildPgoExecutorOptions } from './schema';
+import { countBeforeAfterPgo, resolveCountArgs, valgrindVersion } from '../../core/count';
+import { readPackageInfo } from '../../core/pgo/package';
+import { resolveWorkload, WorkloadError } from '../../core/pgo/workload';
 
 /** Optimized build with -Cprofile-use of the pgo-profile target's .profdata, reporting how well it covers the code. */
 export default async function buildPgoExecutor(options: BuildPgoExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  const progress = new Progress('build-pgo', 2);
+  const progress = new Progress('build-pgo', options.count ? 3 : 2);
   try {
     const setup = setupBuild(options, context, 'pgo');
     const profile = options.profile ?? 'production';
@@ -24,6 +27,17 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     if (!fs.existsSync(profdata) || fs.statSync(profdata).size === 0)
       throw new Error(`${profdata} does not exist or is empty: run \`nx run ${setup.project}:pgo-profile\` first (build-pgo depends on it), or set the \`profdata\` option.`);
     const host = (await rustcInfo(setup.cargoRoot)).host;
+    // --count: fail before the build when counting cannot happen.
+    let count: { bin: string; args: string[]; source: string; env?: Record<string, string> } | undefined;
+    if (options.count) {
+      const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
+      const workload = resolveWorkload(undefined, pkg);
+      const entry = workload.entries.find((e) => 'bin' in e);
+      if (!entry || !('bin' in entry)) throw new WorkloadError(`--count needs a workload entry that runs a binary ({ bin, args }); ${workload.source} has none`);
+      const countArgs = resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args ?? []);
+      console.log(`  counting with ${await valgrindVersion()}: \`${entry.bin} ${countArgs.args.join(' ')}\` (args from ${countArgs.source})`);
+      count = { bin: entry.bin, args: countArgs.args, source: countArgs.source, env: entry.env };
+    }
     // rustc's fingerprint sees the path in rustflags, not the file's contents: name it by content.
     const sha = createHash('sha256').update(fs.readFileSync(profdata)).digest('hex');
     const usePath = profileUsePath(setup.targetDir, sha);
@@ -51,6 +65,12 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
       console.log(`PGO coverage: ${describeCoverage(stats, missing.length)}.`);
       if (missing.length > 0) console.log(`  e.g. ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} — rerun pgo-profile if the code changed.`);
     });
+    if (count) {
+      const c = count;
+      await progress.phase('counted runs without and with PGO (valgrind)', () =>
+        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env }),
+      );
+    }
     console.log(`${setup.pkg}: PGO build done in ${progress.elapsed()}${options.cpu ? ` (target-cpu=${options.cpu})` : ''}.`);
     return { success: true };
   } catch (e) {

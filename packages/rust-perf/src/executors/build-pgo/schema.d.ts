@@ -5,4 +5,8 @@ export interface BuildPgoExecutorOptions extends BuildReleaseExecutorOptions {
   profdata?: string;
   /** Also pass -C target-cpu=<cpu> (e.g. native). */
   cpu?: string;
+  /** Also count the workload (valgrind, -C target-cpu=x86-64-v3) on the build without and with PGO and print both. */
+  count?: boolean;
+  /** Workload args for the counted runs (default: [package.metadata.rust-perf] countArgs, else the workload's args). */
+  countArgs?: string[];
 }

@@ -2,13 +2,15 @@
 // own workload, written as report.json / report.md / report.svg. Binaries of build-release,
 // build-native and build-pgo come from those targets' outputs (dependsOn, so Nx restores them from its
 // cache); the report builds only the configurations no target produces.
+// With counting on (the default), each configuration is also built for one CPU level valgrind decodes
+// and counted once under cachegrind and DHAT (core/count): deterministic columns beside wall time.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ExecutorContext } from '@nx/devkit';
 import { runCargoBuild } from '../../core/cargo/build';
-import { copyFileAtomic, writeFileAtomic } from '../../core/fs/atomic';
+import { copyFileAtomic, replaceDirAtomic } from '../../core/fs/atomic';
 import { readPackageInfo } from '../../core/pgo/package';
 import { profileUseFlags, profileUsePath } from '../../core/pgo/plan';
 import { resolveWorkload } from '../../core/pgo/workload';
@@ -16,7 +18,20 @@ import { SYSTEM_ALLOCATOR_FEATURE } from '../../core/allocator/allocator';
 import { getIn, parseToml } from '../../core/toml/toml';
 import { describeCommand, run } from '../../core/process/run';
 import { formatSeconds, Progress } from '../../core/progress';
-import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, spread, type ConfigResult, type Report } from '../../core/report/report';
+import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, spread, REPORT_COLUMNS, type ConfigResult, type Counting, type Report } from '../../core/report/report';
+import {
+  buildCountedBinary,
+  CACHE_GEOMETRY,
+  COUNT_CPU,
+  countedRustflags,
+  countProgram,
+  ESTIMATED_CYCLES_FORMULA,
+  formatCount,
+  resolveCountArgs,
+  valgrindVersion,
+  watchPeakRss,
+  type CountResult,
+} from '../../core/count';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import { setupBuild, type BuildSetup } from '../shared/build-executor';
 import type { PerfReportExecutorOptions } from './schema';
@@ -28,6 +43,15 @@ interface Candidate {
   binary: string;
   buildSeconds: number | null;
   source: string;
+}
+
+/** How a configuration's binary is built: the counted build repeats it at COUNT_CPU. */
+interface CountedSpec {
+  profile: string;
+  addRustflags: string[];
+  target?: string;
+  features?: string[];
+  extraEnv?: Record<string, string>;
 }
 
 interface OwnBuild {
@@ -68,9 +92,27 @@ async function build(setup: BuildSetup, spec: OwnBuild, bin: string, target: str
   return { name: spec.name, description: spec.description, binary: exe.executable, buildSeconds: result.durationMs / 1000, source: 'built by perf-report' };
 }
 
+/** A configuration's counted columns from its counted run (or why there are none). */
+function countedColumns(entry: { result: CountResult; sameBinaryAs?: string } | undefined): Pick<ConfigResult, 'counted'> {
+  if (!entry) return {};
+  const r = entry.result;
+  if (!r.counted) return { counted: { notCounted: r.reason } };
+  return {
+    counted: {
+      instructions: r.simulated.instructions,
+      estimatedCycles: r.simulated.estimatedCycles,
+      branchMispredicts: r.simulated.branchMispredicts,
+      llMisses: r.simulated.llMisses,
+      l1Misses: r.simulated.l1Misses,
+      ...(r.heap ? { allocations: r.heap.allocations, bytesAllocated: r.heap.bytesAllocated, peakHeapBytes: r.heap.peakHeapBytes } : {}),
+      ...(r.hardware ? { hardware: r.hardware } : {}),
+      ...(entry.sameBinaryAs ? { sameBinaryAs: entry.sameBinaryAs } : {}),
+    },
+  };
+}
+
 export default async function perfReportExecutor(options: PerfReportExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const runs = options.runs ?? 5;
-  const progress = new Progress('perf-report', 3);
   try {
     const unknown = (options.configurations ?? []).filter((c) => !ALL_CONFIGS.includes(c));
     if (unknown.length) throw new Error(`unknown configuration(s) ${unknown.join(', ')}; choose from ${ALL_CONFIGS.join(', ')}`);
@@ -90,6 +132,20 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
     const pgoProfile = options.pgoProfile ?? 'release';
     const dist = (kind: string) => path.resolve(context.root, 'dist', 'rust', setup.project, kind);
 
+    const count = options.count !== false;
+    // valgrind missing: one line naming the package, and the report without counted columns' numbers.
+    let missing: string | undefined;
+    let countingTool = '';
+    if (count) {
+      try {
+        countingTool = `${await valgrindVersion()} (cachegrind + DHAT)`;
+      } catch (e) {
+        missing = (e as Error).message;
+        console.log(`  not counted: ${missing}`);
+      }
+    }
+    const progress = new Progress('perf-report', count && missing === undefined ? 5 : 3);
+    const specs = new Map<string, CountedSpec>();
     const candidates = await progress.phase(`binaries for ${wanted.join(', ')}`, async () => {
       const out: Candidate[] = [];
       let usePath: string | undefined;
@@ -114,21 +170,78 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         if (name === 'pgo') out.push(reused(name, `profile-guided (${pgoProfile} profile + -Cprofile-use; compile time is the optimized build only, without pgo-profile)`, dist('pgo'), entry.bin, 'build-pgo', context.root));
         if (name === 'pgo+native')
           out.push(await build(setup, { name, description: `profile-guided with -C target-cpu=native (${pgoProfile} profile)`, profile: pgoProfile, addRustflags: profileUseFlags(profileUse(), 'native') }, entry.bin, rustc.host));
+        // The same builds as above (or as the reused targets'), for counting.
+        if (count) {
+          if (name === 'dev') specs.set(name, { profile: 'dev', addRustflags: [] });
+          if (name === 'release') specs.set(name, { profile: 'release', addRustflags: [] });
+          if (name === ALLOCATOR_CONFIG) specs.set(name, { profile: 'release', addRustflags: [], features: [SYSTEM_ALLOCATOR_FEATURE] });
+          if (name === 'release+native') specs.set(name, { profile: 'release', addRustflags: ['-Ctarget-cpu=native'] });
+          if (name === 'release+fat-lto') specs.set(name, { profile: 'release', addRustflags: [], extraEnv: { CARGO_PROFILE_RELEASE_LTO: 'fat' } });
+          if (name === 'pgo') specs.set(name, { profile: pgoProfile, addRustflags: profileUseFlags(profileUse()), target: rustc.host });
+          if (name === 'pgo+native') specs.set(name, { profile: pgoProfile, addRustflags: profileUseFlags(profileUse(), 'native'), target: rustc.host });
+        }
       }
       return out;
     });
 
-    const timings = new Map<string, { seconds: number[]; throughput: number[]; unit?: string }>(candidates.map((c) => [c.name, { seconds: [], throughput: [] }]));
+    // Counted binaries: one per distinct build at COUNT_CPU (release+native at x86-64-v3 is release).
+    const countArgs = count ? resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args ?? []) : undefined;
+    const counted = new Map<string, { result: CountResult; sameBinaryAs?: string }>();
+    if (count) {
+      const groups = new Map<string, { first: string; spec: CountedSpec; configs: string[]; binary?: string; failed?: string }>();
+      for (const [name, spec] of specs) {
+        const key = JSON.stringify({ ...spec, addRustflags: countedRustflags(spec.addRustflags) });
+        const g = groups.get(key);
+        if (g) g.configs.push(name);
+        else groups.set(key, { first: name, spec, configs: [name] });
+      }
+      if (missing === undefined) {
+        await progress.phase(`counted binaries (-C target-cpu=${COUNT_CPU}) for ${[...groups.values()].map((g) => g.first).join(', ')}`, async () => {
+          for (const g of groups.values()) {
+            console.log(`  ${g.first} (counted${g.configs.length > 1 ? `; also counts ${g.configs.slice(1).join(', ')}` : ''}):`);
+            try {
+              g.binary = await buildCountedBinary({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile: g.spec.profile, bin: entry.bin, addRustflags: g.spec.addRustflags, target: g.spec.target, features: g.spec.features, extraEnv: g.spec.extraEnv, targetDir: setup.targetDir, name: g.first });
+            } catch (e) {
+              g.failed = `the counted build failed: ${(e as Error).message.split('\n')[0]}`;
+              console.log(`  ${g.first}: not counted: ${g.failed}`);
+            }
+          }
+        });
+      } else for (const g of groups.values()) g.failed = missing;
+      const toCount = [...groups.values()].filter((g) => g.binary);
+      const countPhase = async () => {
+        for (const g of groups.values()) {
+          let result: CountResult;
+          if (g.binary) {
+            console.log(`  ${g.first}: counting \`${entry.bin} ${countArgs!.args.join(' ')}\` (${toCount.indexOf(g) + 1}/${toCount.length}) …`);
+            result = await countProgram({ file: g.binary, args: countArgs!.args, cwd: setup.cargoRoot, env: entry.env, timeoutMs: entry.timeoutSeconds !== undefined ? entry.timeoutSeconds * 1000 : undefined });
+            console.log(
+              result.counted
+                ? `  ${g.first}: ${formatCount(result.simulated.instructions)} instructions, ${formatCount(result.simulated.estimatedCycles)} estimated cycles, ${formatCount(result.simulated.branchMispredicts)} branch mispredicts${result.heap ? `, ${formatCount(result.heap.allocations)} allocations` : ''} (cachegrind run ${formatSeconds(result.durationMs)})`
+                : `  ${g.first}: not counted: ${result.reason}`,
+            );
+          } else result = { counted: false, command: entry.bin, reason: g.failed ?? 'not built' };
+          g.configs.forEach((name, i) => counted.set(name, { result, sameBinaryAs: i > 0 ? g.first : undefined }));
+        }
+      };
+      if (missing === undefined) await progress.phase(`counted runs under valgrind (args \`${countArgs!.args.join(' ')}\` from ${countArgs!.source})`, countPhase);
+      else await countPhase();
+    }
+
+    const timings = new Map<string, { seconds: number[]; throughput: number[]; unit?: string; rssKiB: number[] }>(candidates.map((c) => [c.name, { seconds: [], throughput: [], rssKiB: [] }]));
     await progress.phase(`workload \`${entry.bin} ${(entry.args ?? []).join(' ')}\` × ${runs} per configuration, interleaved`, async () => {
       const done: number[] = [];
       const total = runs * candidates.length;
       for (let i = 0; i < runs; i++) {
         // Round-robin, so machine noise hits every configuration alike.
         for (const c of candidates) {
-          const r = await run(c.binary, entry.args ?? [], { cwd: setup.cargoRoot, env: entry.env });
+          const rss = watchPeakRss(c.binary);
+          const r = await run(c.binary, entry.args ?? [], { cwd: setup.cargoRoot, env: entry.env, onSpawn: rss.onSpawn });
+          const peak = rss.stop();
           if (r.exitCode !== 0) throw new Error(`${describeCommand(c.binary, entry.args ?? [])} (${c.name}) exited with ${r.exitCode ?? r.signal}:\n${r.stderr.slice(-2000)}`);
           const t = timings.get(c.name)!;
           t.seconds.push(r.durationMs / 1000);
+          if (peak !== undefined) t.rssKiB.push(peak);
           const tp = parseThroughput(r.stdout + r.stderr);
           if (tp) {
             t.throughput.push(tp.value);
@@ -156,8 +269,14 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
           ...(t.unit && t.throughput.length === t.seconds.length ? { throughput: { ...spread(t.throughput), unit: t.unit } } : {}),
           ymmInstructions: vec.ymm,
           zmmInstructions: vec.zmm,
+          // Only when every run was sampled, so the spread covers the same runs as the runtime's.
+          ...(t.rssKiB.length === t.seconds.length ? { peakRssKiB: spread(t.rssKiB) } : {}),
+          ...countedColumns(counted.get(c.name)),
         });
       }
+      const counting: Counting | undefined = countArgs
+        ? { cpu: COUNT_CPU, args: countArgs.args, argsSource: countArgs.source, tool: countingTool || 'valgrind (not available)', cacheGeometry: `caches ${CACHE_GEOMETRY.join(' ')}`, formula: ESTIMATED_CYCLES_FORMULA }
+        : undefined;
       const r: Report = {
         schemaVersion: 1,
         project: setup.project,
@@ -167,10 +286,15 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         runs,
         baseline: configs.some((c) => c.name === 'release') ? 'release' : configs[0].name,
         configs,
+        ...(counting ? { counting } : {}),
+        columns: REPORT_COLUMNS,
       };
-      writeFileAtomic(path.join(outDir, 'report.json'), JSON.stringify(r, null, 2) + '\n');
-      writeFileAtomic(path.join(outDir, 'report.md'), renderMarkdown(r));
-      writeFileAtomic(path.join(outDir, 'report.svg'), renderSvg(r));
+      // The three files appear together or not at all.
+      replaceDirAtomic(outDir, (dir) => {
+        fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(r, null, 2) + '\n');
+        fs.writeFileSync(path.join(dir, 'report.md'), renderMarkdown(r));
+        fs.writeFileSync(path.join(dir, 'report.svg'), renderSvg(r));
+      });
       return r;
     });
     console.log('\n' + renderMarkdown(report));

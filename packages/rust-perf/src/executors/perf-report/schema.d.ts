@@ -9,4 +9,8 @@ export interface PerfReportExecutorOptions {
   /** The profile build-pgo uses (production when the workspace defines it). */
   pgoProfile?: string;
   profdata?: string;
+  /** Count each configuration once under valgrind (instructions, estimated cycles, …); default true. */
+  count?: boolean;
+  /** Workload args for the counted runs (default: [package.metadata.rust-perf] countArgs, else the workload's args). */
+  countArgs?: string[];
 }

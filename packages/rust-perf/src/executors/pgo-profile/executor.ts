@@ -15,6 +15,10 @@ import { rustcInfo } from '../../core/toolchain/rustc';
 import { cargoArgsFrom, setupBuild } from '../shared/build-executor';
 import type { PgoProfileExecutorOptions } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
+import { createHash } from 'node:crypto';
+import { copyFileAtomic } from '../../core/fs/atomic';
+import { profileUsePath } from '../../core/pgo/plan';
+import { countBeforeAfterPgo, resolveCountArgs, valgrindVersion } from '../../core/count';
 
 function executableFor(entry: WorkloadEntry, artifacts: readonly CargoArtifact[]): string {
   const want = 'bin' in entry ? { kind: 'bin', name: entry.bin } : 'bench' in entry ? { kind: 'bench', name: entry.bench } : undefined;
@@ -25,13 +29,13 @@ function executableFor(entry: WorkloadEntry, artifacts: readonly CargoArtifact[]
 
 /** Instrumented build → workload → llvm-profdata merge → one atomically published .profdata. */
 export default async function pgoProfileExecutor(options: PgoProfileExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  const progress = new Progress('pgo', 4);
+  const progress = new Progress('pgo', options.count ? 5 : 4);
   let runDir: string | undefined;
   try {
     const setup = setupBuild(options, context, 'pgo');
     const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'pgo', setup.project));
     const profile = options.profile ?? 'release';
-    const { pkg, workload, tool, host } = await progress.phase('workload and tools', async () => {
+    const { pkg, workload, tool, host, count } = await progress.phase('workload and tools', async () => {
       const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
       const workload = resolveWorkload(options.workload, pkg);
       // Before a long build: fail fast when no matching llvm-profdata exists.
@@ -39,7 +43,16 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
       const host = (await rustcInfo(setup.cargoRoot)).host;
       console.log(`  workload (from ${workload.source}):\n${describeWorkload(workload.entries)}`);
       console.log(`  llvm-profdata: ${tool.path} (LLVM ${tool.version})`);
-      return { pkg, workload, tool, host };
+      // --count: fail before the long build when counting cannot happen.
+      let count: { bin: string; args: string[]; source: string; env?: Record<string, string> } | undefined;
+      if (options.count) {
+        const entry = workload.entries.find((e) => 'bin' in e);
+        if (!entry || !('bin' in entry)) throw new WorkloadError(`--count needs a workload entry that runs a binary ({ bin, args }); ${workload.source} has none`);
+        const countArgs = resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args ?? []);
+        console.log(`  counting with ${await valgrindVersion()}: \`${entry.bin} ${countArgs.args.join(' ')}\` (args from ${countArgs.source})`);
+        count = { bin: entry.bin, args: countArgs.args, source: countArgs.source, env: entry.env };
+      }
+      return { pkg, workload, tool, host, count };
     });
     const layout = pgoLayout(setup.targetDir, setup.pkg, newRunId(process.pid, Date.now()));
     runDir = layout.runProfileDir;
@@ -111,6 +124,14 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
       );
     });
     fs.rmSync(layout.runProfileDir, { recursive: true, force: true });
+    if (count) {
+      await progress.phase('counted runs without and with the profile (valgrind)', async () => {
+        const profdata = path.join(outDir, `${setup.project}.profdata`);
+        const usePath = profileUsePath(setup.targetDir, createHash('sha256').update(fs.readFileSync(profdata)).digest('hex'));
+        if (!fs.existsSync(usePath)) copyFileAtomic(profdata, usePath);
+        await countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: count.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: count.args, argsSource: count.source, cwd: setup.cargoRoot, env: count.env });
+      });
+    }
     console.log(`${setup.pkg}: PGO profile ready in ${progress.elapsed()}.`);
     return { success: true };
   } catch (e) {

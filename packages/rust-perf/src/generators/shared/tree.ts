@@ -1,15 +1,22 @@
 // Thin Tree adapters shared by the generators: reading for core/cargo/locate, writes that happen
 // only when text changes (so a second run reports no changes), and a writability check before
-// anything is written.
+// anything is written. TOML files are read as strict UTF-8 and written in their own line ending.
 import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { logger } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
 import type { FileReader } from '../../core/cargo/locate';
+import { decodeToml, lineEndingOf, withLineEnding } from '../../core/toml/toml';
+import type { LineEnding } from '../../core/toml/toml';
+
+/** A file's text; a .toml file must be UTF-8 (bad bytes are a file:line error, never silently replaced). */
+function readText(tree: Tree, path: string): string {
+  return path.endsWith('.toml') ? decodeToml(tree.read(path)!, path) : tree.read(path, 'utf-8')!;
+}
 
 export function treeReader(tree: Tree): FileReader {
   return {
-    read: (path) => (tree.exists(path) && tree.isFile(path) ? tree.read(path, 'utf-8') : null),
+    read: (path) => (tree.exists(path) && tree.isFile(path) ? readText(tree, path) : null),
     listDirs: (path) => tree.children(path).filter((c) => !tree.isFile(path === '' ? c : `${path}/${c}`)),
   };
 }
@@ -52,7 +59,7 @@ export class PendingWrites {
 
   read(path: string): string | null {
     if (this.files.has(path)) return this.files.get(path)!;
-    return this.tree.exists(path) ? this.tree.read(path, 'utf-8') : null;
+    return this.tree.exists(path) ? readText(this.tree, path) : null;
   }
 
   write(path: string, text: string): void {
@@ -61,11 +68,38 @@ export class PendingWrites {
 
   /** Writes changed files; returns the paths that really changed. */
   commit(): string[] {
-    const changed = [...this.files].filter(([p, t]) => !this.tree.exists(p) || this.tree.read(p, 'utf-8') !== t);
+    const final = [...this.files].map(([p, t]) => [p, this.inOwnLineEnding(p, t)] as const);
+    const changed = final.filter(([p, t]) => !this.tree.exists(p) || this.tree.read(p, 'utf-8') !== t);
     assertWritable(this.tree, changed.map(([p]) => p));
     for (const [p, t] of changed) this.tree.write(p, t);
     return changed.map(([p]) => p);
   }
+
+  /**
+   * A file keeps its line ending (issue 21): lines we add to an all-CRLF file become CRLF. A new
+   * TOML file (e.g. .cargo/config.toml) takes the line ending of the nearest Cargo.toml above it,
+   * so a Windows checkout does not get LF files beside its CRLF manifest.
+   */
+  private inOwnLineEnding(path: string, text: string): string {
+    const old = this.tree.exists(path) ? this.tree.read(path, 'utf-8')! : null;
+    if (old !== null) return allCrlf(old) ? withLineEnding(text, '\r\n') : text;
+    if (!path.endsWith('.toml')) return text;
+    return withLineEnding(text, this.manifestLineEnding(path));
+  }
+
+  private manifestLineEnding(path: string): LineEnding {
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
+      const manifest = dir === '.' ? 'Cargo.toml' : posix.join(dir, 'Cargo.toml');
+      const text = manifest !== path ? this.read(manifest) : null;
+      if (text !== null) return lineEndingOf(text);
+      if (dir === '.' || dir === '/' || dir === '') return '\n';
+    }
+  }
+}
+
+/** CRLF everywhere: then any lone LF in the new text is one we added. A mixed file is left as the TOML edits made it. */
+function allCrlf(text: string): boolean {
+  return text.includes('\r\n') && !/(^|[^\r])\n/.test(text);
 }
 
 export function reportKept(kept: readonly string[]): void {
