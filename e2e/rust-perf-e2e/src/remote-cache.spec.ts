@@ -30,6 +30,12 @@ describe('remote cache across clones at different paths', () => {
     expect(a.exists('dist/pgo/market-data/market-data.profdata')).toBe(true);
   });
 
+  it('clone A computes build-bolt on top of the cached PGO profile and uploads the BOLT profile and binary', async () => {
+    const result = await a.nx(['run', 'market-data:build-bolt'], { env: remoteCacheEnv(cache) });
+    expect(result.stdout).toMatch(/read the output from the cache instead of running the command for 1 out of 3 tasks/);
+    expect(a.exists('dist/rust/market-data/bolt/market-data')).toBe(true);
+  });
+
   it('no cache key and no cached output holds clone A\'s absolute path', async () => {
     const needle = Buffer.from(a.root);
     for (const [hash, tar] of cache.entries) {
@@ -52,6 +58,16 @@ describe('remote cache across clones at different paths', () => {
     expect(fs.existsSync(path.join(b.cargoRoot, 'target'))).toBe(false);
     const bin = path.join(b.root, 'dist/rust/market-data/pgo/market-data');
     const run = await b.exec(bin, WORKLOAD_ARGS);
+    expect(run.stdout).toMatch(/processed 100000/);
+  });
+
+  it('clone B with the server restores bolt-profile and build-bolt and the BOLT binary runs there', async () => {
+    const hitsBefore = cache.stats.hits;
+    const result = await b.nx(['run', 'market-data:build-bolt'], { env: remoteCacheEnv(cache) });
+    expect(result.stdout).toMatch(/read the output from the cache instead of running the command for 3 out of 3 tasks/);
+    expect(cache.stats.hits - hitsBefore).toBeGreaterThanOrEqual(2);
+    expect(fs.existsSync(path.join(b.cargoRoot, 'target'))).toBe(false);
+    const run = await b.exec(path.join(b.root, 'dist/rust/market-data/bolt/market-data'), WORKLOAD_ARGS);
     expect(run.stdout).toMatch(/processed 100000/);
   });
 });

@@ -1,12 +1,14 @@
 // `rust-perf doctor [--json] [--cargoRoot <dir>]`: the checks without Nx, for a first look at a machine.
 // `rust-perf cpu-key <cargoRoot>`: the runtime cache-key input of inferred builds (core/cargo/cpu-key.ts).
+// `rust-perf bolt-version <cargoRoot>`: the llvm-bolt bolt-profile/build-bolt would run, for their cache key.
 // Each command loads its modules on use: cpu-key runs on every task hash, so it must start fast.
 
-const USAGE = 'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]\n       rust-perf cpu-key <folder of the Cargo workspace>';
+const USAGE = 'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]\n       rust-perf cpu-key <folder of the Cargo workspace>\n       rust-perf bolt-version <folder of the Cargo workspace>';
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'cpu-key') return cpuKeyCommand(rest);
+  if (command === 'bolt-version') return boltVersionCommand(rest);
   if (command !== 'doctor') {
     process.stderr.write(`${USAGE}\n`);
     return command === '--help' || command === '-h' ? 0 : 2;
@@ -49,4 +51,21 @@ async function cpuKeyCommand(args: string[]): Promise<number> {
     process.stderr.write(`rust-perf cpu-key: ${(e as Error).message}\n`);
     return 1;
   }
+}
+
+// Never fails: a machine without llvm-bolt still hashes (and the task then says how to install it).
+async function boltVersionCommand(args: string[]): Promise<number> {
+  if (args.length !== 1) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { findLlvmBolt } = require('./core/toolchain/llvm-bolt') as typeof import('./core/toolchain/llvm-bolt');
+    const bolt = await findLlvmBolt(args[0]);
+    process.stdout.write(`llvm-bolt ${bolt.version}\n`);
+  } catch {
+    process.stdout.write('no llvm-bolt\n');
+  }
+  return 0;
 }

@@ -60,6 +60,15 @@ export function cpuKeyCommand(cliFromWorkspaceRoot: string, cargoRoot: string): 
   return `node ${quote(cliFromWorkspaceRoot)} cpu-key ${quote(cargoRoot)}`;
 }
 
+/**
+ * The llvm-bolt the executors would pick (LLVM_BOLT, else llvm-bolt-<rustc's LLVM major>, else
+ * llvm-bolt), for bolt-profile's and build-bolt's cache key: another BOLT lays out code differently.
+ * `rust-perf bolt-version` prints "no llvm-bolt" instead of failing, so the task runs and explains how to install it.
+ */
+export function boltVersionCommand(cliFromWorkspaceRoot: string, cargoRoot: string): string {
+  return cpuKeyCommand(cliFromWorkspaceRoot, cargoRoot).replace(/ cpu-key /, ' bolt-version ');
+}
+
 const file = (cargoRoot: string, name: string) => (cargoRoot === '.' ? `{workspaceRoot}/${name}` : `{workspaceRoot}/${cargoRoot}/${name}`);
 
 /**
@@ -109,6 +118,8 @@ const HELP_EXAMPLES: Record<string, Record<string, unknown>> = {
   bench: { baseline: 'main', failOnRegression: true },
   flamegraph: { frequency: 1999 },
   'perf-report': { runs: 9 },
+  'bolt-profile': { workload: [{ bin: 'my-service', args: ['--replay', 'fixtures/day.bin'] }] },
+  'build-bolt': { boltOptions: ['-reorder-blocks=ext-tsp', '-reorder-functions=cdsort'] },
   doctor: { json: true },
 };
 // Nx 24 rejects '{workspaceRoot}/{options.outputPath}' as a glob from the root; '{options.outputPath}' is relative to the root already.
@@ -249,6 +260,37 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
         `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload; writes report.json, report.md and report.svg to ${out}/perf-report/${project}.`,
       ),
       dependsOn: [names.buildReleaseTargetName, names.buildNativeTargetName, names.buildPgoTargetName],
+    };
+  }
+
+  if (pgo && crate.bins.length > 0) {
+    // BOLT rewrites a linked binary: only crates with one get it. The PGO profile (when pgo-profile
+    // made one) is the input build's, so BOLT's layout comes on top of PGO's.
+    const boltDir = `${out}/bolt/${project}`;
+    const boltKey = (targetName: string): Array<string | InputDefinition> => [...BASE_INPUTS, ...cpuInputs(targetName), { runtime: boltVersionCommand(context.cli, crate.cargoRoot) }, { env: 'LLVM_BOLT' }];
+    targets[names.boltProfileTargetName] = {
+      ...target(
+        'bolt-profile',
+        project,
+        names.boltProfileTargetName,
+        { ...base, profile: pgoProfile, profdata, ...(crate.workload !== undefined ? { workload: crate.workload } : {}), outputPath: boltDir },
+        true,
+        `Build ${what} with relocations kept and ${profdata}, instrument with llvm-bolt, run the workload and merge the profiles into ${boltDir}/<bin>.fdata (beside the input binary, relocs/<bin>).`,
+        [...boltKey(names.boltProfileTargetName), { dependentTasksOutputFiles: '**/*.profdata' }],
+      ),
+      dependsOn: [names.pgoProfileTargetName],
+    };
+    targets[names.buildBoltTargetName] = {
+      ...target(
+        'build-bolt',
+        project,
+        names.buildBoltTargetName,
+        { ...base, profileDir: boltDir, outputPath: `${out}/rust/${project}/bolt` },
+        true,
+        `Optimize ${what} with llvm-bolt and the ${names.boltProfileTargetName} profile (block and function layout on top of PGO); writes ${out}/rust/${project}/bolt.`,
+        [...boltKey(names.buildBoltTargetName), { dependentTasksOutputFiles: '**/*.fdata' }, { dependentTasksOutputFiles: '**/relocs/*' }],
+      ),
+      dependsOn: [names.boltProfileTargetName],
     };
   }
 

@@ -137,7 +137,7 @@ describe('createNodes', () => {
   it('gives a crate with a binary and benches every target, with exact options, inputs and outputs', async () => {
     const md = (await inferProjects())['market-data'];
     const targets = md.targets ?? {};
-    expect(Object.keys(targets)).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'perf-report', 'doctor']);
+    expect(Object.keys(targets)).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'perf-report', 'bolt-profile', 'build-bolt', 'doctor']);
     expect(md.projectType).toBe('application');
     expect(md.namedInputs).toEqual({
       rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**'],
@@ -157,6 +157,7 @@ describe('createNodes', () => {
     );
     const base = ['rustSources', '^rustSources', 'rustWorkspace'];
     const cpuKey = { runtime: 'node node_modules/rust-perf/bin/rust-perf.js cpu-key rust' };
+    const boltVersion = { runtime: 'node node_modules/rust-perf/bin/rust-perf.js bolt-version rust' };
     const outputs = ['{options.outputPath}'];
     const opts = { cargoRoot: 'rust', package: 'market-data' };
     expect(summary).toEqual({
@@ -195,6 +196,22 @@ describe('createNodes', () => {
         outputs,
         dependsOn: ['build-release', 'build-native', 'build-pgo'],
       },
+      'bolt-profile': {
+        executor: 'rust-perf:bolt-profile',
+        cache: true,
+        options: { ...opts, profile: 'production', profdata: 'dist/pgo/market-data/market-data.profdata', workload: [{ bin: 'market-data', args: ['--synthetic', '2000000'] }], outputPath: 'dist/bolt/market-data' },
+        inputs: [...base, cpuKey, boltVersion, { env: 'LLVM_BOLT' }, { dependentTasksOutputFiles: '**/*.profdata' }],
+        outputs,
+        dependsOn: ['pgo-profile'],
+      },
+      'build-bolt': {
+        executor: 'rust-perf:build-bolt',
+        cache: true,
+        options: { ...opts, profileDir: 'dist/bolt/market-data', outputPath: 'dist/rust/market-data/bolt' },
+        inputs: [...base, cpuKey, boltVersion, { env: 'LLVM_BOLT' }, { dependentTasksOutputFiles: '**/*.fdata' }, { dependentTasksOutputFiles: '**/relocs/*' }],
+        outputs,
+        dependsOn: ['bolt-profile'],
+      },
       doctor: { executor: 'rust-perf:doctor', cache: false, options: { cargoRoot: 'rust' }, inputs: undefined, outputs: undefined, dependsOn: undefined },
     });
     for (const t of Object.values(targets)) {
@@ -206,7 +223,7 @@ describe('createNodes', () => {
 
   it.each([
     ['[infer-library-no-pgo] a lib-only crate with benches: bench and a flamegraph of its first bench, no PGO', 'common', ['build-release', 'build-native', 'bench', 'flamegraph', 'doctor'], { bench: 'codec_bench' }],
-    ['a binary crate without benches: no bench target', 'execution-engine', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'flamegraph', 'perf-report', 'doctor'], { bin: 'execution-engine' }],
+    ['a binary crate without benches: no bench target', 'execution-engine', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'flamegraph', 'perf-report', 'bolt-profile', 'build-bolt', 'doctor'], { bin: 'execution-engine' }],
     ['a lib-only crate without benches: neither bench nor flamegraph nor PGO', 'scratch', ['build-release', 'build-native', 'doctor'], undefined],
     ['[infer-proc-macro] a proc-macro crate: no build targets at all', 'derive', ['doctor'], undefined],
   ])('%s', async (_case, name, targetNames, flamegraphSubject) => {
@@ -274,9 +291,11 @@ describe('createNodes', () => {
   });
 
   it('renames targets from the plugin options (dependsOn follows)', async () => {
-    const md = (await inferProjects(manifests(), { buildPgoTargetName: 'pgo', pgoProfileTargetName: 'profile', benchTargetName: 'criterion' }))['market-data'];
-    expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'flamegraph', 'perf-report', 'doctor']);
+    const md = (await inferProjects(manifests(), { buildPgoTargetName: 'pgo', pgoProfileTargetName: 'profile', benchTargetName: 'criterion', boltProfileTargetName: 'bolt-fdata', buildBoltTargetName: 'bolt' }))['market-data'];
+    expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'flamegraph', 'perf-report', 'bolt-fdata', 'bolt', 'doctor']);
     expect(md.targets?.pgo.dependsOn).toEqual(['profile']);
+    expect(md.targets?.['bolt-fdata'].dependsOn).toEqual(['profile']);
+    expect(md.targets?.bolt.dependsOn).toEqual(['bolt-fdata']);
   });
 
   it('rejects option values that would make two targets share a name', async () => {

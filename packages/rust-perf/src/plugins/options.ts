@@ -12,6 +12,8 @@ export interface RustPerfPluginOptions {
   outputRoot?: string;
   /** Make packages listed in a `[workspace] exclude` Nx projects too (cargo builds them as standalone packages). Default false. */
   includeExcluded?: boolean;
+  boltProfileTargetName?: string;
+  buildBoltTargetName?: string;
 }
 
 export interface TargetNames {
@@ -23,6 +25,8 @@ export interface TargetNames {
   flamegraphTargetName: string;
   doctorTargetName: string;
   perfReportTargetName: string;
+  boltProfileTargetName: string;
+  buildBoltTargetName: string;
 }
 
 export interface NormalizedPluginOptions extends TargetNames {
@@ -39,6 +43,8 @@ export const DEFAULT_TARGET_NAMES: TargetNames = {
   flamegraphTargetName: 'flamegraph',
   doctorTargetName: 'doctor',
   perfReportTargetName: 'perf-report',
+  boltProfileTargetName: 'bolt-profile',
+  buildBoltTargetName: 'build-bolt',
 };
 
 const WHERE = 'nx.json → plugins → rust-perf → options';

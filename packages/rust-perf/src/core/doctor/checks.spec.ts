@@ -4,6 +4,7 @@ const healthy: DoctorFacts = {
   rustc: { release: '1.95.0', host: 'x86_64-unknown-linux-gnu', llvmVersion: '22.1.2', llvmMajor: 22 },
   cargoVersion: 'cargo 1.95.0',
   profdata: { path: '/usr/bin/llvm-profdata-22', version: '22.1.8', major: 22 },
+  bolt: { path: '/usr/bin/llvm-bolt-22', mergeFdata: '/usr/lib/llvm-22/bin/merge-fdata', version: '22.1.8', major: 22 },
   perf: { path: '/usr/bin/perf', version: 'perf version 6.1' },
   perfAccess: { allowed: true, userOnly: false, paranoid: 2 },
   hardwareCounters: true,
@@ -28,6 +29,14 @@ describe('doctor checks', () => {
     expect(c.fix).toContain('apt-get install llvm-22');
     expect(c.fix).toContain('rustup component add llvm-tools');
     expect(exitCode(evaluate({ ...healthy, profdata: undefined }))).toBe(1);
+  });
+
+  it('a missing llvm-bolt is a warning (BOLT is optional) naming apt-get install bolt-<major>', () => {
+    const c = byId({ ...healthy, bolt: undefined }, 'llvm-bolt')!;
+    expect(c).toMatchObject({ status: 'warn', summary: 'no llvm-bolt for LLVM 22: bolt-profile and build-bolt are unavailable' });
+    expect(c.fix).toContain('apt-get install bolt-22');
+    expect(exitCode(evaluate({ ...healthy, bolt: undefined }))).toBe(0);
+    expect(byId(healthy, 'llvm-bolt')!.summary).toMatch(/llvm-bolt-22 is LLVM 22\.1\.8, matching rustc's LLVM 22/);
   });
 
   it('perf problems are warnings with the fix, not failures', () => {

@@ -1,6 +1,8 @@
 // doctor: each check turns measured facts about this machine and workspace into pass/warn/fail
 // with the exact fix. Pure: probe.ts gathers the facts.
 import { VALGRIND_FIX } from '../count/count';
+import { boltInstallFix } from '../toolchain/llvm-bolt';
+
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
 export interface Check {
@@ -16,6 +18,8 @@ export interface DoctorFacts {
   cargoVersion?: string;
   profdata?: { path: string; version: string; major: number };
   profdataError?: string;
+  bolt?: { path: string; mergeFdata: string; version: string; major: number };
+  boltError?: string;
   perf?: { path: string; version: string };
   perfAccess?: { allowed: boolean; userOnly: boolean; message?: string; paranoid: number };
   hardwareCounters?: boolean;
@@ -51,6 +55,14 @@ export function evaluate(f: DoctorFacts): Check[] {
       summary: `no llvm-profdata for LLVM ${major}: PGO (pgo-profile, build-pgo) cannot merge profiles`,
       fix: `apt-get install llvm-${major}   or   rustup component add llvm-tools   or   set LLVM_PROFDATA=/path/to/llvm-profdata`,
     });
+  }
+
+  // BOLT is optional (bolt-profile, build-bolt only): a missing one is a warning.
+  if (f.bolt) {
+    checks.push({ id: 'llvm-bolt', status: 'pass', summary: `${f.bolt.path} is LLVM ${f.bolt.version}${f.bolt.major === llvmMajor ? `, matching rustc's LLVM ${llvmMajor}` : ` (LLVM_BOLT; rustc's LLVM is ${llvmMajor})`}; merge-fdata: ${f.bolt.mergeFdata}` });
+  } else {
+    const major = Number.isFinite(llvmMajor) ? llvmMajor : '<major>';
+    checks.push({ id: 'llvm-bolt', status: 'warn', summary: `no llvm-bolt for LLVM ${major}: bolt-profile and build-bolt are unavailable`, fix: `${boltInstallFix(major ?? '<major>')}   or   set LLVM_BOLT=/path/to/llvm-bolt` });
   }
 
   if (!f.perf) {

@@ -9,6 +9,7 @@ import { allocatorOnTarget, cfgLookup, defaultFeatures } from '../allocator/dete
 import { getIn, parseToml } from '../toml/toml';
 import { findLlvmProfdata } from '../toolchain/llvm-profdata';
 import { valgrindPath, valgrindVersion } from '../count/count';
+import { findLlvmBolt } from '../toolchain/llvm-bolt';
 import { whichSync } from '../toolchain/cache';
 import { envFlags, planRustflags } from '../rustflags/rustflags';
 import { hardwareCyclesSupported, parseCapEff, parseParanoid, perfStatProbeArgs, recordingAccess } from '../flamegraph/perf';
@@ -90,6 +91,11 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
     facts.profdata = await findLlvmProfdata(cargoRootAbs, env);
   } catch (e) {
     facts.profdataError = (e as Error).message;
+  }
+  try {
+    facts.bolt = await findLlvmBolt(cargoRootAbs, env);
+  } catch (e) {
+    facts.boltError = (e as Error).message;
   }
   Object.assign(facts, await probePerf(cargoRootAbs));
   facts.valgrind = await valgrindVersion(valgrindPath()).catch(() => undefined);
