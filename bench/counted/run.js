@@ -37,7 +37,7 @@ async function run() {
     console.log(`▸ [${el()}] building ${b.package} --bench ${b.bench} for counting …`);
     const exe = await buildCountedBench({ cargoRoot, package: b.package, bench: b.bench, targetDir, print: () => undefined });
     console.log(`▸ [${el()}] counting ${b.bench}, ${runs} runs per benchmark …`);
-    const counted = await countBenches({ exe, bench: b.bench, cwd: path.join(cargoRoot, b.package), runs });
+    const counted = await countBenches({ exe, bench: b.bench, cwd: path.join(cargoRoot, b.package), runs, progress: (l) => console.log(`  [${el()}] ${l.split(': valgrind')[0]}`) });
     for (const c of counted) {
       rows.push(c);
       console.log(`  [${el()}] ${c.id}: median ${formatCount(c.median.estimate)} (min ${formatCount(c.median.lower)}, max ${formatCount(c.median.upper)}), spread ${c.counted.spreadPercent.toFixed(3)} %`);

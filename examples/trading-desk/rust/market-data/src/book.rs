@@ -390,7 +390,11 @@ impl OrderBook {
 /// Extra work in `OrderBook::add` for rust-perf's counted-bench e2e only: the crate compiled with
 /// `RUST_PERF_SLOW_COUNTED` set in the environment (cargo rebuilds just this crate when it changes).
 /// Unset, as in every normal build, the loop runs zero times and is compiled away.
-const E2E_SLOWDOWN: u32 = if option_env!("RUST_PERF_SLOW_COUNTED").is_some() { 40 } else { 0 };
+const E2E_SLOWDOWN: u32 = if option_env!("RUST_PERF_SLOW_COUNTED").is_some() {
+    40
+} else {
+    0
+};
 
 #[inline(always)]
 fn counted_e2e_slowdown() {
