@@ -45,7 +45,9 @@ export interface CountedBenchRun {
   filter?: string;
   runs: number;
   valgrind?: string;
-  /** Called before each counted run and after each benchmark. */
+  /** Per counted run (one routine iteration under callgrind); default 10 minutes. */
+  timeoutMs?: number;
+  /** Called before each counted run. */
   progress?: (line: string) => void;
 }
 
@@ -72,7 +74,7 @@ export async function countBenches(o: CountedBenchRun): Promise<CountedBenchmark
         const argv = [...callgrindBenchArgs(file), '--', o.exe, ...criterionTestArgs(id)];
         o.progress?.(`counting ${id} (${i + 1}/${o.runs}): ${describeCommand(valgrind, argv)}`);
         // criterion's test mode writes nothing, but keep it away from the user's target/criterion anyway.
-        const r = await run(valgrind, argv, { cwd: o.cwd, env: { CRITERION_HOME: dir } });
+        const r = await run(valgrind, argv, { cwd: o.cwd, env: { CRITERION_HOME: dir }, timeoutMs: o.timeoutMs ?? 600_000 });
         if (r.exitCode !== 0 || r.timedOut || !fs.existsSync(file)) {
           throw new CountedBenchError(`${id} could not be counted: ${valgrindFailure(r.stderr, r.exitCode, r.signal, r.timedOut)} (\`${r.command}\`)`);
         }
