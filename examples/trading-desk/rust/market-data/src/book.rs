@@ -196,6 +196,7 @@ impl OrderBook {
         qty: u64,
         fills: &mut Vec<Fill>,
     ) -> Result<AddResult, BookError> {
+        counted_e2e_slowdown();
         if qty == 0 {
             return Err(BookError::ZeroQty);
         }
@@ -383,6 +384,22 @@ impl OrderBook {
         } else {
             levels.entry(px).or_default().implied = qty;
         }
+    }
+}
+
+/// Extra work in `OrderBook::add` for rust-perf's counted-bench e2e only: the crate compiled with
+/// `RUST_PERF_SLOW_COUNTED` set in the environment (cargo rebuilds just this crate when it changes).
+/// Unset, as in every normal build, the loop runs zero times and is compiled away.
+const E2E_SLOWDOWN: u32 = if option_env!("RUST_PERF_SLOW_COUNTED").is_some() {
+    40
+} else {
+    0
+};
+
+#[inline(always)]
+fn counted_e2e_slowdown() {
+    for i in 0..E2E_SLOWDOWN {
+        std::hint::black_box(i);
     }
 }
 

@@ -33,6 +33,8 @@ export interface BenchSummary {
   package: string;
   createdAt: string;
   rustc: string;
+  /** What the benchmarks (and the gate) measured: wall time. Counted runs write "instructions" (counted.ts). */
+  metric?: 'wall';
   benchmarks: BenchmarkSummary[];
 }
 
@@ -104,9 +106,12 @@ function checkEstimate(raw: unknown, file: string, where: string): Estimate {
 
 /** Parses a previous summary.json used as a baseline: id → median. Errors name the file and the field. */
 export function parseBaselineSummary(text: string, file: string): Map<string, Estimate> {
-  const raw = parseJson(text, file) as { schemaVersion?: unknown; benchmarks?: unknown };
+  const raw = parseJson(text, file) as { schemaVersion?: unknown; metric?: unknown; benchmarks?: unknown };
   if (!raw || typeof raw !== 'object' || raw.schemaVersion !== 1) {
     throw new BaselineFileError(file, 'not a rust-perf bench summary (expected "schemaVersion": 1)');
+  }
+  if (raw.metric !== undefined && raw.metric !== 'wall') {
+    throw new BaselineFileError(file, `its benchmarks are counted ${String(raw.metric)}, this run measures wall time; compare like with like: make the baseline without --metric=instructions, or run this one with it`);
   }
   if (!Array.isArray(raw.benchmarks)) throw new BaselineFileError(file, '"benchmarks" must be an array');
   const medians = new Map<string, Estimate>();

@@ -23,10 +23,12 @@ import { run } from '../../core/process/run';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
+import { runCountedBenches } from './counted';
 
 export default async function benchExecutor(options: BenchExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const log = createPhaseLog('bench', (line) => logger.info(line));
   try {
+    if (options.metric === 'instructions') return await runCountedBenches(options, context, log);
     return await runBenches(options, context, log);
   } catch (e) {
     logger.error(`rust-perf bench failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -137,6 +139,7 @@ async function runBenches(
     package: pkg.name,
     createdAt: new Date().toISOString(),
     rustc: `rustc ${(await rustcInfo(cargoRoot)).release}`,
+    metric: 'wall',
     benchmarks,
   };
   writeFileAtomic(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');

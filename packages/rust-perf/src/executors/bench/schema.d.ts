@@ -11,4 +11,6 @@ export interface BenchExecutorSchema {
   warmUpTime?: number;
   measurementTime?: number;
   sampleSize?: number;
+  metric?: 'wall' | 'instructions';
+  countRuns?: number;
 }
