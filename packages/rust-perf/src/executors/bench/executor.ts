@@ -5,6 +5,7 @@ import { readCriterionBaseline, readRunResults, analyzedTitles, type Estimate } 
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { benchTargets, cargoBenchArgs, criterionArgs, dependsOnCriterion, resolveBaseline, selectBenches } from '../../core/bench/plan';
 import { createPhaseLog } from '../../core/bench/progress';
+import { runCompare } from './compare';
 import {
   compareWith,
   formatNs,
@@ -27,6 +28,7 @@ import { resolveOutputDir } from '../../core/fs/output-dir';
 export default async function benchExecutor(options: BenchExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const log = createPhaseLog('bench', (line) => logger.info(line));
   try {
+    if (options.compareRef) return await runCompare({ ...options, compareRef: options.compareRef }, context, log);
     return await runBenches(options, context, log);
   } catch (e) {
     logger.error(`rust-perf bench failed: ${e instanceof Error ? e.message : String(e)}`);

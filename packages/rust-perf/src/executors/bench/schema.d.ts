@@ -11,4 +11,14 @@ export interface BenchExecutorSchema {
   warmUpTime?: number;
   measurementTime?: number;
   sampleSize?: number;
+  /** Same-job comparison: build and measure this git ref's merge base with HEAD beside the working tree. */
+  compareRef?: string;
+  /** Alternating base/head rounds (compareRef). */
+  rounds?: number;
+  /** Pin base and head to one CPU with taskset (compareRef). */
+  pinCpu?: boolean;
+  /** Where the base's worktree and criterion data live (compareRef; default <Nx workspace data>/rust-perf-compare). */
+  compareDir?: string;
+  /** The base's own cargo target dir (compareRef; default <target dir>/rust-perf-base). */
+  baseTargetDir?: string;
 }
