@@ -30,9 +30,12 @@ export function crateInputs(metadata: CargoMetadata, pkg: MetadataPackage): { di
   return { dirs, files };
 }
 
-/** The changed files (absolute) that touch a crate's inputs; empty means its benches need not rerun. */
+/**
+ * The changed files (absolute) that touch a crate's inputs; empty means its benches need not rerun.
+ * Markdown inside a crate is left out, as in the plugin's `rustSources` input (so this agrees with `nx affected`).
+ */
 export function affectingChanges(changed: readonly string[], inputs: { dirs: string[]; files: string[] }): string[] {
-  return changed.filter((f) => inputs.files.includes(f) || inputs.dirs.some((d) => f === d || f.startsWith(d + path.sep)));
+  return changed.filter((f) => inputs.files.includes(f) || (!f.endsWith('.md') && inputs.dirs.some((d) => f.startsWith(d + path.sep))));
 }
 
 export interface BenchSides {

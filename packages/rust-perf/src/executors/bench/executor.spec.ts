@@ -114,7 +114,7 @@ describe('bench executor --compareRef', () => {
     expect(fs.existsSync(path.join(root, '.nx', 'workspace-data', 'rust-perf-compare', 'base'))).toBe(false);
   });
 
-  it('counts a change in a path dependency or Cargo.lock as affecting the crate, not one in a sibling with the same prefix', async () => {
+  it('counts a change in a path dependency or Cargo.lock as affecting the crate, not one in a sibling with the same prefix or in Markdown (as nx affected)', async () => {
     const inputs = crateInputs(
       {
         target_directory: '/t',
@@ -126,7 +126,7 @@ describe('bench executor --compareRef', () => {
       },
       { name: 'md', manifest_path: '/w/md/Cargo.toml', targets: [], dependencies: [{ name: 'common', kind: null, path: '/w/common' } as never] },
     );
-    expect(affectingChanges(['/w/common/src/lib.rs', '/w/other/src/lib.rs', '/w/Cargo.lock', '/w/md-extra/x'], inputs)).toEqual(['/w/common/src/lib.rs', '/w/Cargo.lock']);
+    expect(affectingChanges(['/w/common/src/lib.rs', '/w/other/src/lib.rs', '/w/Cargo.lock', '/w/md-extra/x', '/w/md/README.md'], inputs)).toEqual(['/w/common/src/lib.rs', '/w/Cargo.lock']);
   });
 
   it('[exec-compare-base-broken] fails with a clear verdict when the base does not compile (never a silent pass)', async () => {

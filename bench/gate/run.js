@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// How often is the regression gate wrong? On the example workspace, through Nx and the packed plugin,
+// with a CPU hog on the other core:
+//  - A/A: the head changes a comment of the order book (same code), compared with the base;
+//  - A/B: the head adds a known slowdown to OrderBook::add (market-data's INJECTED_SPINS), sized by a
+//    calibration run to 3 % and to 10 % of orderbook/add_cancel_match.
+// Each trial is one `nx run market-data:bench --compareRef base`. Printed: false alarms (A/A trials that
+// failed) and detections (A/B trials that failed) of the same-job wall-time gate, and of the old
+// cross-run rule (10 %, non-overlapping criterion intervals) applied to one base run and one head run
+// taken from the same trial a minute apart, on the same machine: a best case for that rule, which in CI
+// compares with numbers from another runner hours earlier.
+//
+//   node bench/gate/run.js [--trials 20] [--rounds 8] [--threshold 5] [--calibrate-spins 200] [--no-hog]
+//                          [--dir /tmp/rust-perf-bench-gate] [--scenarios aa,ab3,ab10]
+// Needs `npm run build` first. Criterion runs short (0.5 s warm-up, 1 s measurement, 20 samples) to fit
+// the trials into minutes; the count of trials actually run is printed with every rate.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { prepareWorkspace, sh } = require('../pgo/workspace');
+
+function arg(name, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+}
+
+const BENCHMARK = 'orderbook/add_cancel_match';
+const BOOK = path.join('rust', 'market-data', 'src', 'book.rs');
+const CRITERION = ['--filter=^orderbook/add_cancel_match$', '--warmUpTime=0.5', '--measurementTime=1', '--sampleSize=20'];
+
+function git(ws, args) {
+  return sh('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', ...args], { cwd: ws.root });
+}
+
+/** A branch from `base` whose book.rs is `edit(text)`. */
+function branch(ws, name, edit) {
+  git(ws, ['checkout', '-q', '-B', name, 'base']);
+  const file = path.join(ws.root, BOOK);
+  const text = fs.readFileSync(file, 'utf8');
+  const next = edit(text);
+  if (next === text) throw new Error(`${name}: the edit changed nothing in ${BOOK}`);
+  fs.writeFileSync(file, next);
+  git(ws, ['commit', '-qam', name]);
+}
+
+const withSpins = (n) => (text) => text.replace(/const INJECTED_SPINS: u32 = 0;/, `const INJECTED_SPINS: u32 = ${n};`);
+
+function trial(ws, rounds, threshold) {
+  const r = ws.nx(['run', 'market-data:bench', '--compareRef=base', `--rounds=${rounds}`, `--failOnRegression=${threshold}`, ...CRITERION], { allowFailure: true });
+  const summary = JSON.parse(fs.readFileSync(path.join(ws.root, 'dist', 'bench', 'market-data', 'summary.json'), 'utf8'));
+  const b = summary.comparison.benchmarks.find((x) => x.id === BENCHMARK);
+  if (!b || b.status !== 'compared') throw new Error(`no comparison for ${BENCHMARK}:\n${r.r.stdout}\n${r.r.stderr}`);
+  const wall = b.metrics.find((m) => m.metric === 'wall-time');
+  const first = b.criterionRounds[0];
+  const last = b.criterionRounds[b.criterionRounds.length - 1];
+  // The old rule (core/bench/summary.ts isRegression) on one base run and one later head run.
+  const oldChange = ((last.head.estimate - first.base.estimate) / first.base.estimate) * 100;
+  const oldFired = oldChange > 10 && last.head.lower > first.base.upper;
+  return { failed: r.r.status !== 0, verdict: b.verdict, change: wall.change, oldChange, oldFired, ms: r.ms };
+}
+
+const pct = (p) => `${p >= 0 ? '+' : ''}${p.toFixed(2)}%`;
+const rate = (xs, f) => `${xs.filter(f).length}/${xs.length}`;
+
+async function run() {
+  const dir = arg('dir', '/tmp/rust-perf-bench-gate');
+  const trials = Number(arg('trials', 20));
+  const rounds = Number(arg('rounds', 8));
+  const threshold = Number(arg('threshold', 5));
+  const calSpins = Number(arg('calibrate-spins', 200));
+  const scenarios = arg('scenarios', 'aa,ab3,ab10').split(',');
+  const ws = prepareWorkspace(dir);
+  fs.writeFileSync(path.join(ws.root, '.gitignore'), 'node_modules\n.nx\ndist\ntarget\n');
+  if (!fs.existsSync(path.join(ws.root, '.git'))) {
+    git(ws, ['init', '-q', '-b', 'main']);
+    git(ws, ['add', '-A']);
+    git(ws, ['commit', '-qm', 'example']);
+  }
+  git(ws, ['checkout', '-q', '-f', 'main']);
+  git(ws, ['branch', '-f', 'base', 'main']);
+  console.log(`workspace: ${ws.root}; benchmark ${BENCHMARK}; ${rounds} rounds per comparison; gate threshold ${threshold}%`);
+
+  let hog;
+  const started = Date.now();
+  const results = {};
+  try {
+    // Calibration (also the cold builds of base and head) runs before the hog starts.
+    branch(ws, 'calibrate', withSpins(calSpins));
+    const cal = trial(ws, rounds, threshold);
+    const perSpin = cal.change.changePercent / calSpins;
+    console.log(
+      `calibration: ${calSpins} spins per add → ${pct(cal.change.changePercent)} [${pct(cal.change.lowerPercent)}, ${pct(cal.change.upperPercent)}] ` +
+        `(${(cal.ms / 1000).toFixed(0)} s); ${perSpin.toFixed(4)}% per spin`,
+    );
+    const spins = { ab3: Math.max(1, Math.round(3 / perSpin)), ab10: Math.max(1, Math.round(10 / perSpin)) };
+    branch(ws, 'aa', (t) => t.replace('/// Extra work per `add`', '/// Added work per `add`'));
+    branch(ws, 'ab3', withSpins(spins.ab3));
+    branch(ws, 'ab10', withSpins(spins.ab10));
+    console.log(`injected: ab3 = ${spins.ab3} spins, ab10 = ${spins.ab10} spins per add`);
+    if (!process.argv.includes('--no-hog')) {
+      // Busy loop on CPU 0; the gate pins base and head to the last CPU.
+      hog = spawn('taskset', ['-c', '0', process.execPath, '-e', 'for(;;){}'], { stdio: 'ignore' });
+      console.log(`CPU hog on CPU 0 (pid ${hog.pid})`);
+    }
+
+    for (const s of scenarios) {
+      git(ws, ['checkout', '-q', s]);
+      results[s] = [];
+      for (let i = 0; i < trials; i++) {
+        const t = trial(ws, rounds, threshold);
+        results[s].push(t);
+        console.log(
+          `  ${s} #${i + 1}: gate ${t.failed ? 'FAILED' : 'passed'} (${t.verdict}, ${pct(t.change.changePercent)} [${pct(t.change.lowerPercent)}, ${pct(t.change.upperPercent)}]); ` +
+            `old rule ${t.oldFired ? 'FIRED' : 'quiet'} (${pct(t.oldChange)}); ${(t.ms / 1000).toFixed(0)} s; elapsed ${((Date.now() - started) / 60000).toFixed(1)} min`,
+        );
+      }
+    }
+  } finally {
+    if (hog) process.kill(hog.pid);
+    git(ws, ['checkout', '-q', '-f', 'main']);
+  }
+
+  console.log('\nrates (trials actually run):');
+  const label = { aa: 'A/A false alarms', ab3: 'A/B 3% detections', ab10: 'A/B 10% detections' };
+  for (const s of scenarios) {
+    const xs = results[s];
+    const changes = xs.map((t) => t.change.changePercent).sort((a, b) => a - b);
+    console.log(
+      `  ${label[s] ?? s}: same-job wall-time gate ${rate(xs, (t) => t.failed)}, old cross-run rule ${rate(xs, (t) => t.oldFired)}; ` +
+        `paired change median ${pct(changes[changes.length >> 1])} (min ${pct(changes[0])}, max ${pct(changes[changes.length - 1])})`,
+    );
+  }
+  console.log('  counted gate: not measured (core/count has not landed on this branch)');
+}
+
+module.exports = { run };
+if (require.main === module) {
+  run().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
