@@ -1,4 +1,4 @@
-// Every catalogue case has a test, and README's "When things go wrong" is the catalogue rendered.
+// Every catalogue case has a test, and docs/troubleshooting.md's "When things go wrong" is the catalogue rendered.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CATALOGUE, renderWhenThingsGoWrong } from '../core/catalogue';
@@ -33,13 +33,13 @@ describe('fault catalogue', () => {
     expect(fs.readFileSync(path.join(repo, file), 'utf8')).toContain(name);
   });
 
-  it('README "## When things go wrong" is the catalogue rendered, right before "## Repository layout"', () => {
-    const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
-    const start = readme.indexOf('## When things go wrong\n');
-    const end = readme.indexOf('## Repository layout\n');
+  it('docs/troubleshooting.md "## When things go wrong" is the catalogue rendered, to the next "## " heading or the end', () => {
+    const page = fs.readFileSync(path.join(repo, 'docs/troubleshooting.md'), 'utf8');
+    const start = page.indexOf('## When things go wrong\n');
     expect(start).toBeGreaterThan(0);
-    expect(end).toBeGreaterThan(start);
-    expect(readme.slice(start, end).trimEnd() + '\n').toBe(renderWhenThingsGoWrong());
-    for (const e of CATALOGUE) expect(readme.slice(start, end)).toContain(e.fix.replace(/\|/g, '\\|'));
+    const next = page.indexOf('\n## ', start + 1);
+    const section = page.slice(start, next < 0 ? page.length : next + 1);
+    expect(section.trimEnd() + '\n').toBe(renderWhenThingsGoWrong());
+    for (const e of CATALOGUE) expect(section).toContain(e.fix.replace(/\|/g, '\\|'));
   });
 });

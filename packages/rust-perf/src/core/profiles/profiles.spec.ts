@@ -36,9 +36,9 @@ describe('profile tables', () => {
     expect(renderProfileTable().split('\n')).toHaveLength(profileRows().length + 2);
   });
 
-  it('README.md holds the table generated from the rows', () => {
-    const docs = readFileSync(join(__dirname, '../../../../../README.md'), 'utf8');
-    expect(docs).toContain(renderProfileTable());
+  it('docs/init.md holds the table generated from the rows, between the profiles markers', () => {
+    const docs = readFileSync(join(__dirname, '../../../../../docs/init.md'), 'utf8');
+    expect(docs).toContain(`<!-- profiles:start -->\n${renderProfileTable()}\n<!-- profiles:end -->`);
   });
 });
 

@@ -1,0 +1,61 @@
+// Binaries for counted runs: the configuration's own profile and rustflags, at one CPU level
+// valgrind decodes, in their own target dirs (cargo's cache keeps them; the timed binaries are
+// untouched). valgrind 3.19 stops with SIGILL on AVX-512 (EVEX) code, which `target-cpu=native`
+// emits on AVX-512 hosts; x86-64-v3 (AVX2) runs under it. Every configuration is counted at the
+// same level, so the counts compare.
+import * as path from 'node:path';
+import { runCargoBuild } from '../cargo/build';
+import { RUST_PERF_DIR } from '../pgo/plan';
+
+export const COUNT_CPU = 'x86-64-v3';
+
+/** The configuration's rustflags with its target-cpu replaced by the counted level (rustc: the last -C target-cpu wins; we also drop ours). */
+export function countedRustflags(addRustflags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < addRustflags.length; i++) {
+    const f = addRustflags[i];
+    if (/^-C\s*target-cpu=/.test(f) || /^-Ctarget-cpu=/.test(f)) continue;
+    if (f === '-C' && /^target-cpu=/.test(addRustflags[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    out.push(f);
+  }
+  return [...out, `-Ctarget-cpu=${COUNT_CPU}`];
+}
+
+export function countedTargetDir(targetDir: string, name: string): string {
+  return path.join(targetDir, RUST_PERF_DIR, 'count', name.replace(/[^\w.-]/g, '_'));
+}
+
+export interface CountedBuild {
+  cargoRoot: string;
+  package: string;
+  profile: string;
+  bin: string;
+  /** The configuration's own added rustflags (its target-cpu is replaced). */
+  addRustflags: readonly string[];
+  target?: string;
+  features?: string[];
+  extraEnv?: Record<string, string>;
+  /** cargo's target dir of the workspace; the counted build goes under rust-perf/count/<name>. */
+  targetDir: string;
+  name: string;
+  print?: (line: string) => void;
+}
+
+/** Builds the bin for counting and returns its path. */
+export async function buildCountedBinary(b: CountedBuild): Promise<string> {
+  const result = await runCargoBuild({
+    cargoRoot: b.cargoRoot,
+    args: { package: b.package, profile: b.profile, bins: [b.bin], target: b.target, features: b.features },
+    addRustflags: countedRustflags(b.addRustflags),
+    env: process.env,
+    targetDir: countedTargetDir(b.targetDir, b.name),
+    extraEnv: b.extraEnv,
+    print: b.print,
+  });
+  const exe = result.artifacts.find((a) => a.kind === 'bin' && a.name === b.bin);
+  if (!exe) throw new Error(`cargo built no binary named ${b.bin} for the counted ${b.name} build`);
+  return exe.executable;
+}
