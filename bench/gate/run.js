@@ -52,12 +52,23 @@ function trial(ws, rounds, threshold) {
   const b = summary.comparison.benchmarks.find((x) => x.id === BENCHMARK);
   if (!b || b.status !== 'compared') throw new Error(`no comparison for ${BENCHMARK}:\n${r.r.stdout}\n${r.r.stderr}`);
   const wall = b.metrics.find((m) => m.metric === 'wall-time');
+  const counted = b.metrics.find((m) => m.metric === 'instructions');
   const first = b.criterionRounds[0];
   const last = b.criterionRounds[b.criterionRounds.length - 1];
   // The old rule (core/bench/summary.ts isRegression) on one base run and one later head run.
   const oldChange = ((last.head.estimate - first.base.estimate) / first.base.estimate) * 100;
   const oldFired = oldChange > 10 && last.head.lower > first.base.upper;
-  return { failed: r.r.status !== 0, verdict: b.verdict, change: wall.change, oldChange, oldFired, ms: r.ms };
+  return {
+    failed: r.r.status !== 0,
+    verdict: b.verdict,
+    decidedBy: b.decidedBy,
+    change: wall.change,
+    wallFired: wall.verdict === 'regressed',
+    counted: counted ? { change: counted.change, fired: counted.verdict === 'regressed' } : undefined,
+    oldChange,
+    oldFired,
+    ms: r.ms,
+  };
 }
 
 const pct = (p) => `${p >= 0 ? '+' : ''}${p.toFixed(2)}%`;
@@ -88,6 +99,7 @@ async function run() {
     // Calibration (also the cold builds of base and head) runs before the hog starts.
     branch(ws, 'calibrate', withSpins(calSpins));
     const cal = trial(ws, rounds, threshold);
+    // Sized on wall time (what the issue's 3 % and 10 % mean); counted work sees its own percentage.
     const perSpin = cal.change.changePercent / calSpins;
     console.log(
       `calibration: ${calSpins} spins per add → ${pct(cal.change.changePercent)} [${pct(cal.change.lowerPercent)}, ${pct(cal.change.upperPercent)}] ` +
@@ -110,9 +122,10 @@ async function run() {
       for (let i = 0; i < trials; i++) {
         const t = trial(ws, rounds, threshold);
         results[s].push(t);
+        const c = t.counted ? `counted ${t.counted.fired ? 'FIRED' : 'quiet'} (${pct(t.counted.change.changePercent)} [${pct(t.counted.change.lowerPercent)}, ${pct(t.counted.change.upperPercent)}]); ` : 'not counted; ';
         console.log(
-          `  ${s} #${i + 1}: gate ${t.failed ? 'FAILED' : 'passed'} (${t.verdict}, ${pct(t.change.changePercent)} [${pct(t.change.lowerPercent)}, ${pct(t.change.upperPercent)}]); ` +
-            `old rule ${t.oldFired ? 'FIRED' : 'quiet'} (${pct(t.oldChange)}); ${(t.ms / 1000).toFixed(0)} s; elapsed ${((Date.now() - started) / 60000).toFixed(1)} min`,
+          `  ${s} #${i + 1}: task ${t.failed ? 'FAILED' : 'passed'} (${t.verdict} by ${t.decidedBy}); wall ${t.wallFired ? 'FIRED' : 'quiet'} (${pct(t.change.changePercent)} [${pct(t.change.lowerPercent)}, ${pct(t.change.upperPercent)}]); ` +
+            c + `old rule ${t.oldFired ? 'FIRED' : 'quiet'} (${pct(t.oldChange)}); ${(t.ms / 1000).toFixed(0)} s; elapsed ${((Date.now() - started) / 60000).toFixed(1)} min`,
         );
       }
     }
@@ -125,13 +138,18 @@ async function run() {
   const label = { aa: 'A/A false alarms', ab3: 'A/B 3% detections', ab10: 'A/B 10% detections' };
   for (const s of scenarios) {
     const xs = results[s];
-    const changes = xs.map((t) => t.change.changePercent).sort((a, b) => a - b);
+    if (!xs || !xs.length) continue;
+    const spread = (vs) => {
+      const v = [...vs].sort((a, b) => a - b);
+      return `median ${pct(v[v.length >> 1])} (min ${pct(v[0])}, max ${pct(v[v.length - 1])})`;
+    };
+    const countedXs = xs.filter((t) => t.counted);
     console.log(
-      `  ${label[s] ?? s}: same-job wall-time gate ${rate(xs, (t) => t.failed)}, old cross-run rule ${rate(xs, (t) => t.oldFired)}; ` +
-        `paired change median ${pct(changes[changes.length >> 1])} (min ${pct(changes[0])}, max ${pct(changes[changes.length - 1])})`,
+      `  ${label[s] ?? s}: counted gate ${countedXs.length ? rate(countedXs, (t) => t.counted.fired) : 'not counted'}, same-job wall-time gate ${rate(xs, (t) => t.wallFired)}, ` +
+        `task (counted first) ${rate(xs, (t) => t.failed)}, old cross-run rule ${rate(xs, (t) => t.oldFired)}`,
     );
+    console.log(`      wall-time paired change ${spread(xs.map((t) => t.change.changePercent))}${countedXs.length ? `; counted change ${spread(countedXs.map((t) => t.counted.change.changePercent))}` : ''}`);
   }
-  console.log('  counted gate: not measured (core/count has not landed on this branch)');
 }
 
 module.exports = { run };

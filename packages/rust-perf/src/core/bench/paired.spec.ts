@@ -1,4 +1,5 @@
 import {
+  compareCounted,
   comparisonRows,
   compareMetric,
   decide,
@@ -108,7 +109,7 @@ describe('paired verdicts', () => {
     const b = decide('orderbook/add_cancel_match', 'orderbook_bench', [wall, counted]);
     expect(b.decidedBy).toBe('instructions');
     expect(b.verdict).toBe('regressed');
-    expect(describeComparison(b)).toMatch(/^orderbook\/add_cancel_match: regressed, .* instr → .* instr, change \+8\.\d\d%, interval \[\+8\.\d\d%, \+8\.\d\d%\] \(\d+\.\d%, 8 rounds\), decided by instructions \(counted\); wall time/);
+    expect(describeComparison(b)).toMatch(/^orderbook\/add_cancel_match: regressed, .* instr → .* instr, change \+8\.\d\d%, interval \[\+8\.\d\d%, \+8\.\d\d%\] \(\d+\.\d%, 8 rounds\), decided by instructions per iteration \(counted\); wall time/);
     expect(decide('x', 'b', [wall]).decidedBy).toBe('wall-time');
   });
 });
@@ -120,7 +121,7 @@ describe('paired gate', () => {
   const removed: BenchComparison = { id: 'router/old', bench: 'router_bench', status: 'removed', metrics: [], verdict: 'removed' };
 
   it('fails naming the benchmark, the change and its interval', () => {
-    const g = pairedGate([regressed, same], 5);
+    const g = pairedGate([regressed, same], { 'wall-time': 5 });
     expect(g.failed).toBe(true);
     expect(g.message).toMatch(/1 benchmark\(s\) regressed by more than 5%/);
     expect(g.message).toMatch(/orderbook\/add_cancel_match: regressed, .* → .*, change \+\d+\.\d\d%, interval \[\+\d+\.\d\d%, \+\d+\.\d\d%\]/);
@@ -128,7 +129,7 @@ describe('paired gate', () => {
   });
 
   it('reports new and removed benchmarks without failing', () => {
-    const g = pairedGate([same, added, removed], 5);
+    const g = pairedGate([same, added, removed], { 'wall-time': 5, instructions: 1 });
     expect(g).toEqual({ failed: false, message: 'No regression above 5% (1 benchmark(s) compared with the base in this job, 1 new, 1 removed).' });
     const rows = comparisonRows([same, added, removed]);
     expect(rows[0]).toEqual(['benchmark', 'metric', 'base', 'head', 'change', 'interval', 'verdict']);
@@ -138,9 +139,19 @@ describe('paired gate', () => {
 
   it('fails when a benchmark could not be compared (never a silent pass)', () => {
     const broken: BenchComparison = { id: 'orderbook_bench', bench: 'orderbook_bench', status: 'error', metrics: [], verdict: 'not compared', note: 'the base does not build' };
-    const g = pairedGate([broken], 5);
+    const g = pairedGate([broken], { 'wall-time': 5 });
     expect(g.failed).toBe(true);
     expect(g.message).toContain('orderbook_bench: not compared: the base does not build');
+  });
+
+  it('compares counted work by its range over runs and says which thresholds applied', () => {
+    const counted = compareCounted([1_000_000, 1_000_040], [1_021_000, 1_021_020], 1);
+    expect(counted.verdict).toBe('regressed');
+    expect(counted.change.lowerPercent).toBeCloseTo(2.096, 2);
+    const b = decide('orderbook/add_cancel_match', 'orderbook_bench', [compareMetric('wall-time', rounds(8, 1.0, 0.02), 5), counted]);
+    expect(describeComparison(b)).toMatch(/change \+2\.10%, interval \[\+2\.10%, \+2\.10%\] \(range, 2 counted run\(s\) per side\), decided by instructions per iteration \(counted\)/);
+    expect(pairedGate([b], { 'wall-time': 5, instructions: 1 }).message).toMatch(/^1 benchmark\(s\) regressed by more than 1% against the base/);
+    expect(compareCounted([1000, 1000], [1000, 1000], 1).verdict).toBe('no significant change');
   });
 
   it('alternates which side runs first', () => {

@@ -25,6 +25,8 @@ export interface PairedChange {
   /** Medians of the per-round values, for display. */
   baseMedian: number;
   headMedian: number;
+  /** wilcoxon: the signed-rank interval over rounds; range: every head run against every base run (deterministic counts). */
+  interval?: 'wilcoxon' | 'range';
 }
 
 export function median(values: readonly number[]): number {
@@ -96,6 +98,30 @@ export function pairedChange(rounds: readonly PairedRound[], confidence = 0.95):
 }
 
 /**
+ * Counted work repeats to within hundredths of a percent, so it needs no rank statistics: the change is
+ * median against median and the interval the range over every pairing of a head run with a base run.
+ */
+export function countedChange(base: readonly number[], head: readonly number[]): PairedChange {
+  if (!base.length || !head.length || [...base, ...head].some((v) => !(v > 0))) throw new Error(`counted comparison needs positive counts, got base ${base.join(', ')} and head ${head.join(', ')}`);
+  const pct = (h: number, b: number) => (h / b - 1) * 100;
+  return {
+    rounds: Math.min(base.length, head.length),
+    changePercent: pct(median(head), median(base)),
+    lowerPercent: pct(Math.min(...head), Math.max(...base)),
+    upperPercent: pct(Math.max(...head), Math.min(...base)),
+    confidence: 1,
+    baseMedian: median(base),
+    headMedian: median(head),
+    interval: 'range',
+  };
+}
+
+export function compareCounted(base: readonly number[], head: readonly number[], thresholdPercent: number): MetricComparison {
+  const change = countedChange(base, head);
+  return { metric: 'instructions', change, verdict: metricVerdict(change, thresholdPercent), rounds: base.map((b, i) => ({ base: b, head: head[i] ?? NaN })) };
+}
+
+/**
  * The order of one round's two runs: base first in odd rounds, head first in even ones (ABBA), so a
  * steady drift (warming, a job starting on the other core) adds equally to both sides.
  */
@@ -105,7 +131,7 @@ export function roundOrder(round: number): ('base' | 'head')[] {
 
 /** Metrics in the order the gate trusts them: counted work decides when present, wall time otherwise. */
 export const METRICS = {
-  instructions: { label: 'instructions (counted)', unit: 'instr', counted: true },
+  instructions: { label: 'instructions per iteration (counted)', unit: 'instr', counted: true },
   'wall-time': { label: 'wall time (median per iteration)', unit: 'ns', counted: false },
 } as const;
 export type MetricName = keyof typeof METRICS;
@@ -178,6 +204,7 @@ export function formatMetric(metric: MetricName, value: number): string {
 
 const pct = (p: number) => `${p >= 0 ? '+' : ''}${p.toFixed(2)}%`;
 export function formatInterval(c: PairedChange): string {
+  if (c.interval === 'range') return `[${pct(c.lowerPercent)}, ${pct(c.upperPercent)}] (range, ${c.rounds} counted run(s) per side)`;
   return `[${pct(c.lowerPercent)}, ${pct(c.upperPercent)}] (${(c.confidence * 100).toFixed(1)}%, ${c.rounds} rounds)`;
 }
 
@@ -201,13 +228,22 @@ export function describeComparison(b: BenchComparison): string {
  * The gate over every benchmark of a crate. Fails on a regression and on any benchmark that could not be
  * compared (a base that does not build is not a pass); new and removed benchmarks are reported, never failed.
  */
-export function pairedGate(comparisons: readonly BenchComparison[], thresholdPercent: number): PairedGate {
+export type Thresholds = Partial<Record<MetricName, number>> & { 'wall-time': number };
+
+function describeThresholds(t: Thresholds, used: readonly MetricName[]): string {
+  const names = METRIC_PRIORITY.filter((m) => used.includes(m) && t[m] !== undefined);
+  if (names.length === 1) return `by more than ${t[names[0]]}%`;
+  return `by more than ${names.map((m) => `${t[m]}% (${m === 'wall-time' ? 'wall time' : m})`).join(' or ')}`;
+}
+
+export function pairedGate(comparisons: readonly BenchComparison[], thresholds: Thresholds): PairedGate {
   const regressed = comparisons.filter((b) => b.verdict === 'regressed');
   const errors = comparisons.filter((b) => b.status === 'error');
   const lines: string[] = [];
+  const deciding = (bs: readonly BenchComparison[]) => [...new Set(bs.map((b) => b.decidedBy).filter((m): m is MetricName => !!m))];
   if (regressed.length) {
     lines.push(
-      `${regressed.length} benchmark(s) regressed by more than ${thresholdPercent}% against the base measured in this job (paired rounds; the whole interval is above zero):`,
+      `${regressed.length} benchmark(s) regressed ${describeThresholds(thresholds, deciding(regressed))} against the base measured in this job (the whole interval is above zero):`,
       ...regressed.map((b) => `  ${describeComparison(b)}`),
     );
   }
@@ -218,9 +254,10 @@ export function pairedGate(comparisons: readonly BenchComparison[], thresholdPer
   const compared = comparisons.filter((b) => b.status === 'compared').length;
   const news = comparisons.filter((b) => b.status === 'new').length;
   const removed = comparisons.filter((b) => b.status === 'removed').length;
+  const used = deciding(comparisons);
   return {
     failed: false,
-    message: `No regression above ${thresholdPercent}% (${compared} benchmark(s) compared with the base in this job${news ? `, ${news} new` : ''}${removed ? `, ${removed} removed` : ''}).`,
+    message: `No regression ${describeThresholds(thresholds, used.length ? used : ['wall-time']).replace('by more than', 'above')} (${compared} benchmark(s) compared with the base in this job${news ? `, ${news} new` : ''}${removed ? `, ${removed} removed` : ''}).`,
   };
 }
 

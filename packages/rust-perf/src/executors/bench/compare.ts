@@ -8,7 +8,9 @@ import { analyzedTitles, readRunResults, type CriterionResult, type Estimate } f
 import { affectingChanges, benchExecutables, benchRunArgv, benchSides, cargoBenchBuildArgs, crateInputs } from '../../core/bench/compare-plan';
 import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
+import { countProgram, valgrindVersion } from '../../core/count';
 import {
+  compareCounted,
   compareMetric,
   comparisonRows,
   decide,
@@ -31,6 +33,10 @@ import type { BenchExecutorSchema } from './schema';
 
 /** Percent; with paired rounds the interval keeps noise out, so the threshold only filters tiny real changes. */
 export const DEFAULT_COMPARE_THRESHOLD = 5;
+/** Percent for counted instructions: they repeat to hundredths of a percent, so a small real change is visible. */
+export const DEFAULT_COUNTED_THRESHOLD = 1;
+/** A criterion filter no benchmark id matches: the run does the benches' setup only. */
+const SETUP_ONLY_FILTER = '^rust-perf: setup only$';
 export const DEFAULT_ROUNDS = 8;
 
 type Side = 'base' | 'head';
@@ -51,6 +57,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
   const outputDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'bench', project));
   const threshold = options.failOnRegression ?? DEFAULT_COMPARE_THRESHOLD;
+  const countedThreshold = options.failOnCountedRegression ?? DEFAULT_COUNTED_THRESHOLD;
+  const thresholds = { 'wall-time': threshold, instructions: countedThreshold };
   const rounds = options.rounds ?? DEFAULT_ROUNDS;
 
   log.phase(`base: resolving ${options.compareRef}`);
@@ -143,6 +151,9 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
           else comparisons.push({ id, bench: e.bench, status: 'removed', metrics: [], verdict: 'removed' });
         }
       }
+      if (options.counted !== false && !baseError) {
+        await addCounted(comparisons, { base: baseBuild, head }, countedThreshold, log);
+      }
       for (const bench of sides.added) {
         log.phase(`head: ${bench} is new (not in the base): measuring the head only`);
         const results = await runOnce(head, bench, extra, cpu);
@@ -156,7 +167,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       if (comparisons.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}${options.filter ? ` (does the filter "${options.filter}" match any benchmark?)` : ''}.`);
 
       for (const c of comparisons) log.phase(describeComparison(c));
-      const gate = pairedGate(comparisons, threshold);
+      const gate = pairedGate(comparisons, thresholds);
       const summaries = [...headResults.values()].map((r) => summarizeResult(r, comparisons.find((c) => c.id === r.id)?.bench ?? ''));
       writeOutputs(outputDir, context, { ...header, cpu }, comparisons, summaries, gate, await rustcVersion(cargoRoot));
       logger.info('\n' + renderTextTable(comparisonRows(comparisons)) + '\n');
@@ -169,6 +180,73 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
     },
     (holder) => log.phase(`waiting for ${holder}: another bench comparison holds ${compareDir}`),
   );
+}
+
+/**
+ * Counted work first: each compared benchmark's instructions per iteration under cachegrind, on both sides.
+ * A bench binary run without `--bench` is criterion's test mode: every selected benchmark runs once. The
+ * same binary with a filter that matches nothing does the setup alone; the difference is one iteration.
+ * Two runs per benchmark and side show the counts repeat (the setup run once per side). Without valgrind, or when valgrind cannot run the binary
+ * (e.g. AVX-512 code), wall time decides and the log says why.
+ */
+async function addCounted(comparisons: BenchComparison[], sides: Record<Side, SideBuild>, threshold: number, log: PhaseLog): Promise<void> {
+  try {
+    await valgrindVersion();
+  } catch (e) {
+    log.phase(`counted work: skipped, ${e instanceof Error ? e.message : String(e)} (wall time decides)`);
+    return;
+  }
+  const byBench = new Map<string, BenchComparison[]>();
+  for (const c of comparisons) if (c.status === 'compared') byBench.set(c.bench, [...(byBench.get(c.bench) ?? []), c]);
+  for (const [bench, list] of byBench) {
+    const counts: Record<Side, Map<string, number[]>> = { base: new Map(), head: new Map() };
+    let failure: string | undefined;
+    const started = Date.now();
+    log.phase(`counted work for ${bench}: instructions of ${list.length} benchmark(s) under cachegrind, base and head`);
+    outer: for (const side of ['base', 'head'] as const) {
+      const n = await countOnce(sides[side], bench, SETUP_ONLY_FILTER);
+      if (typeof n === 'string') {
+        failure = n;
+        break;
+      }
+      for (let rep = 0; rep < 2; rep++) {
+        for (const c of list) {
+          const m = await countOnce(sides[side], bench, `^${c.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+          if (typeof m === 'string') {
+            failure = m;
+            break outer;
+          }
+          counts[side].set(c.id, [...(counts[side].get(c.id) ?? []), m - n]);
+        }
+      }
+    }
+    if (failure) {
+      log.phase(`counted work for ${bench}: not counted (${failure}); wall time decides`);
+      continue;
+    }
+    for (const c of list) {
+      const base = counts.base.get(c.id) ?? [];
+      const head = counts.head.get(c.id) ?? [];
+      if (base.some((v) => v <= 0) || head.some((v) => v <= 0)) {
+        log.phase(`counted work for ${c.id}: one iteration did not rise above the setup's count; wall time decides`);
+        continue;
+      }
+      const counted = compareCounted(base, head, threshold);
+      const i = comparisons.indexOf(c);
+      comparisons[i] = { ...decide(c.id, c.bench, [...c.metrics, counted]), criterionRounds: c.criterionRounds };
+    }
+    log.phase(`counted work for ${bench}: done, 2 runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  }
+}
+
+/** Instructions of one test-mode run of a bench binary with `filter`, or why it could not be counted. */
+async function countOnce(side: SideBuild, bench: string, filter: string): Promise<number | string> {
+  const exe = side.executables.get(bench)!;
+  const result = await countProgram(
+    { file: exe, args: [filter], cwd: side.pkgDir, env: { CRITERION_HOME: side.criterionHome, CARGO_MANIFEST_DIR: side.pkgDir } },
+    { heap: false, hardware: false },
+  );
+  return result.counted ? result.simulated.instructions : result.reason;
 }
 
 interface BaseSide {

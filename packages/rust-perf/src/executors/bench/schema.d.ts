@@ -21,4 +21,8 @@ export interface BenchExecutorSchema {
   compareDir?: string;
   /** The base's own cargo target dir (compareRef; default <target dir>/rust-perf-base). */
   baseTargetDir?: string;
+  /** Count instructions per iteration under cachegrind on both sides; counted work decides when present (compareRef; default true). */
+  counted?: boolean;
+  /** Percent for counted instructions (compareRef; default 1). */
+  failOnCountedRegression?: number;
 }
