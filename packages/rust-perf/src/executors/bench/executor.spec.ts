@@ -2,8 +2,8 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { affectingChanges, crateInputs } from '../../core/bench/compare-plan';
+import { runChecked } from '../../core/process/run';
 import benchExecutor from './executor';
 
 // Real cargo (metadata only, no compilation) on temporary packages: the error paths a user meets first.
@@ -68,9 +68,9 @@ describe('bench executor --compareRef', () => {
   let infos: string[];
   const context = (): ExecutorContext =>
     ({ root, cwd: root, isVerbose: false, projectName: 'md', targetName: 'bench', projectsConfigurations: { version: 2, projects: {} } }) as unknown as ExecutorContext;
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: root, stdio: 'pipe' });
+  const git = (...args: string[]) => runChecked('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: root });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-bench-cmp-'));
     errors = [];
     infos = [];
@@ -89,9 +89,9 @@ describe('bench executor --compareRef', () => {
     }
     fs.writeFileSync(path.join(root, 'rust', 'Cargo.toml'), '[workspace]\nmembers = ["md", "other"]\nresolver = "2"\n');
     fs.writeFileSync(path.join(root, '.gitignore'), 'target\n.nx\n');
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-qm', 'base');
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-qm', 'base');
   });
   afterEach(() => {
     jest.restoreAllMocks();
@@ -107,7 +107,7 @@ describe('bench executor --compareRef', () => {
 
   it('does not rerun the benches of a crate nothing of which changed, and says so in summary.md', async () => {
     fs.writeFileSync(path.join(root, 'rust', 'other', 'src', 'lib.rs'), 'pub fn f() { let _ = 1; }\n');
-    git('commit', '-qam', 'change other only');
+    await git('commit', '-qam', 'change other only');
     expect(await benchExecutor({ cargoRoot: 'rust', package: 'md', compareRef: 'HEAD~1' }, context())).toEqual({ success: true });
     const md = fs.readFileSync(path.join(root, 'dist', 'bench', 'md', 'summary.md'), 'utf8');
     expect(md).toMatch(/md: nothing it is built from changed since HEAD~1 \([0-9a-f]{12}\): its benches were not rerun\./);
@@ -131,9 +131,9 @@ describe('bench executor --compareRef', () => {
 
   it('[exec-compare-base-broken] fails with a clear verdict when the base does not compile (never a silent pass)', async () => {
     fs.writeFileSync(path.join(root, 'rust', 'md', 'src', 'lib.rs'), 'pub fn f( {}\n');
-    git('commit', '-qam', 'broken base');
+    await git('commit', '-qam', 'broken base');
     fs.writeFileSync(path.join(root, 'rust', 'md', 'src', 'lib.rs'), 'pub fn f() {}\n');
-    git('commit', '-qam', 'fixed head');
+    await git('commit', '-qam', 'fixed head');
     expect(await benchExecutor({ cargoRoot: 'rust', package: 'md', compareRef: 'HEAD~1', pinCpu: false }, context())).toEqual({ success: false });
     const all = errors.join('\n');
     expect(all).toMatch(/the base \(HEAD~1, [0-9a-f]{12}\) does not build: `cargo bench -p md --bench b --no-run/);
