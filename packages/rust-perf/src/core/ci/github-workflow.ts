@@ -35,7 +35,8 @@ export function affectedCommands(o: WorkflowOptions, base: string, head: string)
   const commands = [['nx', 'affected', '-t', o.buildTarget, ...range]];
   if (o.pgo) commands.push(['nx', 'affected', '-t', o.pgoTarget, ...range]);
   if ((o.gate ?? 'same-job') === 'same-job') {
-    commands.push(['nx', 'affected', '-t', o.benchTarget, ...range, '--parallel=1', `--compareRef=${base}`, `--failOnRegression=${o.failOnRegression}`]);
+    // static: Nx hides a successful task's output otherwise, and the log is where a reviewer reads the per-round progress.
+    commands.push(['nx', 'affected', '-t', o.benchTarget, ...range, '--parallel=1', '--output-style=static', `--compareRef=${base}`, `--failOnRegression=${o.failOnRegression}`]);
     return commands;
   }
   commands.push([
@@ -47,6 +48,7 @@ export function affectedCommands(o: WorkflowOptions, base: string, head: string)
     `--baseline=${BASELINE_DIR}/{projectName}/summary.json`,
     '--baselineMissingOk',
     '--parallel=1',
+    '--output-style=static',
     `--failOnRegression=${o.failOnRegression}`,
   ]);
   return commands;

@@ -39,7 +39,7 @@ describe('ci-workflow generator', () => {
       '$NX_HEAD',
     ).map((argv) => `npx ${argv.join(' ')}`);
     for (const cmd of expected) expect(runs).toContain(cmd);
-    expect(runs).toContain('npx nx affected -t bench --base=$NX_BASE --head=$NX_HEAD --parallel=1 --compareRef=$NX_BASE --failOnRegression=5');
+    expect(runs).toContain('npx nx affected -t bench --base=$NX_BASE --head=$NX_HEAD --parallel=1 --output-style=static --compareRef=$NX_BASE --failOnRegression=5');
     expect(steps(tree).some((s) => s.uses === 'nrwl/nx-set-shas@v4')).toBe(true);
     // Same-job: no numbers from another run are restored or saved.
     const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
@@ -52,7 +52,7 @@ describe('ci-workflow generator', () => {
     const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
     expect(validateWorkflow(text).errors).toEqual([]);
     const runs = steps(tree).map((s) => s.run).filter(Boolean).join('\n');
-    expect(runs).toContain('--baseline=.bench-baseline/{projectName}/summary.json --baselineMissingOk --parallel=1 --failOnRegression=7');
+    expect(runs).toContain('--baseline=.bench-baseline/{projectName}/summary.json --baselineMissingOk --parallel=1 --output-style=static --failOnRegression=7');
     expect(runs).not.toContain('--compareRef');
     expect(steps(tree).map((s) => s.name)).toContain('Benchmarks of affected crates (regression gate against the cross-run baseline)');
     expect(steps(tree).some((s) => s.uses === 'actions/cache/save@v4')).toBe(true);
