@@ -152,6 +152,9 @@ describe('paired gate', () => {
     expect(describeComparison(b)).toMatch(/change \+2\.10%, interval \[\+2\.10%, \+2\.10%\] \(range, 2 counted run\(s\) per side\), decided by instructions per iteration \(counted\)/);
     expect(pairedGate([b], { 'wall-time': 5, instructions: 1 }).message).toMatch(/^1 benchmark\(s\) regressed by more than 1% against the base/);
     expect(compareCounted([1000, 1000], [1000, 1000], 1).verdict).toBe('no significant change');
+    // Measured in the gate e2e: a comment-only change counted 31,142,246 → 31,140,799 (−0.005%): noise, not "faster".
+    expect(compareCounted([31_142_246, 31_142_250], [31_140_799, 31_140_801], 1).verdict).toBe('no significant change');
+    expect(compareCounted([1_000_000, 1_000_000], [1_007_000, 1_007_000], 1).verdict).toBe('slower');
   });
 
   it('alternates which side runs first', () => {

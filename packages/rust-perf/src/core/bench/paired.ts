@@ -118,7 +118,7 @@ export function countedChange(base: readonly number[], head: readonly number[]):
 
 export function compareCounted(base: readonly number[], head: readonly number[], thresholdPercent: number): MetricComparison {
   const change = countedChange(base, head);
-  return { metric: 'instructions', change, verdict: metricVerdict(change, thresholdPercent), rounds: base.map((b, i) => ({ base: b, head: head[i] ?? NaN })) };
+  return { metric: 'instructions', change, verdict: metricVerdict(change, thresholdPercent, COUNTED_NOISE_FLOOR_PERCENT), rounds: base.map((b, i) => ({ base: b, head: head[i] ?? NaN })) };
 }
 
 /**
@@ -144,11 +144,18 @@ export type MetricVerdict = 'regressed' | 'slower' | 'faster' | 'no significant 
  * keeps noise out (no change → false alarm at most (1 − confidence)/2 per benchmark); the threshold keeps
  * real but tiny changes from failing a build. Significant changes below the threshold are `slower`.
  */
-export function metricVerdict(c: PairedChange, thresholdPercent: number): MetricVerdict {
-  if (c.lowerPercent > 0) return c.changePercent > thresholdPercent ? 'regressed' : 'slower';
-  if (c.upperPercent < 0) return 'faster';
+export function metricVerdict(c: PairedChange, thresholdPercent: number, noiseFloorPercent = 0): MetricVerdict {
+  if (c.lowerPercent > noiseFloorPercent) return c.changePercent > thresholdPercent ? 'regressed' : 'slower';
+  if (c.upperPercent < -noiseFloorPercent) return 'faster';
   return 'no significant change';
 }
+
+/**
+ * Counted work has no sampling interval to absorb run-to-run differences, so changes smaller than this are
+ * noise: a program with a randomly seeded HashMap (the example's order book) moved by up to 0.41% per
+ * iteration between A/A runs (bench/gate), and a comment-only change by 0.005% (the gate e2e).
+ */
+export const COUNTED_NOISE_FLOOR_PERCENT = 0.5;
 
 export interface MetricComparison {
   metric: MetricName;
