@@ -309,7 +309,7 @@ export function renderComparisonMarkdown(h: ComparisonHeader, comparisons: reado
     `# Benchmarks: ${h.project} (head vs ${h.ref})`,
     '',
     `Package \`${h.package}\`: base ${h.baseCommit.slice(0, 12)} (${h.ref}) and head ${h.headCommit.slice(0, 12)} measured in this job, ` +
-      `${h.rounds} alternating rounds${h.cpu !== undefined ? ` pinned to CPU ${h.cpu}` : ''}. Change: Hodges–Lehmann estimate of the per-round ratio; interval: exact Wilcoxon signed-rank.`,
+      `${h.rounds} alternating rounds${h.cpu !== undefined ? ` pinned to CPU ${h.cpu}` : ''}. Wall time: Hodges–Lehmann estimate of the per-round ratio with an exact Wilcoxon signed-rank interval; counted instructions: median change with the range over runs.`,
     '',
     `| ${rows[0].map(escape).join(' | ')} |`,
     `| ${rows[0].map(() => '---').join(' | ')} |`,
