@@ -90,6 +90,10 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
     });
   }
   const crossRun = o.gate === 'cross-run';
+  if (!crossRun) {
+    // The same-job gate counts instructions under cachegrind first; without valgrind wall time decides.
+    steps.push({ name: 'Install valgrind (counted work for the regression gate)', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq valgrind' });
+  }
   steps.push({ run: 'npm ci' }, { uses: 'nrwl/nx-set-shas@v4' });
   if (crossRun) {
     steps.push({

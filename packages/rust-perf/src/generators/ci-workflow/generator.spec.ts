@@ -45,6 +45,7 @@ describe('ci-workflow generator', () => {
     const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
     expect(text).not.toContain('.bench-baseline');
     expect(text).toContain('fetch-depth: 0');
+    expect(text).toContain('apt-get install -y -qq valgrind');
   });
 
   it('keeps the cross-run gate as an option, labelled as such, and valid', async () => {
@@ -62,7 +63,7 @@ describe('ci-workflow generator', () => {
     await generator(tree, {});
     const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
     expect(text).toContain("hashFiles('rust/Cargo.lock')");
-    expect(text).not.toContain('apt-get install');
+    expect(text).not.toContain('apt-get install -y -qq "llvm');
     await generator(tree, { pgo: true });
     const withPgo = tree.read('.github/workflows/perf.yml', 'utf-8')!;
     expect(withPgo).toContain('llvm-${{ steps.toolchain.outputs.llvm }}');
