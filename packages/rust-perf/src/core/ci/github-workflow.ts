@@ -6,7 +6,12 @@ import { parse, stringify } from 'yaml';
 export interface WorkflowOptions {
   name: string;
   mainBranch: string;
-  /** Percent; a benchmark whose median got slower by more (and whose CIs don't overlap) fails the job. */
+  /**
+   * same-job (default): the base ($NX_BASE) is built and measured beside the head in this job (bench --compareRef).
+   * cross-run: compare with summaries an earlier run on main saved (another runner, hours earlier: noisier).
+   */
+  gate?: 'same-job' | 'cross-run';
+  /** Percent; a benchmark that got slower by more (same-job: paired interval above zero; cross-run: CIs don't overlap) fails the job. */
   failOnRegression: number;
   /** Also run build-pgo (installs llvm-<major> for llvm-profdata). */
   pgo: boolean;
@@ -20,11 +25,20 @@ export interface WorkflowOptions {
 
 export const BASELINE_DIR = '.bench-baseline';
 
-/** The nx commands the workflow runs, as argv (the e2e runs exactly these, with its own base/head). */
+/**
+ * The nx commands the workflow runs, as argv (the e2e runs exactly these, with its own base/head).
+ * Same-job gate: the bench compares with `base` itself (nx-set-shas makes it the pull request's merge base,
+ * or the last green commit on main), one task at a time so benches never measure each other.
+ */
 export function affectedCommands(o: WorkflowOptions, base: string, head: string): string[][] {
   const range = [`--base=${base}`, `--head=${head}`];
   const commands = [['nx', 'affected', '-t', o.buildTarget, ...range]];
   if (o.pgo) commands.push(['nx', 'affected', '-t', o.pgoTarget, ...range]);
+  if ((o.gate ?? 'same-job') === 'same-job') {
+    // static: Nx hides a successful task's output otherwise, and the log is where a reviewer reads the per-round progress.
+    commands.push(['nx', 'affected', '-t', o.benchTarget, ...range, '--parallel=1', '--output-style=static', `--compareRef=${base}`, `--failOnRegression=${o.failOnRegression}`]);
+    return commands;
+  }
   commands.push([
     'nx',
     'affected',
@@ -33,6 +47,8 @@ export function affectedCommands(o: WorkflowOptions, base: string, head: string)
     ...range,
     `--baseline=${BASELINE_DIR}/{projectName}/summary.json`,
     '--baselineMissingOk',
+    '--parallel=1',
+    '--output-style=static',
     `--failOnRegression=${o.failOnRegression}`,
   ]);
   return commands;
@@ -73,24 +89,32 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
       run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq "llvm-${{ steps.toolchain.outputs.llvm }}" linux-tools-common linux-tools-generic',
     });
   }
-  steps.push(
-    { run: 'npm ci' },
-    { uses: 'nrwl/nx-set-shas@v4' },
-    {
-      name: 'Restore the main branch benchmark summaries (baseline)',
+  const crossRun = o.gate === 'cross-run';
+  if (!crossRun) {
+    // The same-job gate counts instructions under cachegrind first; without valgrind wall time decides.
+    steps.push({ name: 'Install valgrind (counted work for the regression gate)', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq valgrind' });
+  }
+  steps.push({ run: 'npm ci' }, { uses: 'nrwl/nx-set-shas@v4' });
+  if (crossRun) {
+    steps.push({
+      name: 'Restore the main branch benchmark summaries (cross-run baseline: measured by an earlier run, maybe on other hardware)',
       uses: 'actions/cache/restore@v4',
       with: { path: BASELINE_DIR, key: `bench-baseline-\${{ runner.os }}-\${{ github.sha }}`, 'restore-keys': `bench-baseline-\${{ runner.os }}-` },
-    },
-    { name: 'Build affected crates', run: `npx ${shellLine(build)}` },
-  );
+    });
+  }
+  steps.push({ name: 'Build affected crates', run: `npx ${shellLine(build)}` });
   if (pgo) steps.push({ name: 'PGO builds of affected crates', run: `npx ${shellLine(pgo)}` });
   steps.push(
-    { name: 'Benchmarks of affected crates (regression gate)', run: `npx ${shellLine(bench)}` },
+    crossRun
+      ? { name: 'Benchmarks of affected crates (regression gate against the cross-run baseline)', run: `npx ${shellLine(bench)}` }
+      : { name: 'Benchmarks of affected crates (regression gate: base and head measured in this job)', run: `npx ${shellLine(bench)}` },
     {
       name: 'Benchmark table',
       if: 'always()',
       run: 'for f in dist/bench/*/summary.md; do [ -f "$f" ] && cat "$f" >> "$GITHUB_STEP_SUMMARY"; done; true',
     },
+  );
+  if (crossRun) steps.push(
     {
       name: 'Keep summaries as the next baseline',
       if: `github.ref == 'refs/heads/${o.mainBranch}'`,
@@ -102,6 +126,8 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
       uses: 'actions/cache/save@v4',
       with: { path: BASELINE_DIR, key: `bench-baseline-\${{ runner.os }}-\${{ github.sha }}` },
     },
+  );
+  steps.push(
     {
       name: 'Upload benchmark and flamegraph outputs',
       if: 'always()',

@@ -2,6 +2,8 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { affectingChanges, crateInputs } from '../../core/bench/compare-plan';
+import { runChecked } from '../../core/process/run';
 import benchExecutor from './executor';
 
 // Real cargo (metadata only, no compilation) on temporary packages: the error paths a user meets first.
@@ -56,5 +58,95 @@ describe('bench executor', () => {
   it('refuses combining a criterion baseline with saveBaseline', async () => {
     expect(await benchExecutor({ cargoRoot: 'rust', package: 'md', baseline: 'main', saveBaseline: 'next' }, context())).toEqual({ success: false });
     expect(errors.join('\n')).toContain('cannot be combined');
+  });
+});
+
+// --compareRef with real git and real cargo (metadata only): the paths that end before anything is built.
+describe('bench executor --compareRef', () => {
+  let root: string;
+  let errors: string[];
+  let infos: string[];
+  const context = (): ExecutorContext =>
+    ({ root, cwd: root, isVerbose: false, projectName: 'md', targetName: 'bench', projectsConfigurations: { version: 2, projects: {} } }) as unknown as ExecutorContext;
+  const git = (...args: string[]) => runChecked('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: root });
+
+  beforeEach(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-bench-cmp-'));
+    errors = [];
+    infos = [];
+    jest.spyOn(logger, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
+    jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'info').mockImplementation((m: unknown) => void infos.push(String(m)));
+    for (const name of ['md', 'other']) {
+      fs.mkdirSync(path.join(root, 'rust', name, 'src'), { recursive: true });
+      fs.mkdirSync(path.join(root, 'rust', name, 'benches'), { recursive: true });
+      fs.writeFileSync(
+        path.join(root, 'rust', name, 'Cargo.toml'),
+        `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n\n[[bench]]\nname = "b"\nharness = false\n`,
+      );
+      fs.writeFileSync(path.join(root, 'rust', name, 'src', 'lib.rs'), 'pub fn f() {}\n');
+      fs.writeFileSync(path.join(root, 'rust', name, 'benches', 'b.rs'), 'fn main() {}\n');
+    }
+    fs.writeFileSync(path.join(root, 'rust', 'Cargo.toml'), '[workspace]\nmembers = ["md", "other"]\nresolver = "2"\n');
+    fs.writeFileSync(path.join(root, '.gitignore'), 'target\n.nx\n');
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-qm', 'base');
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('[exec-compare-ref-missing] names a base ref that does not exist and how to fetch it; the gate fails', async () => {
+    expect(await benchExecutor({ cargoRoot: 'rust', package: 'md', compareRef: 'origin/nope' }, context())).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('--compareRef origin/nope: no such commit');
+    expect(errors.join('\n')).toContain('git fetch origin nope');
+    expect(errors.join('\n')).toContain('fetch-depth: 0');
+  });
+
+  it('does not rerun the benches of a crate nothing of which changed, and says so in summary.md', async () => {
+    fs.writeFileSync(path.join(root, 'rust', 'other', 'src', 'lib.rs'), 'pub fn f() { let _ = 1; }\n');
+    await git('commit', '-qam', 'change other only');
+    expect(await benchExecutor({ cargoRoot: 'rust', package: 'md', compareRef: 'HEAD~1' }, context())).toEqual({ success: true });
+    const md = fs.readFileSync(path.join(root, 'dist', 'bench', 'md', 'summary.md'), 'utf8');
+    expect(md).toMatch(/md: nothing it is built from changed since HEAD~1 \([0-9a-f]{12}\): its benches were not rerun\./);
+    expect(fs.existsSync(path.join(root, '.nx', 'workspace-data', 'rust-perf-compare', 'base'))).toBe(false);
+  });
+
+  it('counts a change in a path dependency or Cargo.lock as affecting the crate, not one in a sibling with the same prefix or in Markdown (as nx affected)', async () => {
+    const inputs = crateInputs(
+      {
+        target_directory: '/t',
+        workspace_root: '/w',
+        packages: [
+          { name: 'md', manifest_path: '/w/md/Cargo.toml', targets: [], dependencies: [{ name: 'common', kind: null, path: '/w/common' } as never] },
+          { name: 'common', manifest_path: '/w/common/Cargo.toml', targets: [], dependencies: [] },
+        ],
+      },
+      { name: 'md', manifest_path: '/w/md/Cargo.toml', targets: [], dependencies: [{ name: 'common', kind: null, path: '/w/common' } as never] },
+    );
+    expect(affectingChanges(['/w/common/src/lib.rs', '/w/other/src/lib.rs', '/w/Cargo.lock', '/w/md-extra/x', '/w/md/README.md'], inputs)).toEqual(['/w/common/src/lib.rs', '/w/Cargo.lock']);
+  });
+
+  it('[exec-compare-base-broken] fails with a clear verdict when the base does not compile (never a silent pass)', async () => {
+    fs.writeFileSync(path.join(root, 'rust', 'md', 'src', 'lib.rs'), 'pub fn f( {}\n');
+    await git('commit', '-qam', 'broken base');
+    fs.writeFileSync(path.join(root, 'rust', 'md', 'src', 'lib.rs'), 'pub fn f() {}\n');
+    await git('commit', '-qam', 'fixed head');
+    expect(await benchExecutor({ cargoRoot: 'rust', package: 'md', compareRef: 'HEAD~1', pinCpu: false }, context())).toEqual({ success: false });
+    const all = errors.join('\n');
+    expect(all).toMatch(/the base \(HEAD~1, [0-9a-f]{12}\) does not build: `cargo bench -p md --bench b --no-run/);
+    expect(all).toContain('1 benchmark(s) could not be compared, so the gate cannot pass');
+    const summary = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'bench', 'md', 'summary.json'), 'utf8'));
+    expect(summary.comparison.verdict).toBe('fail');
+    expect(summary.comparison.benchmarks[0]).toMatchObject({ id: 'b', status: 'error', verdict: 'not compared' });
+    // The worktree is kept for the next run, outside Nx's project scan.
+    expect(fs.existsSync(path.join(root, '.nx', 'workspace-data', 'rust-perf-compare', 'base', 'rust', 'md', 'Cargo.toml'))).toBe(true);
+  }, 120_000);
+
+  it('refuses compareRef together with a cross-run baseline', async () => {
+    expect(await benchExecutor({ cargoRoot: 'rust', package: 'md', compareRef: 'HEAD', baseline: 'x.json' }, context())).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('cannot be combined with "baseline"');
   });
 });

@@ -5,6 +5,7 @@ import { readCriterionBaseline, readRunResults, analyzedTitles, measurementPlans
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { benchTargets, cargoBenchArgs, criterionArgs, dependsOnCriterion, resolveBaseline, selectBenches } from '../../core/bench/plan';
 import { createCompletionTracker, createPhaseLog } from '../../core/bench/progress';
+import { runCompare } from './compare';
 import {
   compareWith,
   formatNs,
@@ -28,6 +29,8 @@ import { runCountedBenches } from './counted';
 export default async function benchExecutor(options: BenchExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const log = createPhaseLog('bench', (line) => logger.info(line));
   try {
+    // Same-job comparison counts work itself (counted first, wall time second), whatever `metric` says.
+    if (options.compareRef) return await runCompare({ ...options, compareRef: options.compareRef }, context, log);
     if (options.metric === 'instructions') return await runCountedBenches(options, context, log);
     return await runBenches(options, context, log);
   } catch (e) {

@@ -13,4 +13,18 @@ export interface BenchExecutorSchema {
   sampleSize?: number;
   metric?: 'wall' | 'instructions';
   countRuns?: number;
+  /** Same-job comparison: build and measure this git ref's merge base with HEAD beside the working tree. */
+  compareRef?: string;
+  /** Alternating base/head rounds (compareRef). */
+  rounds?: number;
+  /** Pin base and head to one CPU with taskset (compareRef). */
+  pinCpu?: boolean;
+  /** Where the base's worktree and criterion data live (compareRef; default <Nx workspace data>/rust-perf-compare). */
+  compareDir?: string;
+  /** The base's own cargo target dir (compareRef; default <target dir>/rust-perf-base). */
+  baseTargetDir?: string;
+  /** Count instructions per iteration under cachegrind on both sides; counted work decides when present (compareRef; default true). */
+  counted?: boolean;
+  /** Percent for counted instructions (compareRef; default 1). */
+  failOnCountedRegression?: number;
 }

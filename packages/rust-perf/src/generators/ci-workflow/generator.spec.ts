@@ -30,24 +30,40 @@ describe('ci-workflow generator', () => {
     expect(state.errors).toEqual([]);
   });
 
-  it('runs exactly the affected commands the e2e runs, with the baseline gate', async () => {
-    await generator(tree, { failOnRegression: 7 });
+  it('runs exactly the affected commands the e2e runs, with the same-job gate against $NX_BASE by default', async () => {
+    await generator(tree, {});
     const runs = steps(tree).map((s) => s.run).filter(Boolean);
     const expected = affectedCommands(
-      { name: 'perf', mainBranch: 'main', failOnRegression: 7, pgo: false, nodeVersion: '20', cargoRoot: 'rust', buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo' },
+      { name: 'perf', mainBranch: 'main', failOnRegression: 5, pgo: false, nodeVersion: '20', cargoRoot: 'rust', buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo' },
       '$NX_BASE',
       '$NX_HEAD',
     ).map((argv) => `npx ${argv.join(' ')}`);
     for (const cmd of expected) expect(runs).toContain(cmd);
-    expect(runs.join('\n')).toContain('--failOnRegression=7');
+    expect(runs).toContain('npx nx affected -t bench --base=$NX_BASE --head=$NX_HEAD --parallel=1 --output-style=static --compareRef=$NX_BASE --failOnRegression=5');
     expect(steps(tree).some((s) => s.uses === 'nrwl/nx-set-shas@v4')).toBe(true);
+    // Same-job: no numbers from another run are restored or saved.
+    const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
+    expect(text).not.toContain('.bench-baseline');
+    expect(text).toContain('fetch-depth: 0');
+    expect(text).toContain('apt-get install -y -qq valgrind');
+  });
+
+  it('keeps the cross-run gate as an option, labelled as such, and valid', async () => {
+    await generator(tree, { gate: 'cross-run', failOnRegression: 7 });
+    const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
+    expect(validateWorkflow(text).errors).toEqual([]);
+    const runs = steps(tree).map((s) => s.run).filter(Boolean).join('\n');
+    expect(runs).toContain('--baseline=.bench-baseline/{projectName}/summary.json --baselineMissingOk --parallel=1 --output-style=static --failOnRegression=7');
+    expect(runs).not.toContain('--compareRef');
+    expect(steps(tree).map((s) => s.name)).toContain('Benchmarks of affected crates (regression gate against the cross-run baseline)');
+    expect(steps(tree).some((s) => s.uses === 'actions/cache/save@v4')).toBe(true);
   });
 
   it('keys the cargo cache on the detected Cargo.lock and installs llvm only with --pgo', async () => {
     await generator(tree, {});
     const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
     expect(text).toContain("hashFiles('rust/Cargo.lock')");
-    expect(text).not.toContain('apt-get install');
+    expect(text).not.toContain('apt-get install -y -qq "llvm');
     await generator(tree, { pgo: true });
     const withPgo = tree.read('.github/workflows/perf.yml', 'utf-8')!;
     expect(withPgo).toContain('llvm-${{ steps.toolchain.outputs.llvm }}');
@@ -75,9 +91,9 @@ describe('ci-workflow generator', () => {
     await generator(tree, {});
     const edited = tree.read('.github/workflows/perf.yml', 'utf-8')!.replace('runs-on: ubuntu-latest', 'runs-on: self-hosted');
     tree.write('.github/workflows/perf.yml', edited);
-    await expect(generator(tree, { failOnRegression: 5 })).rejects.toThrow(/edited by hand.*--force/);
+    await expect(generator(tree, { failOnRegression: 3 })).rejects.toThrow(/edited by hand.*--force/);
     expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toBe(edited);
-    await generator(tree, { failOnRegression: 5, force: true });
-    expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toContain('--failOnRegression=5');
+    await generator(tree, { failOnRegression: 3, force: true });
+    expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toContain('--failOnRegression=3');
   });
 });

@@ -28,7 +28,9 @@ export default async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflow
   const options: WorkflowOptions = {
     name: schema.name ?? 'perf',
     mainBranch: schema.mainBranch ?? 'main',
-    failOnRegression: schema.failOnRegression ?? 10,
+    gate: schema.gate ?? 'same-job',
+    // Paired rounds keep noise inside the interval, so the same-job gate can afford a lower threshold.
+    failOnRegression: schema.failOnRegression ?? (schema.gate === 'cross-run' ? 10 : 5),
     pgo: schema.pgo ?? false,
     nodeVersion: schema.nodeVersion ?? '20',
     cargoRoot: schema.cargoRoot ?? detectCargoRoot(tree),

@@ -1,0 +1,32 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { benchExecutables, benchRunArgv, benchSides, cargoBenchBuildArgs, CargoMessageError } from './compare-plan';
+
+const jsonl = fs.readFileSync(path.join(__dirname, '__fixtures__', 'cargo-bench-no-run.jsonl'), 'utf8');
+
+describe('same-job comparison plan', () => {
+  it('takes bench executables from cargo\'s compiler-artifact messages (test-mode bench targets of this package only)', () => {
+    const exes = benchExecutables(jsonl, '/w/md/Cargo.toml');
+    expect([...exes.keys()]).toEqual(['b']);
+    expect(exes.get('b')).toMatch(/^\/w\/target\/release\/deps\/b-[0-9a-f]+$/);
+    expect(benchExecutables(jsonl, '/elsewhere/Cargo.toml').size).toBe(0);
+    expect(() => benchExecutables('{not json', '/w/md/Cargo.toml')).toThrow(CargoMessageError);
+  });
+
+  it('builds every bench in one cargo call and runs a binary as cargo bench does, pinned when asked', () => {
+    expect(cargoBenchBuildArgs('md', ['a', 'b'])).toEqual(['bench', '-p', 'md', '--bench', 'a', '--bench', 'b', '--no-run', '--message-format=json-render-diagnostics']);
+    expect(benchRunArgv({ executable: '/x/b-1', criterion: ['--sample-size', '10'] })).toEqual({
+      file: '/x/b-1',
+      args: ['--bench', '--noplot', '--nresamples', '2000', '--sample-size', '10'],
+    });
+    expect(benchRunArgv({ executable: '/x/b-1', criterion: [], cpu: 1 })).toEqual({ file: 'taskset', args: ['-c', '1', '/x/b-1', '--bench', '--noplot', '--nresamples', '2000'] });
+  });
+
+  it('splits bench targets into compared, new (head only) and removed (base only)', () => {
+    expect(benchSides(['orderbook_bench', 'latency_bench'], ['orderbook_bench', 'old_bench'])).toEqual({
+      both: ['orderbook_bench'],
+      added: ['latency_bench'],
+      removed: ['old_bench'],
+    });
+  });
+});

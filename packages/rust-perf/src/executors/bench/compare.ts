@@ -1,0 +1,365 @@
+// `bench --compareRef <ref>`: the base and the head built and measured in this job, in alternating
+// rounds on one core, compared round by round (core/bench/paired.ts). Never numbers from another machine.
+import { logger, type ExecutorContext } from '@nx/devkit';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzedTitles, readRunResults, type CriterionResult, type Estimate } from '../../core/bench/criterion';
+import { affectingChanges, benchExecutables, benchRunArgv, benchSides, cargoBenchBuildArgs, crateInputs } from '../../core/bench/compare-plan';
+import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
+import { cargoMetadata, findPackage } from '../../core/bench/metadata';
+import { countProgram, valgrindVersion } from '../../core/count';
+import {
+  compareCounted,
+  compareMetric,
+  comparisonRows,
+  decide,
+  describeComparison,
+  median,
+  pairedGate,
+  renderComparisonMarkdown,
+  roundOrder,
+  type BenchComparison,
+  type PairedRound,
+} from '../../core/bench/paired';
+import { benchTargets, criterionArgs, dependsOnCriterion, selectBenches, type MetadataPackage } from '../../core/bench/plan';
+import type { PhaseLog } from '../../core/bench/progress';
+import { renderTextTable, summarizeResult, type BenchmarkSummary } from '../../core/bench/summary';
+import { writeFileAtomic } from '../../core/fs/atomic';
+import { resolveOutputDir } from '../../core/fs/output-dir';
+import { run } from '../../core/process/run';
+import { rustcInfo } from '../../core/toolchain/rustc';
+import type { BenchExecutorSchema } from './schema';
+
+/** Percent; with paired rounds the interval keeps noise out, so the threshold only filters tiny real changes. */
+export const DEFAULT_COMPARE_THRESHOLD = 5;
+/** Percent for counted instructions: they repeat to hundredths of a percent, so a small real change is visible. */
+export const DEFAULT_COUNTED_THRESHOLD = 1;
+/** A criterion filter no benchmark id matches: the run does the benches' setup only. */
+const SETUP_ONLY_FILTER = '^rust-perf: setup only$';
+export const DEFAULT_ROUNDS = 8;
+
+type Side = 'base' | 'head';
+
+interface SideBuild {
+  cargoRoot: string;
+  pkgDir: string;
+  executables: Map<string, string>;
+  criterionHome: string;
+}
+
+export async function runCompare(options: BenchExecutorSchema & { compareRef: string }, context: ExecutorContext, log: PhaseLog): Promise<{ success: boolean }> {
+  if (options.baseline || options.saveBaseline) {
+    throw new Error('"compareRef" measures the base in this job; it cannot be combined with "baseline" or "saveBaseline" (the cross-run comparison).');
+  }
+  const project = context.projectName ?? options.package ?? 'bench';
+  const pkgName = options.package ?? project;
+  const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
+  const outputDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'bench', project));
+  const threshold = options.failOnRegression ?? DEFAULT_COMPARE_THRESHOLD;
+  const countedThreshold = options.failOnCountedRegression ?? DEFAULT_COUNTED_THRESHOLD;
+  const thresholds = { 'wall-time': threshold, instructions: countedThreshold };
+  const rounds = options.rounds ?? DEFAULT_ROUNDS;
+
+  log.phase(`base: resolving ${options.compareRef}`);
+  const base = await resolveBase(options.compareRef, context.root);
+  const headMeta = await cargoMetadata(cargoRoot);
+  const pkg = findPackage(headMeta, pkgName, cargoRoot);
+  const selection = selectBenches(pkg, benchTargets(pkg, fs.readFileSync(pkg.manifest_path, 'utf8')), options.benches);
+  for (const s of selection.skipped) logger.warn(s);
+  if (!dependsOnCriterion(pkg)) logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
+
+  const touching = affectingChanges(await changedFiles(base), crateInputs(headMeta, pkg));
+  const header = { project, package: pkg.name, ref: options.compareRef, baseCommit: base.commit, headCommit: base.head, rounds };
+  if (touching.length === 0) {
+    const message = `${pkg.name}: nothing it is built from changed since ${options.compareRef} (${base.commit.slice(0, 12)}): its benches were not rerun.`;
+    log.phase(message);
+    writeOutputs(outputDir, context, { ...header, rounds: 0 }, [], [], { failed: false, message }, await rustcVersion(cargoRoot));
+    return { success: true };
+  }
+  const shown = touching.slice(0, 3).map((f) => path.relative(base.top, f));
+  log.phase(`${touching.length} changed file(s) affect ${pkg.name}: ${shown.join(', ')}${touching.length > 3 ? ', …' : ''}`);
+
+  const compareDir = path.resolve(context.root, options.compareDir ?? path.join(workspaceDataDir(context.root), 'rust-perf-compare'));
+  return withLock(
+    path.join(compareDir, 'lock'),
+    async () => {
+      const worktree = path.join(compareDir, 'base');
+      log.phase(`base: checking out ${base.commit.slice(0, 12)} in ${path.relative(context.root, worktree)}`);
+      await checkoutBase(base, worktree);
+      const baseTarget = path.resolve(context.root, options.baseTargetDir ?? path.join(headMeta.target_directory, 'rust-perf-base'));
+      const baseSide = await readBase(path.join(worktree, path.relative(base.top, cargoRoot)), pkg.name, baseTarget);
+      const sides = benchSides(selection.run, baseSide.benches);
+
+      log.phase(`head: cargo ${cargoBenchBuildArgs(pkg.name, selection.run).join(' ')}`);
+      const headBuild = await build(cargoRoot, pkg, selection.run, {});
+      if (!headBuild.ok) throw new Error(headBuild.error);
+      let baseError = baseSide.error;
+      let baseExes = new Map<string, string>();
+      if (!baseError && sides.both.length && baseSide.pkg) {
+        log.phase(`base: cargo ${cargoBenchBuildArgs(pkg.name, sides.both).join(' ')} (target dir ${path.relative(context.root, baseTarget)})`);
+        const b = await build(baseSide.cargoRoot, baseSide.pkg, sides.both, { CARGO_TARGET_DIR: baseTarget });
+        if (b.ok) baseExes = b.executables;
+        else baseError = `the base (${options.compareRef}, ${base.commit.slice(0, 12)}) does not build: ${b.error}`;
+      }
+      const criterionHome = (side: Side) => path.join(compareDir, 'criterion', project, side);
+      const head: SideBuild = { cargoRoot, pkgDir: path.dirname(pkg.manifest_path), executables: headBuild.executables, criterionHome: criterionHome('head') };
+      const baseBuild: SideBuild = { cargoRoot: baseSide.cargoRoot, pkgDir: baseSide.pkg ? path.dirname(baseSide.pkg.manifest_path) : '', executables: baseExes, criterionHome: criterionHome('base') };
+
+      const cpu = options.pinCpu === false ? undefined : await pickCpu(context.root);
+      const extra = criterionArgs({ warmUpTime: options.warmUpTime, measurementTime: options.measurementTime, sampleSize: options.sampleSize, filter: options.filter });
+      const comparisons: BenchComparison[] = [];
+      const headResults = new Map<string, CriterionResult>();
+
+      if (baseError) {
+        logger.error(baseError);
+        for (const bench of sides.both) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: baseError.split('\n')[0] });
+      } else if (sides.both.length) {
+        // per bench, per benchmark id: the per-round wall times of each side
+        const perRound = new Map<string, { bench: string; base: (Estimate | undefined)[]; head: (Estimate | undefined)[] }>();
+        const baseFailed = new Map<string, string>();
+        for (let r = 0; r < rounds; r++) {
+          for (const bench of sides.both) {
+            if (baseFailed.has(bench)) continue;
+            for (const side of roundOrder(r)) {
+              const results = await runOnce(side === 'base' ? baseBuild : head, bench, extra, cpu);
+              if ('error' in results) {
+                if (side === 'head') throw new Error(results.error);
+                baseFailed.set(bench, `the base's ${bench} failed: ${results.error}`);
+                break;
+              }
+              for (const res of results.results) {
+                const entry = perRound.get(res.id) ?? { bench, base: [], head: [] };
+                entry[side][r] = res.median;
+                perRound.set(res.id, entry);
+                if (side === 'head') headResults.set(res.id, res);
+              }
+            }
+          }
+          log.phase(`round ${r + 1}/${rounds} done (${roundOrder(r).join(' then ')})`);
+        }
+        for (const [bench, error] of baseFailed) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: error });
+        for (const [id, e] of perRound) {
+          if (baseFailed.has(e.bench)) continue;
+          const both: { base: Estimate; head: Estimate }[] = [];
+          for (let r = 0; r < rounds; r++) if (e.base[r] && e.head[r]) both.push({ base: e.base[r]!, head: e.head[r]! });
+          const paired: PairedRound[] = both.map((x) => ({ base: x.base.estimate, head: x.head.estimate }));
+          const headValues = e.head.filter((v): v is Estimate => v !== undefined).map((v) => v.estimate);
+          // criterionRounds: each round's criterion medians with their intervals, kept so the old one-run-each rule can be evaluated on the same runs (bench/gate).
+          if (paired.length) comparisons.push({ ...decide(id, e.bench, [compareMetric('wall-time', paired, threshold)]), criterionRounds: both });
+          else if (headValues.length) comparisons.push({ id, bench: e.bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: median(headValues) } });
+          else comparisons.push({ id, bench: e.bench, status: 'removed', metrics: [], verdict: 'removed' });
+        }
+      }
+      if (options.counted !== false && !baseError) {
+        await addCounted(comparisons, { base: baseBuild, head }, countedThreshold, log);
+      }
+      for (const bench of sides.added) {
+        log.phase(`head: ${bench} is new (not in the base): measuring the head only`);
+        const results = await runOnce(head, bench, extra, cpu);
+        if ('error' in results) throw new Error(results.error);
+        for (const res of results.results) {
+          headResults.set(res.id, res);
+          comparisons.push({ id: res.id, bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: res.median.estimate } });
+        }
+      }
+      for (const bench of sides.removed) comparisons.push({ id: `${bench} (bench target)`, bench, status: 'removed', metrics: [], verdict: 'removed' });
+      if (comparisons.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}${options.filter ? ` (does the filter "${options.filter}" match any benchmark?)` : ''}.`);
+
+      for (const c of comparisons) log.phase(describeComparison(c));
+      const gate = pairedGate(comparisons, thresholds);
+      const summaries = [...headResults.values()].map((r) => summarizeResult(r, comparisons.find((c) => c.id === r.id)?.bench ?? ''));
+      writeOutputs(outputDir, context, { ...header, cpu }, comparisons, summaries, gate, await rustcVersion(cargoRoot));
+      logger.info('\n' + renderTextTable(comparisonRows(comparisons)) + '\n');
+      if (gate.failed) {
+        logger.error(gate.message);
+        return { success: false };
+      }
+      logger.info(gate.message);
+      return { success: true };
+    },
+    (holder) => log.phase(`waiting for ${holder}: another bench comparison holds ${compareDir}`),
+  );
+}
+
+/**
+ * Counted work first: each compared benchmark's instructions per iteration under cachegrind, on both sides.
+ * A bench binary run without `--bench` is criterion's test mode: every selected benchmark runs once. The
+ * same binary with a filter that matches nothing does the setup alone; the difference is one iteration.
+ * Two runs per benchmark and side show the counts repeat (the setup run once per side). Without valgrind, or when valgrind cannot run the binary
+ * (e.g. AVX-512 code), wall time decides and the log says why.
+ */
+async function addCounted(comparisons: BenchComparison[], sides: Record<Side, SideBuild>, threshold: number, log: PhaseLog): Promise<void> {
+  try {
+    await valgrindVersion();
+  } catch (e) {
+    log.phase(`counted work: skipped, ${e instanceof Error ? e.message : String(e)} (wall time decides)`);
+    return;
+  }
+  const byBench = new Map<string, BenchComparison[]>();
+  for (const c of comparisons) if (c.status === 'compared') byBench.set(c.bench, [...(byBench.get(c.bench) ?? []), c]);
+  for (const [bench, list] of byBench) {
+    const counts: Record<Side, Map<string, number[]>> = { base: new Map(), head: new Map() };
+    let failure: string | undefined;
+    const started = Date.now();
+    log.phase(`counted work for ${bench}: instructions of ${list.length} benchmark(s) under cachegrind, base and head`);
+    outer: for (const side of ['base', 'head'] as const) {
+      const n = await countOnce(sides[side], bench, SETUP_ONLY_FILTER);
+      if (typeof n === 'string') {
+        failure = n;
+        break;
+      }
+      for (let rep = 0; rep < 2; rep++) {
+        for (const c of list) {
+          const m = await countOnce(sides[side], bench, `^${c.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+          if (typeof m === 'string') {
+            failure = m;
+            break outer;
+          }
+          counts[side].set(c.id, [...(counts[side].get(c.id) ?? []), m - n]);
+        }
+      }
+    }
+    if (failure) {
+      log.phase(`counted work for ${bench}: not counted (${failure}); wall time decides`);
+      continue;
+    }
+    for (const c of list) {
+      const base = counts.base.get(c.id) ?? [];
+      const head = counts.head.get(c.id) ?? [];
+      if (base.some((v) => v <= 0) || head.some((v) => v <= 0)) {
+        log.phase(`counted work for ${c.id}: one iteration did not rise above the setup's count; wall time decides`);
+        continue;
+      }
+      const counted = compareCounted(base, head, threshold);
+      const i = comparisons.indexOf(c);
+      comparisons[i] = { ...decide(c.id, c.bench, [...c.metrics, counted]), criterionRounds: c.criterionRounds };
+    }
+    log.phase(`counted work for ${bench}: done, 2 runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  }
+}
+
+/** Instructions of one test-mode run of a bench binary with `filter`, or why it could not be counted. */
+async function countOnce(side: SideBuild, bench: string, filter: string): Promise<number | string> {
+  const exe = side.executables.get(bench)!;
+  const result = await countProgram(
+    { file: exe, args: [filter], cwd: side.pkgDir, env: { CRITERION_HOME: side.criterionHome, CARGO_MANIFEST_DIR: side.pkgDir } },
+    { heap: false, hardware: false },
+  );
+  return result.counted ? result.simulated.instructions : result.reason;
+}
+
+interface BaseSide {
+  cargoRoot: string;
+  pkg?: MetadataPackage;
+  benches: string[];
+  error?: string;
+}
+
+/** The base's package and criterion benches; a crate or workspace that did not exist there has no benches (all new). */
+async function readBase(baseCargoRoot: string, pkgName: string, targetDir: string): Promise<BaseSide> {
+  if (!fs.existsSync(path.join(baseCargoRoot, 'Cargo.toml'))) return { cargoRoot: baseCargoRoot, benches: [] };
+  let meta;
+  try {
+    meta = await cargoMetadata(baseCargoRoot, { CARGO_TARGET_DIR: targetDir });
+  } catch (e) {
+    return { cargoRoot: baseCargoRoot, benches: [], error: `the base's Cargo workspace cannot be read: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const pkg = meta.packages.find((p) => p.name === pkgName);
+  if (!pkg) return { cargoRoot: baseCargoRoot, benches: [] };
+  const benches = benchTargets(pkg, fs.readFileSync(pkg.manifest_path, 'utf8'))
+    .filter((t) => !t.harness)
+    .map((t) => t.name);
+  return { cargoRoot: baseCargoRoot, pkg, benches };
+}
+
+async function build(
+  cargoRoot: string,
+  pkg: MetadataPackage,
+  benches: string[],
+  env: Record<string, string>,
+): Promise<{ ok: true; executables: Map<string, string> } | { ok: false; error: string }> {
+  const args = cargoBenchBuildArgs(pkg.name, benches);
+  const result = await run('cargo', args, { cwd: cargoRoot, env, echo: 'stderr' });
+  if (result.exitCode !== 0) {
+    const tail = result.stderr.trim().split('\n').filter((l) => /^(error|warning: build failed)/.test(l) || /^\s+-->/.test(l)).slice(0, 6).join('\n');
+    return { ok: false, error: `\`${result.command}\` (in ${cargoRoot}) exited with code ${result.exitCode ?? result.signal}${tail ? `:\n${tail}` : ''}` };
+  }
+  const executables = benchExecutables(result.stdout, pkg.manifest_path);
+  const missing = benches.filter((b) => !executables.has(b));
+  if (missing.length) return { ok: false, error: `cargo reported no executable for bench(es) ${missing.join(', ')} of ${pkg.name}` };
+  return { ok: true, executables };
+}
+
+async function runOnce(side: SideBuild, bench: string, criterion: string[], cpu: number | undefined): Promise<{ results: CriterionResult[] } | { error: string }> {
+  const exe = side.executables.get(bench)!;
+  const { file, args } = benchRunArgv({ executable: exe, criterion, cpu });
+  fs.mkdirSync(side.criterionHome, { recursive: true });
+  const started = Date.now();
+  // As `cargo bench` runs it: from the package folder, with the package's env and its deps folder for dylibs.
+  const result = await run(file, args, {
+    cwd: side.pkgDir,
+    env: {
+      CRITERION_HOME: side.criterionHome,
+      CARGO_MANIFEST_DIR: side.pkgDir,
+      LD_LIBRARY_PATH: [path.dirname(exe), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
+    },
+  });
+  if (result.exitCode !== 0) {
+    return { error: `\`${result.command}\` ${result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`}: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}` };
+  }
+  const titles = analyzedTitles(result.stderr + '\n' + result.stdout);
+  return { results: readRunResults({ criterionDir: side.criterionHome, since: started, titles }) };
+}
+
+/** The last CPU this process may run on, when taskset exists and there is more than one. */
+async function pickCpu(cwd: string): Promise<number | undefined> {
+  if (os.availableParallelism() < 2) return undefined;
+  const r = await run('taskset', ['-cp', String(process.pid)], { cwd }).catch(() => undefined);
+  if (!r || r.exitCode !== 0) return undefined;
+  const list = /:\s*([\d,-]+)\s*$/.exec(r.stdout.trim())?.[1];
+  if (!list) return undefined;
+  const cpus = list.split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map(Number);
+    return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+  return cpus.length > 1 ? cpus[cpus.length - 1] : undefined;
+}
+
+async function rustcVersion(cargoRoot: string): Promise<string> {
+  return `rustc ${(await rustcInfo(cargoRoot)).release}`;
+}
+
+function writeOutputs(
+  outputDir: string,
+  context: ExecutorContext,
+  header: Parameters<typeof renderComparisonMarkdown>[0],
+  comparisons: BenchComparison[],
+  benchmarks: BenchmarkSummary[],
+  gate: { failed: boolean; message: string },
+  rustc: string,
+): void {
+  const summary = {
+    schemaVersion: 1,
+    project: header.project,
+    package: header.package,
+    createdAt: new Date().toISOString(),
+    rustc,
+    // The head's last round: keeps summary.json usable as a cross-run baseline too.
+    benchmarks,
+    comparison: {
+      ref: header.ref,
+      baseCommit: header.baseCommit,
+      headCommit: header.headCommit,
+      rounds: header.rounds,
+      cpu: header.cpu ?? null,
+      verdict: gate.failed ? 'fail' : 'pass',
+      message: gate.message,
+      benchmarks: comparisons,
+    },
+  };
+  writeFileAtomic(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic(path.join(outputDir, 'summary.md'), renderComparisonMarkdown(header, comparisons, gate.message));
+  logger.info(`wrote ${path.relative(context.root, path.join(outputDir, 'summary.json'))} and summary.md`);
+}
+
