@@ -227,14 +227,18 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
   }
 
   if (crate.benches.length > 0) {
-    targets[names.benchTargetName] = target(
-      'bench',
-      project,
-      names.benchTargetName,
-      { ...base, benches: [...crate.benches], outputPath: `${out}/bench/${project}` },
-      false,
-      `Run the criterion benches of ${project} (${crate.benches.join(', ')}) and write summary.json and summary.md to ${out}/bench/${project}.`,
-    );
+    targets[names.benchTargetName] = {
+      ...target(
+        'bench',
+        project,
+        names.benchTargetName,
+        { ...base, benches: [...crate.benches], outputPath: `${out}/bench/${project}` },
+        false,
+        `Run the criterion benches of ${project} (${crate.benches.join(', ')}) and write summary.json and summary.md to ${out}/bench/${project}.`,
+      ),
+      // Two benches timed at once slow each other down: `nx affected -t bench` runs them one at a time.
+      parallelism: false,
+    };
   }
   const flamegraphSubject = crate.bins.length > 0 ? { bin: crate.bins[0] } : crate.benches.length > 0 ? { bench: crate.benches[0] } : undefined;
   if (flamegraphSubject) {

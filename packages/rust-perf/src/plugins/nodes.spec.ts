@@ -153,7 +153,7 @@ describe('createNodes', () => {
       ],
     });
     const summary = Object.fromEntries(
-      Object.entries(targets).map(([name, t]) => [name, { executor: t.executor, cache: t.cache, options: t.options, inputs: t.inputs, outputs: t.outputs, dependsOn: t.dependsOn }]),
+      Object.entries(targets).map(([name, t]) => [name, { executor: t.executor, cache: t.cache, options: t.options, inputs: t.inputs, outputs: t.outputs, dependsOn: t.dependsOn, parallelism: t.parallelism }]),
     );
     const base = ['rustSources', '^rustSources', 'rustWorkspace'];
     const cpuKey = { runtime: 'node node_modules/rust-perf/bin/rust-perf.js cpu-key rust' };
@@ -186,7 +186,7 @@ describe('createNodes', () => {
         outputs,
         dependsOn: ['pgo-profile'],
       },
-      bench: { executor: 'rust-perf:bench', cache: false, options: { ...opts, benches: ['orderbook_bench'], outputPath: 'dist/bench/market-data' }, inputs: base, outputs, dependsOn: undefined },
+      bench: { executor: 'rust-perf:bench', cache: false, options: { ...opts, benches: ['orderbook_bench'], outputPath: 'dist/bench/market-data' }, inputs: base, outputs, dependsOn: undefined, parallelism: false },
       flamegraph: { executor: 'rust-perf:flamegraph', cache: false, options: { ...opts, bin: 'market-data', outputPath: 'dist/flamegraph/market-data' }, inputs: base, outputs, dependsOn: undefined },
       'perf-report': {
         executor: 'rust-perf:perf-report',
