@@ -34,6 +34,7 @@ import {
 } from '../../core/count';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import { setupBuild, type BuildSetup } from '../shared/build-executor';
+import { boltBinDir, BOLT_REPORT_CONFIGURATION } from '../../core/bolt/plan';
 import type { PerfReportExecutorOptions } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 
@@ -63,8 +64,10 @@ interface OwnBuild {
   features?: string[];
 }
 
-const ALL_CONFIGS = ['dev', 'release', 'release+system-alloc', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native'];
+const ALL_CONFIGS = ['dev', 'release', 'release+system-alloc', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native', BOLT_REPORT_CONFIGURATION.name];
 const ALLOCATOR_CONFIG = 'release+system-alloc';
+// Asked for by name only: it needs llvm-bolt and a build-bolt run, which perf-report does not depend on.
+const OPT_IN = new Set<string>([BOLT_REPORT_CONFIGURATION.name]);
 
 /** A binary another target published, with the build time it recorded beside it. */
 function reused(name: string, description: string, dir: string, bin: string, target: string, root: string): Candidate {
@@ -125,7 +128,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
     const allocatorNote = `${pkg.manifestPath} has no \`${SYSTEM_ALLOCATOR_FEATURE}\` feature: run \`nx g rust-perf:allocator --project ${setup.project}\` to compare the allocator with the system one`;
     if (options.configurations?.includes(ALLOCATOR_CONFIG) && !hasAllocator) throw new Error(allocatorNote);
     if (!options.configurations && !hasAllocator) console.log(`  (no ${ALLOCATOR_CONFIG}: ${allocatorNote})`);
-    const wanted = options.configurations ?? ALL_CONFIGS.filter((c) => c !== ALLOCATOR_CONFIG || hasAllocator);
+    const wanted = options.configurations ?? ALL_CONFIGS.filter((c) => (c !== ALLOCATOR_CONFIG || hasAllocator) && !OPT_IN.has(c));
     const entry = resolveWorkload(options.workload, pkg).entries.find((e) => 'bin' in e);
     if (!entry || !('bin' in entry)) throw new Error(`perf-report needs a workload that runs a binary ({ bin, args }) in ${pkg.manifestPath} [package.metadata.rust-perf] or the workload option.`);
     const rustc = await rustcInfo(setup.cargoRoot);
@@ -170,6 +173,11 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         if (name === 'pgo') out.push(reused(name, `profile-guided (${pgoProfile} profile + -Cprofile-use; compile time is the optimized build only, without pgo-profile)`, dist('pgo'), entry.bin, 'build-pgo', context.root));
         if (name === 'pgo+native')
           out.push(await build(setup, { name, description: `profile-guided with -C target-cpu=native (${pgoProfile} profile)`, profile: pgoProfile, addRustflags: profileUseFlags(profileUse(), 'native') }, entry.bin, rustc.host));
+        if (name === BOLT_REPORT_CONFIGURATION.name) {
+          const dir = path.resolve(context.root, boltBinDir(setup.project));
+          if (!fs.existsSync(path.join(dir, entry.bin))) throw new Error(`${path.relative(context.root, path.join(dir, entry.bin))} is missing: run \`nx run ${setup.project}:${BOLT_REPORT_CONFIGURATION.target}\` before a perf-report with ${name}.`);
+          out.push(reused(name, BOLT_REPORT_CONFIGURATION.description, dir, entry.bin, BOLT_REPORT_CONFIGURATION.target, context.root));
+        }
         // The same builds as above (or as the reused targets'), for counting.
         if (count) {
           if (name === 'dev') specs.set(name, { profile: 'dev', addRustflags: [] });
@@ -224,6 +232,9 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
           g.configs.forEach((name, i) => counted.set(name, { result, sameBinaryAs: i > 0 ? g.first : undefined }));
         }
       };
+      // BOLT rewrites the linked binary with a profile of that binary: a rebuild at COUNT_CPU is not what it describes.
+      if (wanted.includes(BOLT_REPORT_CONFIGURATION.name))
+        counted.set(BOLT_REPORT_CONFIGURATION.name, { result: { counted: false, command: entry.bin, reason: `a BOLT binary is laid out from a profile of that very binary, so it has no rebuild at ${COUNT_CPU} to count; \`npm run bench bolt\` counts release, pgo and pgo+bolt built at one CPU level` } });
       if (missing === undefined) await progress.phase(`counted runs under valgrind (args \`${countArgs!.args.join(' ')}\` from ${countArgs!.source})`, countPhase);
       else await countPhase();
     }
