@@ -2,7 +2,7 @@
 // of it in a git worktree that is reused between runs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run, type RunResult } from '../process/run';
+import { processAlive, run, type RunResult } from '../process/run';
 
 export class CompareRefError extends Error {
   constructor(message: string) {
@@ -87,7 +87,7 @@ export async function withLock<T>(file: string, work: () => Promise<T>, onWait: 
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(fs.readFileSync(file, 'utf8'));
-      if (!holder || !alive(holder)) {
+      if (!holder || !processAlive(holder)) {
         fs.rmSync(file, { force: true });
         continue;
       }
@@ -101,15 +101,6 @@ export async function withLock<T>(file: string, work: () => Promise<T>, onWait: 
     return await work();
   } finally {
     fs.rmSync(file, { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

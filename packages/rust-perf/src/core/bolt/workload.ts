@@ -3,9 +3,7 @@
 // package's binaries qualify: `{ bin }` and `{ command }` (through $RUST_PERF_BIN_DIR); a criterion
 // bench is another executable, its profile would describe the wrong binary.
 import * as path from 'node:path';
-import { describeCommand, run } from '../process/run';
-import { formatSeconds } from '../progress';
-import { WorkloadError, type PackageInfo, type ResolvedWorkload, type WorkloadEntry } from '../pgo/workload';
+import { runWorkloadCommand, WorkloadError, type PackageInfo, type ResolvedWorkload, type WorkloadEntry } from '../pgo/workload';
 
 /** Refuses bench entries with the table to add instead. */
 export function checkBoltWorkload(workload: ResolvedWorkload, pkg: PackageInfo): void {
@@ -32,19 +30,6 @@ export async function runBoltWorkload(o: BoltWorkloadRun): Promise<void> {
     if ('bench' in entry) continue; // refused by checkBoltWorkload
     const env: Record<string, string | undefined> = { ...(entry.env ?? {}), RUST_PERF_BIN_DIR: o.instrumentedDir };
     const [file, ...args] = 'command' in entry ? entry.command : [path.join(o.instrumentedDir, entry.bin), ...(entry.args ?? [])];
-    console.log(`  $ ${describeCommand(file, args)}`);
-    const r = await run(file, args, {
-      cwd: 'command' in entry ? o.workspaceRoot : o.cargoRoot,
-      env,
-      echo: true,
-      timeoutMs: entry.timeoutSeconds !== undefined ? entry.timeoutSeconds * 1000 : undefined,
-      graceMs: entry.graceSeconds !== undefined ? entry.graceSeconds * 1000 : undefined,
-    });
-    if (r.timedOut) console.log(`  ended by its timeout after ${formatSeconds(r.durationMs)} (SIGINT, then SIGTERM/SIGKILL after the grace period); the profile is only written if the program exits normally on SIGINT.`);
-    else if (r.exitCode !== 0) {
-      const how = r.signal ? `was ended by ${r.signal}` : `exited with code ${r.exitCode}`;
-      if (!o.allowWorkloadFailure) throw new WorkloadError(`workload \`${r.command}\` ${how}; fix it or set allowWorkloadFailure: true to merge what it recorded.`);
-      console.log(`  warning: workload ${how} (allowWorkloadFailure)`);
-    }
+    await runWorkloadCommand(file, args, { cwd: 'command' in entry ? o.workspaceRoot : o.cargoRoot, env, entry, allowWorkloadFailure: o.allowWorkloadFailure });
   }
 }

@@ -2,15 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runIdPid } from './plan';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../process/run';
 
 /** Removes run directories of processes that are gone (an interrupted run leaves its .profraw behind). */
 export function removeStaleRuns(packageProfilesDir: string, keep: string): string[] {
@@ -20,7 +12,7 @@ export function removeStaleRuns(packageProfilesDir: string, keep: string): strin
     const dir = path.join(packageProfilesDir, name);
     if (dir === keep) continue;
     const pid = runIdPid(name);
-    if (pid !== undefined && pid !== process.pid && alive(pid)) continue;
+    if (pid !== undefined && pid !== process.pid && processAlive(pid)) continue;
     fs.rmSync(dir, { recursive: true, force: true });
     removed.push(dir);
   }

@@ -1,7 +1,8 @@
 // The PGO workload: what runs the instrumented program. From the target's `workload` option, else
 // `[package.metadata.rust-perf] workload` in the crate's manifest, else the crate's criterion benches.
 import * as path from 'node:path';
-import { describeCommand } from '../process/run';
+import { describeCommand, run } from '../process/run';
+import { formatSeconds } from '../progress';
 
 export type WorkloadEntry =
   | { bin: string; args?: string[]; timeoutSeconds?: number; graceSeconds?: number; env?: Record<string, string> }
@@ -130,4 +131,30 @@ export function benchWorkloadArgs(entryArgs: readonly string[], profileTime: num
  */
 export function benchWorkloadEnv(instrumentedTargetDir: string): Record<string, string> {
   return { CRITERION_HOME: path.join(instrumentedTargetDir, 'criterion') };
+}
+
+/**
+ * Runs one workload command (echoed, with its timeout and grace period) the way every profiling
+ * pipeline needs it: a program that times out keeps its profile only if it exits on SIGINT, and a
+ * non-zero exit fails unless allowWorkloadFailure says to keep what it recorded.
+ */
+export async function runWorkloadCommand(
+  file: string,
+  args: readonly string[],
+  o: { cwd: string; env: Record<string, string | undefined>; entry: Pick<WorkloadEntry, 'timeoutSeconds' | 'graceSeconds'>; allowWorkloadFailure?: boolean },
+): Promise<void> {
+  console.log(`  $ ${describeCommand(file, args)}`);
+  const r = await run(file, [...args], {
+    cwd: o.cwd,
+    env: o.env,
+    echo: true,
+    timeoutMs: o.entry.timeoutSeconds !== undefined ? o.entry.timeoutSeconds * 1000 : undefined,
+    graceMs: o.entry.graceSeconds !== undefined ? o.entry.graceSeconds * 1000 : undefined,
+  });
+  if (r.timedOut) console.log(`  ended by its timeout after ${formatSeconds(r.durationMs)} (SIGINT, then SIGTERM/SIGKILL after the grace period); the profile is only written if the program exits normally on SIGINT.`);
+  else if (r.exitCode !== 0) {
+    const how = r.signal ? `was ended by ${r.signal}` : `exited with code ${r.exitCode}`;
+    if (!o.allowWorkloadFailure) throw new WorkloadError(`workload \`${r.command}\` ${how}; fix it or set allowWorkloadFailure: true to merge what it recorded.`);
+    console.log(`  warning: workload ${how} (allowWorkloadFailure)`);
+  }
 }

@@ -164,3 +164,13 @@ export async function runChecked(file: string, args: readonly string[], options:
   if (result.exitCode !== 0) throw new CommandFailedError(result, options.hint);
   return result;
 }
+
+/** Whether a process with this pid exists (EPERM: it exists, but belongs to someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -7,9 +7,9 @@ import { readPackageInfo } from '../../core/pgo/package';
 import { instrumentFlags, newRunId, pgoLayout } from '../../core/pgo/plan';
 import { checkProfraw, listProfraw, removeStaleRuns } from '../../core/pgo/profraw';
 import { countCovered, parseProfdataShow } from '../../core/pgo/stats';
-import { benchWorkloadArgs, benchWorkloadEnv, describeEntry, describeWorkload, resolveWorkload, workloadBuildTargets, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
-import { describeCommand, run, runChecked } from '../../core/process/run';
-import { Progress, formatSeconds } from '../../core/progress';
+import { benchWorkloadArgs, benchWorkloadEnv, describeEntry, describeWorkload, resolveWorkload, runWorkloadCommand, workloadBuildTargets, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
+import { run, runChecked } from '../../core/process/run';
+import { Progress } from '../../core/progress';
 import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import { cargoArgsFrom, setupBuild } from '../shared/build-executor';
@@ -89,20 +89,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
             Object.assign(env, benchWorkloadEnv(layout.instrumentedTargetDir));
           }
         }
-        console.log(`  $ ${describeCommand(file, args)}`);
-        const r = await run(file, args, {
-          cwd,
-          env,
-          echo: true,
-          timeoutMs: entry.timeoutSeconds !== undefined ? entry.timeoutSeconds * 1000 : undefined,
-          graceMs: entry.graceSeconds !== undefined ? entry.graceSeconds * 1000 : undefined,
-        });
-        if (r.timedOut) console.log(`  ended by its timeout after ${formatSeconds(r.durationMs)} (SIGINT, then SIGTERM/SIGKILL after the grace period); the profile is only written if the program exits normally on SIGINT.`);
-        else if (r.exitCode !== 0) {
-          const how = r.signal ? `was ended by ${r.signal}` : `exited with code ${r.exitCode}`;
-          if (!options.allowWorkloadFailure) throw new WorkloadError(`workload \`${r.command}\` ${how}; fix it or set allowWorkloadFailure: true to merge what it recorded.`);
-          console.log(`  warning: workload ${how} (allowWorkloadFailure)`);
-        }
+        await runWorkloadCommand(file, args, { cwd, env, entry, allowWorkloadFailure: options.allowWorkloadFailure });
       }
       checkProfraw(listProfraw(layout.runProfileDir), layout.runProfileDir, workload.entries.map(describeEntry));
     });
