@@ -93,10 +93,11 @@ describe('counted work (valgrind)', () => {
     for (const name of ['release', 'pgo']) {
       const a = counted(first, name).instructions;
       const b = counted(second, name).instructions;
-      // The same binaries and args: the count repeats within the hash-seed noise of std's HashMap
-      // (RandomState draws new keys every run), measured at ~0.02 % on this workload.
-      console.log(`${name}: ${a} then ${b} instructions (${(((b - a) / a) * 100).toFixed(4)} %)`);
-      expect(Math.abs(b - a) / a).toBeLessThan(0.001);
+      // The same binaries and args repeat the count: the example's maps use a fixed-key hasher
+      // (common::FixedHashMap). What is left is formatting the run's own wall-time figures it prints
+      // (a few hundred instructions of ~170 M, measured 216 on market-data --synthetic 20000).
+      console.log(`${name}: ${a} then ${b} instructions (${(((b - a) / a) * 100).toFixed(6)} %)`);
+      expect(Math.abs(b - a)).toBeLessThan(5_000);
     }
   }, SLOW);
 });

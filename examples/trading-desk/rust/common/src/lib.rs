@@ -16,6 +16,16 @@ pub use feed::FeedMsg;
 pub use rng::Rng;
 pub use types::{Order, OrderId, Price, PriceParseError, Qty, Quote, Side, Trade, PRICE_SCALE};
 
+/// A `HashMap` whose hasher has fixed keys. std's `RandomState` draws new keys in every process, which
+/// moves probe sequences and so the instructions a run executes (~0.1 % here): counted runs
+/// (`perf-report`, `bench --metric=instructions`) of the same binary must repeat exactly. The maps are
+/// only looked up, never iterated, so nothing printed depends on the hasher.
+pub type FixedHashMap<K, V> = std::collections::HashMap<
+    K,
+    V,
+    std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
+>;
+
 /// The traded universe of the synthetic feeds: (symbol, initial reference price in ticks, relative
 /// traffic weight). market-data and execution-engine draw from the same one.
 pub const SYMBOLS: [(&str, i64, u64); 12] = [

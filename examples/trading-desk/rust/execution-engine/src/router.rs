@@ -11,7 +11,7 @@ use crate::msg::{Inbound, OrdType};
 use crate::risk::{Reject, RiskLimits, SymbolRisk};
 use common::{Checksum, OrderId, Price, Side};
 use serde::Serialize;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// An execution report, written as one JSON line to the router's audit log
 /// (the drop copy a compliance system would consume).
@@ -146,9 +146,9 @@ const OPEN_TTL_US: u64 = 50_000;
 
 pub struct Router {
     limits: RiskLimits,
-    index: HashMap<String, usize>,
+    index: common::FixedHashMap<String, usize>,
     syms: Vec<SymbolState>,
-    open: HashMap<OrderId, OpenOrder>,
+    open: common::FixedHashMap<OrderId, OpenOrder>,
     expiry: VecDeque<(u64, OrderId)>,
     kill: bool,
     consecutive_bad: u32,
@@ -162,9 +162,9 @@ impl Router {
     pub fn new(limits: RiskLimits) -> Router {
         Router {
             limits,
-            index: HashMap::new(),
+            index: Default::default(),
             syms: Vec::new(),
-            open: HashMap::new(),
+            open: Default::default(),
             expiry: VecDeque::new(),
             kill: false,
             consecutive_bad: 0,

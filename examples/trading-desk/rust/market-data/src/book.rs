@@ -7,8 +7,8 @@
 //! Levels may also carry *implied* quantity set by L2 snapshot messages (liquidity
 //! known only in aggregate); it trades after the visible orders of its level.
 
-use common::{OrderId, Price, Qty, Quote, Side};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use common::{FixedHashMap, OrderId, Price, Qty, Quote, Side};
+use std::collections::{BTreeMap, VecDeque};
 
 /// Extra work per `add`, in turns of an opaque loop: 0, so the loop compiles to nothing. `bench/gate`
 /// commits other values to inject a known slowdown when it measures how often the regression gate is right.
@@ -94,7 +94,7 @@ pub struct Depth {
 pub struct OrderBook {
     bids: BTreeMap<Price, Level>,
     asks: BTreeMap<Price, Level>,
-    index: HashMap<OrderId, OrderRef>,
+    index: FixedHashMap<OrderId, OrderRef>,
 }
 
 impl OrderBook {

@@ -4,7 +4,6 @@
 
 use crate::book::{BookError, Fill, OrderBook};
 use common::{Checksum, FeedMsg, Price};
-use std::collections::HashMap;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FeedStats {
@@ -41,7 +40,7 @@ impl SymbolState {
 
 #[derive(Debug, Default)]
 pub struct FeedHandler {
-    index: HashMap<String, usize>,
+    index: common::FixedHashMap<String, usize>,
     symbols: Vec<SymbolState>,
     fills: Vec<Fill>,
     checksum: Checksum,
