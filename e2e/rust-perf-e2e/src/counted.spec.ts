@@ -95,9 +95,9 @@ describe('counted work (valgrind)', () => {
       const b = counted(second, name).instructions;
       // The same binaries and args repeat the count: the example's maps use a fixed-key hasher
       // (common::FixedHashMap). What is left is formatting the run's own wall-time figures it prints
-      // (a few hundred instructions of ~170 M, measured 216 on market-data --synthetic 20000).
+      // (measured on CI's kind of machine: release 34 and pgo 1,739 instructions apart of ~127–170 M).
       console.log(`${name}: ${a} then ${b} instructions (${(((b - a) / a) * 100).toFixed(6)} %)`);
-      expect(Math.abs(b - a)).toBeLessThan(5_000);
+      expect(Math.abs(b - a) / a).toBeLessThan(0.0001);
     }
   }, SLOW);
 });
