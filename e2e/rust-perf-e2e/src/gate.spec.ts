@@ -66,6 +66,18 @@ describe('same-job regression gate', () => {
     expect(out(gated)).toMatch(
       /orderbook\/add_cancel_match: regressed, .+ instr → .+ instr, change \+\d+\.\d\d%, interval \[\+\d+\.\d\d%, \+\d+\.\d\d%\] \(range, 2 counted run\(s\) per side\), decided by instructions per iteration \(counted\); wall time \(median per iteration\): \+\d+\.\d\d% \[[-+]\d+\.\d\d%, [-+]\d+\.\d\d%\] \(96\.9%, 6 rounds\)/,
     );
+    // What got slower: a differential flamegraph of base vs head stacks (perf, inferno-diff-folded), named
+    // in the message and the step summary; the spin loop in OrderBook::add took a larger share of samples.
+    const diff = 'dist/bench/market-data/diff/orderbook_add_cancel_match';
+    expect(out(gated)).toMatch(/differential flamegraph: dist\/bench\/market-data\/diff\/orderbook_add_cancel_match\.diff\.svg; own time grown most: .+ \d+\.\d% → \d+\.\d% of samples/);
+    expect(ws.read(`${diff}.diff.svg`)).toMatch(/<svg[\s\S]*OrderBook::add[\s\S]*<\/svg>\s*$/);
+    const addShare = (side: string) => {
+      const stacks = ws.read(`${diff}.${side}.folded`).trim().split('\n').map((l) => ({ add: l.includes('OrderBook::add'), n: Number(l.slice(l.lastIndexOf(' ') + 1)) }));
+      return stacks.filter((x) => x.add).reduce((a, x) => a + x.n, 0) / stacks.reduce((a, x) => a + x.n, 0);
+    };
+    // 3,000 spins per add: the head spends most of its samples in OrderBook::add, the base far less.
+    expect(addShare('head')).toBeGreaterThan(addShare('base') + 0.2);
+    expect(ws.read('dist/bench/market-data/summary.md')).toContain(`  - differential flamegraph: ${diff}.diff.svg`);
     // The crate the change does not reach is not rerun.
     const other = await ws.nx(['run', 'execution-engine:bench', '--compareRef=HEAD~1', ...FAST]);
     expect(out(other)).toMatch(/execution-engine: nothing it is built from changed since HEAD~1 \([0-9a-f]{12}\): its benches were not rerun/);

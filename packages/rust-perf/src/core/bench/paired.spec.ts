@@ -8,6 +8,7 @@ import {
   metricVerdict,
   pairedChange,
   pairedGate,
+  renderComparisonMarkdown,
   roundOrder,
   signedRankCdf,
   type BenchComparison,
@@ -126,6 +127,16 @@ describe('paired gate', () => {
     expect(g.message).toMatch(/1 benchmark\(s\) regressed by more than 5%/);
     expect(g.message).toMatch(/orderbook\/add_cancel_match: regressed, .* → .*, change \+\d+\.\d\d%, interval \[\+\d+\.\d\d%, \+\d+\.\d\d%\]/);
     expect(g.message).not.toContain('parse/feed_json');
+  });
+
+  it('points at the differential flamegraph of a regressed benchmark, in the message and the step summary', () => {
+    const withDiff: BenchComparison = { ...regressed, diffFlamegraph: 'dist/bench/md/diff/orderbook_add_cancel_match.diff.svg', diffNote: 'own time grown most: spin 0.0% → 30.0% of samples' };
+    const g = pairedGate([withDiff, same], { 'wall-time': 5 });
+    expect(g.message.split('\n')[2]).toBe('    differential flamegraph: dist/bench/md/diff/orderbook_add_cancel_match.diff.svg; own time grown most: spin 0.0% → 30.0% of samples');
+    const md = renderComparisonMarkdown({ project: 'md', package: 'market-data', ref: 'main', baseCommit: 'a'.repeat(40), headCommit: 'b'.repeat(40), rounds: 8 }, [withDiff, same], g.message);
+    expect(md).toMatch(/\n- orderbook\/add_cancel_match: regressed, [^\n]*\n  - differential flamegraph: dist\/bench\/md\/diff\/orderbook_add_cancel_match\.diff\.svg; own time/);
+    const noPerf: BenchComparison = { ...regressed, diffNote: 'no differential flamegraph: perf was not found on PATH' };
+    expect(pairedGate([noPerf], { 'wall-time': 5 }).message).toContain('\n    no differential flamegraph: perf was not found on PATH');
   });
 
   it('reports new and removed benchmarks without failing', () => {

@@ -181,6 +181,10 @@ export interface BenchComparison {
   note?: string;
   /** Wall time: each round's criterion median with its 95% interval, per side (what a one-run-each comparison would see). */
   criterionRounds?: { base: { estimate: number; lower: number; upper: number }; head: { estimate: number; lower: number; upper: number } }[];
+  /** Regressed benchmarks: the differential flamegraph (base vs head stacks), relative to the workspace root. */
+  diffFlamegraph?: string;
+  /** What the differential flamegraph shows first (the frames whose own time grew most), or why there is none. */
+  diffNote?: string;
 }
 
 export function decide(id: string, bench: string, metrics: MetricComparison[]): BenchComparison {
@@ -193,6 +197,10 @@ export function decide(id: string, bench: string, metrics: MetricComparison[]): 
 export function compareMetric(metric: MetricName, rounds: readonly PairedRound[], thresholdPercent: number): MetricComparison {
   const change = pairedChange(rounds);
   return { metric, change, verdict: metricVerdict(change, thresholdPercent), rounds: [...rounds] };
+}
+
+function describeDiff(b: BenchComparison): string {
+  return [b.diffFlamegraph ? `differential flamegraph: ${b.diffFlamegraph}` : undefined, b.diffNote].filter(Boolean).join('; ');
 }
 
 export interface PairedGate {
@@ -251,7 +259,7 @@ export function pairedGate(comparisons: readonly BenchComparison[], thresholds: 
   if (regressed.length) {
     lines.push(
       `${regressed.length} benchmark(s) regressed ${describeThresholds(thresholds, deciding(regressed))} against the base measured in this job (the whole interval is above zero):`,
-      ...regressed.map((b) => `  ${describeComparison(b)}`),
+      ...regressed.flatMap((b) => [`  ${describeComparison(b)}`, ...(b.diffFlamegraph || b.diffNote ? [`    ${describeDiff(b)}`] : [])]),
     );
   }
   if (errors.length) {
@@ -315,7 +323,7 @@ export function renderComparisonMarkdown(h: ComparisonHeader, comparisons: reado
     `| ${rows[0].map(() => '---').join(' | ')} |`,
     ...rows.slice(1).map((r) => `| ${r.map(escape).join(' | ')} |`),
     '',
-    ...gateMessage.split('\n').map((l) => (l.startsWith('  ') ? `- ${l.trim()}` : l)),
+    ...gateMessage.split('\n').map((l) => (l.startsWith('    ') ? `  - ${l.trim()}` : l.startsWith('  ') ? `- ${l.trim()}` : l)),
     '',
   ].join('\n');
 }

@@ -77,7 +77,8 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
       name: 'Cache cargo registry and target dir',
       uses: 'actions/cache@v4',
       with: {
-        path: ['~/.cargo/registry', '~/.cargo/git', `${cargo}target`].join('\n'),
+        // ~/.cache/rust-perf/tools: inferno, installed once when a flamegraph is first drawn.
+        path: ['~/.cargo/registry', '~/.cargo/git', '~/.cache/rust-perf/tools', `${cargo}target`].join('\n'),
         key: `cargo-\${{ runner.os }}-\${{ steps.toolchain.outputs.rustc }}-\${{ hashFiles('${cargo}Cargo.lock') }}`,
         'restore-keys': `cargo-\${{ runner.os }}-\${{ steps.toolchain.outputs.rustc }}-`,
       },
@@ -91,8 +92,17 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
   }
   const crossRun = o.gate === 'cross-run';
   if (!crossRun) {
-    // The same-job gate counts instructions under cachegrind first; without valgrind wall time decides.
-    steps.push({ name: 'Install valgrind (counted work for the regression gate)', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq valgrind' });
+    // The same-job gate counts instructions under cachegrind first (without valgrind wall time decides);
+    // perf records regressed benchmarks for their differential flamegraphs (without it they are skipped).
+    steps.push({
+      name: 'Install valgrind and perf (counted work for the gate, differential flamegraphs of regressions)',
+      run: [
+        'sudo apt-get update -qq',
+        'sudo apt-get install -y -qq valgrind',
+        'sudo apt-get install -y -qq linux-tools-common "linux-tools-$(uname -r)" || echo "::warning::no perf for kernel $(uname -r): regressions get no differential flamegraph"',
+        'sudo sysctl -w kernel.perf_event_paranoid=1',
+      ].join('\n'),
+    });
   }
   steps.push({ run: 'npm ci' }, { uses: 'nrwl/nx-set-shas@v4' });
   if (crossRun) {
@@ -129,7 +139,7 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
   );
   steps.push(
     {
-      name: 'Upload benchmark and flamegraph outputs',
+      name: 'Upload benchmark summaries and flamegraphs (same-job: differential flamegraphs of regressed benchmarks in dist/bench/<project>/diff)',
       if: 'always()',
       uses: 'actions/upload-artifact@v4',
       with: { name: 'rust-perf', path: 'dist/bench\ndist/flamegraph', 'if-no-files-found': 'ignore' },

@@ -3,11 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const INFERNO_PROGRAMS = ['inferno-collapse-perf', 'inferno-flamegraph'] as const;
+export const INFERNO_PROGRAMS = ['inferno-collapse-perf', 'inferno-flamegraph', 'inferno-diff-folded'] as const;
 
 export interface InfernoTools {
   collapsePerf: string;
   flamegraph: string;
+  /** Present when inferno-diff-folded was found (a `cargo install inferno` has all three). */
+  diffFolded?: string;
 }
 
 /** Where `cargo install --root` puts inferno when we install it: RUST_PERF_TOOLS_DIR or $XDG_CACHE_HOME/rust-perf/tools. */
@@ -40,12 +42,17 @@ export function findProgram(name: string, dirs: readonly string[]): string | und
   return undefined;
 }
 
-/** Both inferno programs from the same place order, or undefined when either is missing. */
-export function findInferno(env: NodeJS.ProcessEnv): InfernoTools | undefined {
+/**
+ * inferno's programs from the same place order, or undefined when one that is needed is missing
+ * (inferno-diff-folded only when `diff` is asked for).
+ */
+export function findInferno(env: NodeJS.ProcessEnv, { diff = false }: { diff?: boolean } = {}): InfernoTools | undefined {
   const dirs = searchDirs(env);
   const collapsePerf = findProgram('inferno-collapse-perf', dirs);
   const flamegraph = findProgram('inferno-flamegraph', dirs);
-  return collapsePerf && flamegraph ? { collapsePerf, flamegraph } : undefined;
+  const diffFolded = findProgram('inferno-diff-folded', dirs);
+  if (!collapsePerf || !flamegraph || (diff && !diffFolded)) return undefined;
+  return diffFolded ? { collapsePerf, flamegraph, diffFolded } : { collapsePerf, flamegraph };
 }
 
 export function installInfernoArgs(root: string): string[] {

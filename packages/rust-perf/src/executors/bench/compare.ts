@@ -22,6 +22,7 @@ import {
   type BenchComparison,
   type PairedRound,
 } from '../../core/bench/paired';
+import { addDiffFlamegraphs } from './diff-flamegraph';
 import { benchTargets, criterionArgs, dependsOnCriterion, selectBenches, type MetadataPackage } from '../../core/bench/plan';
 import type { PhaseLog } from '../../core/bench/progress';
 import { renderTextTable, summarizeResult, type BenchmarkSummary } from '../../core/bench/summary';
@@ -60,6 +61,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   const countedThreshold = options.failOnCountedRegression ?? DEFAULT_COUNTED_THRESHOLD;
   const thresholds = { 'wall-time': threshold, instructions: countedThreshold };
   const rounds = options.rounds ?? DEFAULT_ROUNDS;
+  const diffDir = path.join(outputDir, 'diff');
+  fs.rmSync(diffDir, { recursive: true, force: true }); // an earlier run's differential flamegraphs are not this run's
 
   log.phase(`base: resolving ${options.compareRef}`);
   const base = await resolveBase(options.compareRef, context.root);
@@ -166,6 +169,10 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       for (const bench of sides.removed) comparisons.push({ id: `${bench} (bench target)`, bench, status: 'removed', metrics: [], verdict: 'removed' });
       if (comparisons.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}${options.filter ? ` (does the filter "${options.filter}" match any benchmark?)` : ''}.`);
 
+      if (options.diffFlamegraphs !== false) {
+        const o = { outputDir: diffDir, profileTime: options.diffProfileTime ?? 3, installTools: options.installTools ?? true, workspaceDirs: [cargoRoot, context.root], root: context.root };
+        await addDiffFlamegraphs(comparisons, { base: baseBuild, head }, o, log);
+      }
       for (const c of comparisons) log.phase(describeComparison(c));
       const gate = pairedGate(comparisons, thresholds);
       const summaries = [...headResults.values()].map((r) => summarizeResult(r, comparisons.find((c) => c.id === r.id)?.bench ?? ''));

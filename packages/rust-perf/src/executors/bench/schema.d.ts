@@ -27,4 +27,10 @@ export interface BenchExecutorSchema {
   counted?: boolean;
   /** Percent for counted instructions (compareRef; default 1). */
   failOnCountedRegression?: number;
+  /** Differential flamegraphs of regressed benchmarks (compareRef; default true). */
+  diffFlamegraphs?: boolean;
+  /** Seconds each side runs under perf for them (default 3). */
+  diffProfileTime?: number;
+  /** Install inferno with cargo when it is missing (default true). */
+  installTools?: boolean;
 }

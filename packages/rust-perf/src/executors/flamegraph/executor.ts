@@ -5,22 +5,13 @@ import * as path from 'node:path';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { createPhaseLog, type PhaseLog } from '../../core/bench/progress';
 import { writeFileAtomic } from '../../core/fs/atomic';
-import {
-  chooseEvent,
-  hardwareCyclesSupported,
-  parseCapEff,
-  parseParanoid,
-  perfRecordArgs,
-  perfScriptArgs,
-  perfStatProbeArgs,
-  recordingAccess,
-} from '../../core/flamegraph/perf';
+import { perfRecordArgs, perfScriptArgs } from '../../core/flamegraph/perf';
 import { argsFix, cargoBuildArgs, chooseSubject, earlierBuilds, executableFromMessages, needsArgs, type Subject, type SubjectWorkload } from '../../core/flamegraph/plan';
 import { definesProfile, elfHasSymtab, resolveStrip, usesLldOrMold } from '../../core/flamegraph/profile';
-import { findInferno, infernoInstallHint, installCwd, installInfernoArgs, toolsDir, type InfernoTools } from '../../core/flamegraph/tools';
+import { checkPerf, ensureInferno } from '../shared/perf-tools';
 import { parseWorkload } from '../../core/pgo/workload';
 import type { MetadataPackage } from '../../core/bench/plan';
-import { describeCommand, run, runChecked, ToolNotFoundError } from '../../core/process/run';
+import { describeCommand, run, runChecked } from '../../core/process/run';
 import { planRustflags } from '../../core/rustflags/rustflags';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { FlamegraphExecutorSchema } from './schema';
@@ -35,49 +26,6 @@ export default async function flamegraphExecutor(options: FlamegraphExecutorSche
     logger.error(`rust-perf flamegraph failed: ${e instanceof Error ? e.message : String(e)}`);
     return { success: false };
   }
-}
-
-async function checkPerf(cwd: string, log: PhaseLog): Promise<{ event?: string }> {
-  const version = await run('perf', ['--version'], { cwd });
-  if (version.exitCode !== 0) {
-    // Debian's /usr/bin/perf wrapper exits non-zero when no perf matches the running kernel.
-    throw new ToolNotFoundError('perf', `perf is installed but does not run (${version.stderr.trim() || version.stdout.trim()}). apt-get install linux-perf (Debian) or linux-tools-$(uname -r) (Ubuntu)`);
-  }
-  const paranoid = parseParanoid(fs.readFileSync('/proc/sys/kernel/perf_event_paranoid', 'utf8'));
-  let capEff = 0n;
-  try {
-    capEff = parseCapEff(fs.readFileSync('/proc/self/status', 'utf8'));
-  } catch {
-    // Not Linux /proc: the paranoid check alone decides.
-  }
-  const access = recordingAccess(paranoid, process.getuid?.() ?? -1, capEff);
-  if (!access.allowed) throw new Error(access.message);
-  const probe = await run('perf', perfStatProbeArgs(access.userOnly), { cwd });
-  const hardware = probe.exitCode === 0 && hardwareCyclesSupported(probe.stderr);
-  const event = chooseEvent(hardware, access.userOnly);
-  log.phase(
-    `${version.stdout.trim()}, kernel.perf_event_paranoid=${paranoid}${access.userOnly ? ' (user space only)' : ''}; ` +
-      (hardware ? `hardware cycles counter available` : `no hardware cycles counter here, sampling the software event ${event}`),
-  );
-  return { event };
-}
-
-async function ensureInferno(install: boolean, workspaceDirs: string[], log: PhaseLog): Promise<InfernoTools> {
-  const found = findInferno(process.env);
-  if (found) return found;
-  const root = toolsDir(process.env);
-  const args = installInfernoArgs(root);
-  if (!install) {
-    throw new ToolNotFoundError('inferno-flamegraph', `${describeCommand('cargo', args)} and add ${path.join(root, 'bin')} to PATH (or set installTools: true)`);
-  }
-  fs.mkdirSync(root, { recursive: true });
-  // Outside the workspace: its .cargo/config.toml ([net] offline, [source] replacements) is for its own crates.
-  const cwd = installCwd(root, workspaceDirs);
-  log.phase(`inferno not found; installing it once (from ${cwd}, outside the workspace's cargo config): ${describeCommand('cargo', args)}`);
-  await runChecked('cargo', args, { cwd, echo: true, hint: infernoInstallHint(root) });
-  const installed = findInferno(process.env);
-  if (!installed) throw new Error(`cargo install finished but inferno-collapse-perf/inferno-flamegraph are not in ${path.join(root, 'bin')}`);
-  return installed;
 }
 
 /** What pgo-profile would run: the project's pgo-profile target's `workload` option, else the manifest's. */

@@ -46,6 +46,12 @@ describe('ci-workflow generator', () => {
     expect(text).not.toContain('.bench-baseline');
     expect(text).toContain('fetch-depth: 0');
     expect(text).toContain('apt-get install -y -qq valgrind');
+    // Regressions get differential flamegraphs: perf for the runner's kernel, allowed to record, and the upload keeps them.
+    expect(text).toContain('"linux-tools-$(uname -r)"');
+    expect(text).toContain('sudo sysctl -w kernel.perf_event_paranoid=1');
+    const upload = steps(tree).find((s) => s.uses === 'actions/upload-artifact@v4') as { with: { path: string } } | undefined;
+    expect(upload?.with.path.split('\n')).toContain('dist/bench');
+    expect(text).toContain('~/.cache/rust-perf/tools');
   });
 
   it('keeps the cross-run gate as an option, labelled as such, and valid', async () => {
