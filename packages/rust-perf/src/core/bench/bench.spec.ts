@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzedTitles, parseBenchmarkInfo, parseEstimates, readCriterionBaseline, readRunResults, type Estimate } from './criterion';
+import { analyzedTitles, parseBenchmarkInfo, parseEstimates, parseSamplePerIteration, readCriterionBaseline, readRunResults, type Estimate } from './criterion';
 import { JsonSyntaxError, parseJson } from './json';
 import { benchTargets, cargoBenchArgs, criterionArgs, resolveBaseline, selectBenches, type MetadataPackage } from './plan';
 import {
@@ -74,6 +74,18 @@ describe('criterion results (fixtures from a real criterion 0.5.1 run)', () => {
     expect(all.map((r) => r.id).sort()).toEqual(['orderbook/add_cancel_match', 'parse/feed_json', 'parse/feed_json_and_apply']);
     const one = readRunResults({ criterionDir, titles: ['parse/feed_json', 'orderbook/add_cancel_match'] });
     expect(one.map((r) => r.id)).toEqual(['parse/feed_json', 'orderbook/add_cancel_match']);
+  });
+
+  it('reads each sample\'s time per iteration from sample.json, fastest first, where criterion wrote one', () => {
+    const [book] = readRunResults({ criterionDir, titles: ['orderbook/add_cancel_match'] });
+    // iters 4, 8, …, 40 with their total times: the 10th sample (19,158,344 ns / 40) is the fastest.
+    expect(book.perIteration).toHaveLength(10);
+    expect(book.perIteration![0]).toBeCloseTo(19_158_344 / 40, 6);
+    expect(book.perIteration![9]).toBeCloseTo(10_055_923 / 12, 6);
+    expect([...book.perIteration!].sort((a, b) => a - b)).toEqual(book.perIteration);
+    expect(readRunResults({ criterionDir, titles: ['parse/feed_json'] })[0].perIteration).toBeUndefined();
+    expect(() => parseSamplePerIteration('{"iters":[1,2],"times":[5]}', '/x/sample.json')).toThrow('/x/sample.json: expected "iters" and "times" arrays of the same, non-zero length');
+    expect(() => parseSamplePerIteration('{"iters":[0],"times":[5]}', '/x/sample.json')).toThrow('/x/sample.json: sample 0: expected a positive iteration count');
   });
 
   it('ignores result directories older than the run (stale ids must not leak)', () => {

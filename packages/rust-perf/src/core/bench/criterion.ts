@@ -26,6 +26,8 @@ export interface CriterionResult {
   mean: Estimate;
   median: Estimate;
   throughput?: CriterionThroughput;
+  /** Each sample's time per iteration (ns, sample.json), fastest first; absent when criterion wrote no sample.json. */
+  perIteration?: number[];
 }
 
 export class CriterionResultError extends Error {
@@ -53,6 +55,23 @@ function toEstimate(raw: unknown, file: string, key: string): Estimate {
 export function parseEstimates(text: string, file: string): { mean: Estimate; median: Estimate } {
   const raw = parseJson(text, file) as Record<string, unknown>;
   return { mean: toEstimate(raw?.mean, file, 'mean'), median: toEstimate(raw?.median, file, 'median') };
+}
+
+/** sample.json (`iters`, `times` in ns, one entry per sample): each sample's time per iteration, fastest first. */
+export function parseSamplePerIteration(text: string, file: string): number[] {
+  const raw = parseJson(text, file) as { iters?: unknown; times?: unknown };
+  const iters = raw?.iters;
+  const times = raw?.times;
+  if (!Array.isArray(iters) || !Array.isArray(times) || iters.length !== times.length || iters.length === 0) {
+    throw new CriterionResultError(file, 'expected "iters" and "times" arrays of the same, non-zero length (is this criterion\'s sample.json?)');
+  }
+  return times
+    .map((t, i) => {
+      const n = iters[i];
+      if (typeof t !== 'number' || typeof n !== 'number' || !(n > 0) || !(t >= 0)) throw new CriterionResultError(file, `sample ${i}: expected a positive iteration count and a time, got ${JSON.stringify(n)}, ${JSON.stringify(t)}`);
+      return t / n;
+    })
+    .sort((a, b) => a - b);
 }
 
 export interface BenchmarkInfo {
@@ -145,7 +164,9 @@ export function readRunResults(options: ReadRunOptions): CriterionResult[] {
     const info = parseBenchmarkInfo(fs.readFileSync(benchmarkFile, 'utf8'), benchmarkFile);
     if (options.titles && !options.titles.includes(info.title) && !options.titles.includes(info.id)) continue;
     const { mean, median } = parseEstimates(fs.readFileSync(estimatesFile, 'utf8'), estimatesFile);
-    results.push({ ...info, mean, median });
+    const sampleFile = path.join(dir, 'sample.json');
+    const perIteration = fs.existsSync(sampleFile) ? parseSamplePerIteration(fs.readFileSync(sampleFile, 'utf8'), sampleFile) : undefined;
+    results.push(perIteration ? { ...info, mean, median, perIteration } : { ...info, mean, median });
   }
   if (options.titles) {
     const order = (r: CriterionResult) => {

@@ -8,6 +8,7 @@ import {
   metricVerdict,
   pairedChange,
   pairedGate,
+  WALL_LABELS,
   renderComparisonMarkdown,
   roundOrder,
   signedRankCdf,
@@ -104,6 +105,15 @@ describe('paired verdicts', () => {
     expect(metricVerdict(pairedChange(rounds(8, 0.9, 0.01)), 0)).toBe('faster');
   });
 
+  it('labels wall time by the statistic each round contributed', () => {
+    const fastest = compareMetric('wall-time', rounds(8, 1.0, 0.05), 5);
+    const med = compareMetric('wall-time', rounds(8, 1.0, 0.05), 5, WALL_LABELS.median);
+    expect(fastest.label).toBeUndefined();
+    expect(describeComparison(decide('a', 'b', [fastest]))).toMatch(/decided by wall time \(fastest sample per iteration\)$/);
+    expect(describeComparison(decide('a', 'b', [med]))).toMatch(/decided by wall time \(median per iteration\)$/);
+    expect(comparisonRows([decide('a', 'b', [med])])[1][1]).toBe('wall time (median per iteration)');
+  });
+
   it('decides by counted work first and says so', () => {
     const wall = compareMetric('wall-time', rounds(8, 1.0, 0.05), 5);
     const counted = compareMetric('instructions', rounds(8, 1.08, 0), 5);
@@ -144,7 +154,7 @@ describe('paired gate', () => {
     expect(g).toEqual({ failed: false, message: 'No regression above 5% (1 benchmark(s) compared with the base in this job, 1 new, 1 removed).' });
     const rows = comparisonRows([same, added, removed]);
     expect(rows[0]).toEqual(['benchmark', 'metric', 'base', 'head', 'change', 'interval', 'verdict']);
-    expect(rows[2]).toEqual(['router/new', 'wall time (median per iteration)', 'none', '1.234 µs', '', '', 'new']);
+    expect(rows[2]).toEqual(['router/new', 'wall time (fastest sample per iteration)', 'none', '1.234 µs', '', '', 'new']);
     expect(rows[3][6]).toBe('removed');
   });
 

@@ -132,7 +132,7 @@ export function roundOrder(round: number): ('base' | 'head')[] {
 /** Metrics in the order the gate trusts them: counted work decides when present, wall time otherwise. */
 export const METRICS = {
   instructions: { label: 'instructions per iteration (counted)', unit: 'instr', counted: true },
-  'wall-time': { label: 'wall time (median per iteration)', unit: 'ns', counted: false },
+  'wall-time': { label: 'wall time (fastest sample per iteration)', unit: 'ns', counted: false },
 } as const;
 export type MetricName = keyof typeof METRICS;
 export const METRIC_PRIORITY: readonly MetricName[] = ['instructions', 'wall-time'];
@@ -157,8 +157,19 @@ export function metricVerdict(c: PairedChange, thresholdPercent: number, noiseFl
  */
 export const COUNTED_NOISE_FLOOR_PERCENT = 0.5;
 
+/**
+ * What each round contributes for wall time. fastest: the run's fastest criterion sample (time per
+ * iteration); noise on a shared machine only ever adds time, so the fastest sample moves least (A/A runs
+ * on the 2-core VM with a busy other core, measured in docs/bench-and-ci.md).
+ * median: criterion's median, for code whose fast path is rare.
+ */
+export type WallStatistic = 'fastest' | 'median';
+export const WALL_LABELS: Record<WallStatistic, string> = { fastest: METRICS['wall-time'].label, median: 'wall time (median per iteration)' };
+
 export interface MetricComparison {
   metric: MetricName;
+  /** Overrides METRICS[metric].label (wall time measured by criterion's median). */
+  label?: string;
   change: PairedChange;
   verdict: MetricVerdict;
   /** The per-round values the change was computed from. */
@@ -194,10 +205,13 @@ export function decide(id: string, bench: string, metrics: MetricComparison[]): 
   return { id, bench, status: 'compared', metrics: sorted, decidedBy: first.metric, verdict: first.verdict };
 }
 
-export function compareMetric(metric: MetricName, rounds: readonly PairedRound[], thresholdPercent: number): MetricComparison {
+export function compareMetric(metric: MetricName, rounds: readonly PairedRound[], thresholdPercent: number, label?: string): MetricComparison {
   const change = pairedChange(rounds);
-  return { metric, change, verdict: metricVerdict(change, thresholdPercent), rounds: [...rounds] };
+  const m: MetricComparison = { metric, change, verdict: metricVerdict(change, thresholdPercent), rounds: [...rounds] };
+  return label && label !== METRICS[metric].label ? { ...m, label } : m;
 }
+
+const labelOf = (m: MetricComparison) => m.label ?? METRICS[m.metric].label;
 
 function describeDiff(b: BenchComparison): string {
   return [b.diffFlamegraph ? `differential flamegraph: ${b.diffFlamegraph}` : undefined, b.diffNote].filter(Boolean).join('; ');
@@ -231,11 +245,11 @@ export function describeComparison(b: BenchComparison): string {
   const m = b.metrics[0];
   const rest = b.metrics
     .slice(1)
-    .map((x) => `; ${METRICS[x.metric].label}: ${pct(x.change.changePercent)} ${formatInterval(x.change)}`)
+    .map((x) => `; ${labelOf(x)}: ${pct(x.change.changePercent)} ${formatInterval(x.change)}`)
     .join('');
   return (
     `${b.id}: ${b.verdict}, ${formatMetric(m.metric, m.change.baseMedian)} → ${formatMetric(m.metric, m.change.headMedian)}, ` +
-    `change ${pct(m.change.changePercent)}, interval ${formatInterval(m.change)}, decided by ${METRICS[m.metric].label}${rest}`
+    `change ${pct(m.change.changePercent)}, interval ${formatInterval(m.change)}, decided by ${labelOf(m)}${rest}`
   );
 }
 
@@ -288,7 +302,7 @@ export function comparisonRows(comparisons: readonly BenchComparison[]): string[
     }
     return [
       b.id,
-      METRICS[m.metric].label,
+      labelOf(m),
       formatMetric(m.metric, m.change.baseMedian),
       formatMetric(m.metric, m.change.headMedian),
       pct(m.change.changePercent),
@@ -317,7 +331,7 @@ export function renderComparisonMarkdown(h: ComparisonHeader, comparisons: reado
     `# Benchmarks: ${h.project} (head vs ${h.ref})`,
     '',
     `Package \`${h.package}\`: base ${h.baseCommit.slice(0, 12)} (${h.ref}) and head ${h.headCommit.slice(0, 12)} measured in this job, ` +
-      `${h.rounds} alternating rounds${h.cpu !== undefined ? ` pinned to CPU ${h.cpu}` : ''}. Wall time: Hodges–Lehmann estimate of the per-round ratio with an exact Wilcoxon signed-rank interval; counted instructions: median change with the range over runs.`,
+      `${h.rounds} alternating rounds${h.cpu !== undefined ? ` pinned to CPU ${h.cpu}` : ''}. Wall time (each round's value as the metric column says): Hodges–Lehmann estimate of the per-round ratio with an exact Wilcoxon signed-rank interval; counted instructions: median change with the range over runs.`,
     '',
     `| ${rows[0].map(escape).join(' | ')} |`,
     `| ${rows[0].map(() => '---').join(' | ')} |`,

@@ -19,8 +19,10 @@ import {
   pairedGate,
   renderComparisonMarkdown,
   roundOrder,
+  WALL_LABELS,
   type BenchComparison,
   type PairedRound,
+  type WallStatistic,
 } from '../../core/bench/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
 import { benchTargets, criterionArgs, dependsOnCriterion, selectBenches, type MetadataPackage } from '../../core/bench/plan';
@@ -38,9 +40,20 @@ export const DEFAULT_COMPARE_THRESHOLD = 5;
 export const DEFAULT_COUNTED_THRESHOLD = 1;
 /** A criterion filter no benchmark id matches: the run does the benches' setup only. */
 const SETUP_ONLY_FILTER = '^rust-perf: setup only$';
-export const DEFAULT_ROUNDS = 8;
+/**
+ * Many short rounds rather than a few long ones: a shared machine's speed changes over seconds, so base
+ * and head runs a fraction of a second apart see the same machine, and 30 pairs narrow the interval
+ * (A/A measurements in docs/bench-and-ci.md). Used unless the options set them.
+ */
+export const DEFAULT_ROUNDS = 30;
+export const COMPARE_CRITERION = { warmUpTime: 0.1, measurementTime: 0.25, sampleSize: 10 } as const;
 
 type Side = 'base' | 'head';
+/** One side's run in one round: criterion's median (with its interval) and the fastest sample per iteration. */
+interface RoundValue {
+  median: Estimate;
+  fastest?: number;
+}
 
 interface SideBuild {
   cargoRoot: string;
@@ -110,7 +123,13 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       const baseBuild: SideBuild = { cargoRoot: baseSide.cargoRoot, pkgDir: baseSide.pkg ? path.dirname(baseSide.pkg.manifest_path) : '', executables: baseExes, criterionHome: criterionHome('base') };
 
       const cpu = options.pinCpu === false ? undefined : await pickCpu(context.root);
-      const extra = criterionArgs({ warmUpTime: options.warmUpTime, measurementTime: options.measurementTime, sampleSize: options.sampleSize, filter: options.filter });
+      const extra = criterionArgs({
+        warmUpTime: options.warmUpTime ?? COMPARE_CRITERION.warmUpTime,
+        measurementTime: options.measurementTime ?? COMPARE_CRITERION.measurementTime,
+        sampleSize: options.sampleSize ?? COMPARE_CRITERION.sampleSize,
+        filter: options.filter,
+      });
+      const statistic: WallStatistic = options.wallStatistic ?? 'fastest';
       const comparisons: BenchComparison[] = [];
       const headResults = new Map<string, CriterionResult>();
 
@@ -118,8 +137,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         logger.error(baseError);
         for (const bench of sides.both) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: baseError.split('\n')[0] });
       } else if (sides.both.length) {
-        // per bench, per benchmark id: the per-round wall times of each side
-        const perRound = new Map<string, { bench: string; base: (Estimate | undefined)[]; head: (Estimate | undefined)[] }>();
+        // per bench, per benchmark id: each side's per-round criterion median and fastest sample
+        const perRound = new Map<string, { bench: string; base: (RoundValue | undefined)[]; head: (RoundValue | undefined)[] }>();
         const baseFailed = new Map<string, string>();
         for (let r = 0; r < rounds; r++) {
           for (const bench of sides.both) {
@@ -133,7 +152,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
               }
               for (const res of results.results) {
                 const entry = perRound.get(res.id) ?? { bench, base: [], head: [] };
-                entry[side][r] = res.median;
+                entry[side][r] = { median: res.median, fastest: res.perIteration?.[0] };
                 perRound.set(res.id, entry);
                 if (side === 'head') headResults.set(res.id, res);
               }
@@ -144,12 +163,17 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         for (const [bench, error] of baseFailed) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: error });
         for (const [id, e] of perRound) {
           if (baseFailed.has(e.bench)) continue;
-          const both: { base: Estimate; head: Estimate }[] = [];
+          const both: { base: RoundValue; head: RoundValue }[] = [];
           for (let r = 0; r < rounds; r++) if (e.base[r] && e.head[r]) both.push({ base: e.base[r]!, head: e.head[r]! });
-          const paired: PairedRound[] = both.map((x) => ({ base: x.base.estimate, head: x.head.estimate }));
-          const headValues = e.head.filter((v): v is Estimate => v !== undefined).map((v) => v.estimate);
+          // The fastest sample where criterion wrote every round's samples, else its median (and the label says which).
+          const runs = [...e.base, ...e.head].filter((v): v is RoundValue => v !== undefined);
+          const used: WallStatistic = statistic === 'fastest' && runs.every((v) => v.fastest !== undefined) ? 'fastest' : 'median';
+          const value = (v: RoundValue) => (used === 'fastest' ? v.fastest! : v.median.estimate);
+          const paired: PairedRound[] = both.map((x) => ({ base: value(x.base), head: value(x.head) }));
+          const headValues = e.head.filter((v): v is RoundValue => v !== undefined).map(value);
           // criterionRounds: each round's criterion medians with their intervals, kept so the old one-run-each rule can be evaluated on the same runs (bench/gate).
-          if (paired.length) comparisons.push({ ...decide(id, e.bench, [compareMetric('wall-time', paired, threshold)]), criterionRounds: both });
+          const criterionRounds = both.map((x) => ({ base: x.base.median, head: x.head.median }));
+          if (paired.length) comparisons.push({ ...decide(id, e.bench, [compareMetric('wall-time', paired, threshold, WALL_LABELS[used])]), criterionRounds });
           else if (headValues.length) comparisons.push({ id, bench: e.bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: median(headValues) } });
           else comparisons.push({ id, bench: e.bench, status: 'removed', metrics: [], verdict: 'removed' });
         }
@@ -163,7 +187,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         if ('error' in results) throw new Error(results.error);
         for (const res of results.results) {
           headResults.set(res.id, res);
-          comparisons.push({ id: res.id, bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: res.median.estimate } });
+          comparisons.push({ id: res.id, bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: statistic === 'fastest' && res.perIteration ? res.perIteration[0] : res.median.estimate } });
         }
       }
       for (const bench of sides.removed) comparisons.push({ id: `${bench} (bench target)`, bench, status: 'removed', metrics: [], verdict: 'removed' });

@@ -27,6 +27,8 @@ export interface BenchExecutorSchema {
   counted?: boolean;
   /** Percent for counted instructions (compareRef; default 1). */
   failOnCountedRegression?: number;
+  /** What a round contributes for wall time: each run's fastest sample per iteration (default) or criterion's median (compareRef). */
+  wallStatistic?: 'fastest' | 'median';
   /** Differential flamegraphs of regressed benchmarks (compareRef; default true). */
   diffFlamegraphs?: boolean;
   /** Seconds each side runs under perf for them (default 3). */
