@@ -7,7 +7,7 @@
 // its batched setup), so criterion's own start-up (89 % of the whole process) does not dilute a change.
 import { CACHE_GEOMETRY, parseCachegrind, simulatedCounts } from '../count/cachegrind';
 import { parseJson } from './json';
-import { BaselineFileError, formatPercent } from './summary';
+import { BaselineFileError, baselineGate, formatPercent, type GateResult } from './summary';
 
 export type BenchMetric = 'wall' | 'instructions';
 
@@ -226,31 +226,20 @@ export function noisyWarning(benchmarks: readonly CountedBenchmarkSummary[]): st
   );
 }
 
-export interface CountedGateResult {
-  failed: boolean;
-  offenders: CountedBenchmarkSummary[];
-  message: string;
-}
+export type CountedGateResult = GateResult<CountedBenchmarkSummary>;
 
 export function countedGate(benchmarks: readonly CountedBenchmarkSummary[], thresholdPercent: number | undefined): CountedGateResult {
-  if (thresholdPercent === undefined) return { failed: false, offenders: [], message: '' };
-  const offenders = benchmarks.filter((b) => b.baseline?.regressed);
-  if (offenders.length === 0) {
-    const compared = benchmarks.filter((b) => b.baseline).length;
-    return { failed: false, offenders, message: `No regression above ${thresholdPercent}% in counted instructions (${compared} of ${benchmarks.length} benchmark(s) compared).` };
-  }
-  const lines = offenders.map((b) => {
-    const base = b.baseline!;
-    return (
-      `  ${b.id}: ${formatCount(base.median.estimate)} → ${formatCount(b.median.estimate)} instructions (${formatPercent(base.changePercent)}; allowed ${base.allowedPercent.toFixed(2)}%; ` +
-      `runs [${formatCount(base.median.lower)} – ${formatCount(base.median.upper)}] vs [${formatCount(b.median.lower)} – ${formatCount(b.median.upper)}])`
-    );
+  return baselineGate(benchmarks, thresholdPercent, {
+    metric: ' in counted instructions',
+    rule: 'callgrind, routine only; median of the runs, ranges apart',
+    line: (b) => {
+      const base = b.baseline!;
+      return (
+        `${b.id}: ${formatCount(base.median.estimate)} → ${formatCount(b.median.estimate)} instructions (${formatPercent(base.changePercent)}; allowed ${base.allowedPercent.toFixed(2)}%; ` +
+        `runs [${formatCount(base.median.lower)} – ${formatCount(base.median.upper)}] vs [${formatCount(b.median.lower)} – ${formatCount(b.median.upper)}])`
+      );
+    },
   });
-  return {
-    failed: true,
-    offenders,
-    message: `${offenders.length} benchmark(s) regressed by more than ${thresholdPercent}% in counted instructions (callgrind, routine only; median of the runs, ranges apart):\n${lines.join('\n')}`,
-  };
 }
 
 function verdict(b: CountedBenchmarkSummary): string {

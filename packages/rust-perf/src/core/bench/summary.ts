@@ -122,33 +122,48 @@ export function parseBaselineSummary(text: string, file: string): Map<string, Es
   return medians;
 }
 
-export interface GateResult {
+export interface GateResult<T = BenchmarkSummary> {
   failed: boolean;
-  offenders: BenchmarkSummary[];
+  offenders: T[];
   message: string;
 }
 
-export function gate(benchmarks: readonly BenchmarkSummary[], thresholdPercent: number | undefined): GateResult {
+/** How one kind of baseline comparison words its gate: the metric, the rule that called a regression, a line per offender. */
+export interface GateWording<T> {
+  /** Appended to the threshold, e.g. " in counted instructions"; empty for wall time. */
+  metric: string;
+  rule: string;
+  line: (b: T) => string;
+}
+
+/** The cross-run gate over any metric's summaries: fails when a benchmark's comparison with its baseline says regressed. */
+export function baselineGate<T extends { id: string; baseline?: { regressed: boolean } }>(
+  benchmarks: readonly T[],
+  thresholdPercent: number | undefined,
+  wording: GateWording<T>,
+): GateResult<T> {
   if (thresholdPercent === undefined) return { failed: false, offenders: [], message: '' };
   const offenders = benchmarks.filter((b) => b.baseline?.regressed);
   if (offenders.length === 0) {
     const compared = benchmarks.filter((b) => b.baseline).length;
-    return {
-      failed: false,
-      offenders,
-      message: `No regression above ${thresholdPercent}% (${compared} of ${benchmarks.length} benchmark(s) compared).`,
-    };
+    return { failed: false, offenders, message: `No regression above ${thresholdPercent}%${wording.metric} (${compared} of ${benchmarks.length} benchmark(s) compared).` };
   }
-  const lines = offenders.map(
-    (b) =>
-      `  ${b.id}: ${formatNs(b.baseline!.median.estimate)} → ${formatNs(b.median.estimate)} (${formatPercent(b.baseline!.changePercent)}; ` +
-      `intervals [${formatNs(b.baseline!.median.lower)}, ${formatNs(b.baseline!.median.upper)}] vs [${formatNs(b.median.lower)}, ${formatNs(b.median.upper)}])`,
-  );
+  const lines = offenders.map((b) => `  ${wording.line(b)}`);
   return {
     failed: true,
     offenders,
-    message: `${offenders.length} benchmark(s) regressed by more than ${thresholdPercent}% (median, non-overlapping 95% intervals):\n${lines.join('\n')}`,
+    message: `${offenders.length} benchmark(s) regressed by more than ${thresholdPercent}%${wording.metric} (${wording.rule}):\n${lines.join('\n')}`,
   };
+}
+
+export function gate(benchmarks: readonly BenchmarkSummary[], thresholdPercent: number | undefined): GateResult {
+  return baselineGate(benchmarks, thresholdPercent, {
+    metric: '',
+    rule: 'median, non-overlapping 95% intervals',
+    line: (b) =>
+      `${b.id}: ${formatNs(b.baseline!.median.estimate)} → ${formatNs(b.median.estimate)} (${formatPercent(b.baseline!.changePercent)}; ` +
+      `intervals [${formatNs(b.baseline!.median.lower)}, ${formatNs(b.baseline!.median.upper)}] vs [${formatNs(b.median.lower)}, ${formatNs(b.median.upper)}])`,
+  });
 }
 
 export function formatNs(ns: number): string {
