@@ -1,19 +1,9 @@
 // Issue 6: `nx affected -t bench` selects exactly the crates a change reaches, and the commands the
 // generated CI workflow runs are the ones exercised here.
-import { affectedCommands, type WorkflowOptions } from '../../../packages/rust-perf/src/core/ci/github-workflow';
-import { commitAll, createWorkspace, type TestWorkspace } from './harness';
+import { affectedCommands } from '../../../packages/rust-perf/src/core/ci/github-workflow';
+import { commitAll, createWorkspace, exampleWorkflow, type TestWorkspace } from './harness';
 
-const workflow: WorkflowOptions = {
-  name: 'perf',
-  mainBranch: 'main',
-  failOnRegression: 10,
-  pgo: false,
-  nodeVersion: '20',
-  cargoRoot: 'rust',
-  buildTarget: 'build-release',
-  benchTarget: 'bench',
-  pgoTarget: 'build-pgo',
-};
+const workflow = exampleWorkflow({ failOnRegression: 10 });
 
 interface TaskGraphFile {
   tasks?: { tasks?: Record<string, unknown> };

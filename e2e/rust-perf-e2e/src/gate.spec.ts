@@ -3,20 +3,10 @@
 // runs only the affected crate; a slowed order book fails with the benchmark, change and interval named.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { affectedCommands, type WorkflowOptions } from '../../../packages/rust-perf/src/core/ci/github-workflow';
-import { commitAll, createWorkspace, sharedTargetDir, type TestWorkspace } from './harness';
+import { affectedCommands } from '../../../packages/rust-perf/src/core/ci/github-workflow';
+import { commitAll, createWorkspace, exampleWorkflow, sharedTargetDir, type TestWorkspace } from './harness';
 
-const workflow: WorkflowOptions = {
-  name: 'perf',
-  mainBranch: 'main',
-  failOnRegression: 5,
-  pgo: false,
-  nodeVersion: '20',
-  cargoRoot: 'rust',
-  buildTarget: 'build-release',
-  benchTarget: 'bench',
-  pgoTarget: 'build-pgo',
-};
+const workflow = exampleWorkflow({ failOnRegression: 5 });
 
 // Short criterion runs and 6 rounds (the fewest that reach a 95% interval) keep this file in a few minutes.
 const FAST = ['--measurementTime=0.5', '--warmUpTime=0.3', '--sampleSize=10', '--rounds=6'];

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { WorkflowOptions } from '../../../packages/rust-perf/src/core/ci/github-workflow';
 import { run, type RunResult } from '../../../packages/rust-perf/src/core/process/run';
 
 // Found by walking up, so the compiled copy the demo runs (e2e/rust-perf-e2e/dist/…) finds it too.
@@ -173,6 +174,11 @@ export async function createWorkspace(options: WorkspaceOptions = {}): Promise<T
 }
 
 /** Commits the current state so later `nx affected` calls have a base. */
+/** What rust-perf:ci-workflow derives for the example workspace (Cargo workspace in rust/, the inferred target names, no PGO). */
+export function exampleWorkflow(o: Pick<WorkflowOptions, 'failOnRegression'>): WorkflowOptions {
+  return { name: 'perf', mainBranch: 'main', pgo: false, nodeVersion: '20', cargoRoot: 'rust', buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo', ...o };
+}
+
 export async function commitAll(ws: TestWorkspace, message: string): Promise<void> {
   await ws.exec('git', ['add', '-A']);
   await ws.exec('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', 'commit', '-qm', message, '--allow-empty']);

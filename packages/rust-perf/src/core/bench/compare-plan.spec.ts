@@ -1,10 +1,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { benchExecutables, benchRunArgv, benchSides, cargoBenchBuildArgs, CargoMessageError } from './compare-plan';
+import { benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, CargoMessageError, exactFilter } from './compare-plan';
 
 const jsonl = fs.readFileSync(path.join(__dirname, '__fixtures__', 'cargo-bench-no-run.jsonl'), 'utf8');
 
 describe('same-job comparison plan', () => {
+  it('selects exactly one benchmark, escaping regex characters of its id', () => {
+    expect(exactFilter('a/b')).toBe('^a/b$');
+    expect(exactFilter('sum(1+2).x')).toBe('^sum\\(1\\+2\\)\\.x$');
+    expect(new RegExp(exactFilter('sum(1+2).x')).test('sum(1+2).x')).toBe(true);
+    expect(new RegExp(exactFilter('sum(1+2).x')).test('sum(1+2)yx')).toBe(false);
+  });
+
+  it('runs a bench executable with its package\'s env, its deps folder for dylibs and the side\'s criterion home', () => {
+    const side = { executable: '/t/release/deps/b-1', pkgDir: '/w/md', criterionHome: '/d/head' };
+    expect(benchRunEnv(side, '/opt/lib')).toEqual({ CRITERION_HOME: '/d/head', CARGO_MANIFEST_DIR: '/w/md', LD_LIBRARY_PATH: '/t/release/deps:/opt/lib' });
+    expect(benchRunEnv(side, undefined).LD_LIBRARY_PATH).toBe('/t/release/deps');
+  });
+
   it('takes bench executables from cargo\'s compiler-artifact messages (test-mode bench targets of this package only)', () => {
     const exes = benchExecutables(jsonl, '/w/md/Cargo.toml');
     expect([...exes.keys()]).toEqual(['b']);

@@ -106,3 +106,20 @@ export function benchRunArgv(o: BenchRunArgs): { file: string; args: string[] } 
   if (o.cpu === undefined) return { file: o.executable, args };
   return { file: 'taskset', args: ['-c', String(o.cpu), o.executable, ...args] };
 }
+
+/** The criterion filter that selects exactly one benchmark id. */
+export function exactFilter(id: string): string {
+  return `^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+}
+
+/**
+ * The environment a bench executable runs with, as `cargo bench` starts it (from the package folder):
+ * the package's manifest dir, its deps folder for dylibs, and the side's own CRITERION_HOME.
+ */
+export function benchRunEnv(o: { executable: string; pkgDir: string; criterionHome: string }, parentLibraryPath?: string): Record<string, string> {
+  return {
+    CRITERION_HOME: o.criterionHome,
+    CARGO_MANIFEST_DIR: o.pkgDir,
+    LD_LIBRARY_PATH: [path.dirname(o.executable), parentLibraryPath].filter(Boolean).join(path.delimiter),
+  };
+}

@@ -7,11 +7,6 @@ export function benchFileStem(id: string): string {
   return stem || 'benchmark';
 }
 
-/** The criterion filter that selects exactly one benchmark id. */
-export function exactFilter(id: string): string {
-  return `^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-}
-
 /**
  * `inferno-diff-folded --normalize base head`: each stack with the base's and the head's sample counts,
  * the base scaled to the head's total, so a frame's change is its change in share of the time, not in

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzedTitles, readRunResults, type CriterionResult, type Estimate } from '../../core/bench/criterion';
-import { affectingChanges, benchExecutables, benchRunArgv, benchSides, cargoBenchBuildArgs, crateInputs } from '../../core/bench/compare-plan';
+import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, exactFilter } from '../../core/bench/compare-plan';
 import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { countProgram, valgrindVersion } from '../../core/count';
@@ -54,6 +54,9 @@ interface RoundValue {
   median: Estimate;
   fastest?: number;
 }
+const roundValue = (res: CriterionResult): RoundValue => ({ median: res.median, fastest: res.perIteration?.[0] });
+/** The run's wall-time value: its fastest sample, or criterion's median (asked for, or no sample.json). */
+const wallValue = (v: RoundValue, statistic: WallStatistic) => (statistic === 'fastest' && v.fastest !== undefined ? v.fastest : v.median.estimate);
 
 interface SideBuild {
   cargoRoot: string;
@@ -152,7 +155,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
               }
               for (const res of results.results) {
                 const entry = perRound.get(res.id) ?? { bench, base: [], head: [] };
-                entry[side][r] = { median: res.median, fastest: res.perIteration?.[0] };
+                entry[side][r] = roundValue(res);
                 perRound.set(res.id, entry);
                 if (side === 'head') headResults.set(res.id, res);
               }
@@ -168,7 +171,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
           // The fastest sample where criterion wrote every round's samples, else its median (and the label says which).
           const runs = [...e.base, ...e.head].filter((v): v is RoundValue => v !== undefined);
           const used: WallStatistic = statistic === 'fastest' && runs.every((v) => v.fastest !== undefined) ? 'fastest' : 'median';
-          const value = (v: RoundValue) => (used === 'fastest' ? v.fastest! : v.median.estimate);
+          const value = (v: RoundValue) => wallValue(v, used);
           const paired: PairedRound[] = both.map((x) => ({ base: value(x.base), head: value(x.head) }));
           const headValues = e.head.filter((v): v is RoundValue => v !== undefined).map(value);
           // criterionRounds: each round's criterion medians with their intervals, kept so the old one-run-each rule can be evaluated on the same runs (bench/gate).
@@ -187,7 +190,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         if ('error' in results) throw new Error(results.error);
         for (const res of results.results) {
           headResults.set(res.id, res);
-          comparisons.push({ id: res.id, bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: statistic === 'fastest' && res.perIteration ? res.perIteration[0] : res.median.estimate } });
+          comparisons.push({ id: res.id, bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: wallValue(roundValue(res), statistic) } });
         }
       }
       for (const bench of sides.removed) comparisons.push({ id: `${bench} (bench target)`, bench, status: 'removed', metrics: [], verdict: 'removed' });
@@ -242,7 +245,7 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
       }
       for (let rep = 0; rep < 2; rep++) {
         for (const c of list) {
-          const m = await countOnce(sides[side], bench, `^${c.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+          const m = await countOnce(sides[side], bench, exactFilter(c.id));
           if (typeof m === 'string') {
             failure = m;
             break outer;
@@ -327,15 +330,7 @@ async function runOnce(side: SideBuild, bench: string, criterion: string[], cpu:
   const { file, args } = benchRunArgv({ executable: exe, criterion, cpu });
   fs.mkdirSync(side.criterionHome, { recursive: true });
   const started = Date.now();
-  // As `cargo bench` runs it: from the package folder, with the package's env and its deps folder for dylibs.
-  const result = await run(file, args, {
-    cwd: side.pkgDir,
-    env: {
-      CRITERION_HOME: side.criterionHome,
-      CARGO_MANIFEST_DIR: side.pkgDir,
-      LD_LIBRARY_PATH: [path.dirname(exe), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
-    },
-  });
+  const result = await run(file, args, { cwd: side.pkgDir, env: benchRunEnv({ ...side, executable: exe }, process.env.LD_LIBRARY_PATH) });
   if (result.exitCode !== 0) {
     return { error: `\`${result.command}\` ${result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`}: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}` };
   }

@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BenchComparison } from '../../core/bench/paired';
 import type { PhaseLog } from '../../core/bench/progress';
-import { benchFileStem, describeGrowth, diffFoldedArgs, exactFilter, grownFrames, parseDiffFolded } from '../../core/flamegraph/diff';
+import { benchRunEnv, exactFilter } from '../../core/bench/compare-plan';
+import { benchFileStem, describeGrowth, diffFoldedArgs, grownFrames, parseDiffFolded } from '../../core/flamegraph/diff';
 import { criterionProfileArgs, perfRecordArgs, perfScriptArgs } from '../../core/flamegraph/perf';
 import { elfHasSymtab } from '../../core/flamegraph/profile';
 import { writeFileAtomic } from '../../core/fs/atomic';
@@ -100,10 +101,7 @@ async function recordSide(
   if (!elfHasSymtab(exe)) return { error: `${exe} has no symbol table (the bench profile strips it; set strip = false in [profile.bench])` };
   const data = path.join(tmp, `${name}.perf.data`);
   const args = perfRecordArgs({ frequency: FREQUENCY, callGraph: 'dwarf', event, output: data, program: exe, args: criterionProfileArgs(profileTime, exactFilter(id)) });
-  const recorded = await run('perf', args, {
-    cwd: side.pkgDir,
-    env: { CRITERION_HOME: side.criterionHome, CARGO_MANIFEST_DIR: side.pkgDir, LD_LIBRARY_PATH: [path.dirname(exe), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter) },
-  });
+  const recorded = await run('perf', args, { cwd: side.pkgDir, env: benchRunEnv({ ...side, executable: exe }, process.env.LD_LIBRARY_PATH) });
   if (recorded.exitCode !== 0 || !fs.existsSync(data)) return { error: `\`${recorded.command}\` exited with code ${recorded.exitCode ?? recorded.signal}: ${recorded.stderr.trim().split('\n').slice(-2).join(' / ')}` };
   const script = await runChecked('perf', perfScriptArgs(data), { cwd: tmp });
   const collapsed = await runChecked(collapsePerf, [], { cwd: tmp, input: script.stdout });
