@@ -61,13 +61,15 @@ export async function addDiffFlamegraphs(
     log.phase(`differential flamegraph of ${c.id}: perf record of base and head, ${o.profileTime} s each (criterion --profile-time)`);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-perf-diff-'));
     try {
-      const folded: Record<'base' | 'head', string> = { base: '', head: '' };
+      const stacks: Record<'base' | 'head', string> = { base: '', head: '' };
       for (const side of ['base', 'head'] as const) {
         const recorded = await recordSide(sides[side], c.bench, c.id, event, o.profileTime, tmp, side, inferno.collapsePerf);
         if ('error' in recorded) throw new Error(`${side}: ${recorded.error}`);
-        folded[side] = path.join(o.outputDir, `${stem}.${side}.folded`);
-        writeFileAtomic(folded[side], recorded.folded);
+        stacks[side] = recorded.folded;
       }
+      // Written once both sides recorded: a failed side leaves no half of a pair behind.
+      const folded = { base: path.join(o.outputDir, `${stem}.base.folded`), head: path.join(o.outputDir, `${stem}.head.folded`) };
+      for (const side of ['base', 'head'] as const) writeFileAtomic(folded[side], stacks[side]);
       const diff = await runChecked(inferno.diffFolded!, diffFoldedArgs(folded.base, folded.head), { cwd: tmp });
       const title = `${c.id}: base → head (red: larger share of samples in head, blue: smaller)`;
       const svg = await runChecked(inferno.flamegraph, ['--title', title], { cwd: tmp, input: diff.stdout });
