@@ -280,7 +280,7 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
   }
 
   if (pgo && crate.bins.length > 0) {
-    // Not cached: it measures this machine. Its release/native/PGO binaries come from those targets' (cached) outputs.
+    // Not cached: it measures this machine. No dependsOn: it runs the build targets of the configurations asked for itself, through Nx (cached).
     targets[names.perfReportTargetName] = {
       ...target(
         'perf-report',
@@ -288,9 +288,8 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
         names.perfReportTargetName,
         { ...base, pgoProfile, profdata, outputPath: `${out}/perf-report/${project}` },
         false,
-        `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload; writes report.json, report.md and report.svg to ${out}/perf-report/${project}.`,
+        `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload (--configurations picks some; it runs only their builds); writes report.json, report.md and report.svg to ${out}/perf-report/${project}.`,
       ),
-      dependsOn: [names.buildReleaseTargetName, names.buildNativeTargetName, names.buildPgoTargetName],
     };
   }
 
