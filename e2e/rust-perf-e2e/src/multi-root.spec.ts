@@ -91,4 +91,17 @@ describe('multi-root: every Cargo root is inferred, built, cached and keyed on i
     expect(ranTask(third.stdout, 'apps-a-service:build-release')).toBe(true);
     for (const p of BUILT.filter((x) => x !== 'apps-a-service')) expect(cacheHit(third.stdout, `${p}:build-release`)).toBe(true);
   }, 600_000);
+
+  it('[build-flag-provenance] a config at the Nx root reruns a root below it; the log names each flag\'s origin, init\'s table as init\'s', async () => {
+    ws.write('.cargo/config.toml', '[build]\nrustflags = ["--cfg", "from_nx_root"]\n');
+    await ws.nx(['g', 'rust-perf:init', '--cargoRoot=apps/b', '--cpu=x86-64-v3', '--no-interactive']);
+    const a = await ws.nx(['run', 'apps-a-service:build-release', '--outputStyle=static']);
+    expect(ranTask(a.stdout, 'apps-a-service:build-release')).toBe(true);
+    expect(a.stdout).toMatch(/^ {4}--cfg from_nx_root +your \[build\] rustflags in \.cargo\/config\.toml$/m);
+    // apps/b's own table (init's, marked by its comment) wins over the [build] table above it, as in cargo.
+    const b = await ws.nx(['run', 'apps-b-service:build-release', '--outputStyle=static']);
+    // (which cfg table init writes depends on the linker it chose, so the key is left open)
+    expect(b.stdout).toMatch(/^ {4}-C target-cpu=x86-64-v3 +rust-perf's table, written by init: apps\/b\/\.cargo\/config\.toml \[target\.'cfg\(.*\)'\]$/m);
+    expect(b.stdout).not.toContain("user's from");
+  }, 600_000);
 });
