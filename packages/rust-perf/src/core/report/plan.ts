@@ -1,3 +1,4 @@
+import { BOLT_REPORT_CONFIGURATION } from '../bolt/plan';
 import type { BuildKind } from '../cargo/build';
 
 // Which builds a perf-report runs: exactly the configurations asked for. A configuration another
@@ -10,7 +11,7 @@ export const CONFIGURATION_EXECUTORS: Readonly<Record<string, string>> = {
   release: 'rust-perf:build-release',
   'release+native': 'rust-perf:build-native',
   pgo: 'rust-perf:build-pgo',
-  'pgo+bolt': 'rust-perf:build-bolt',
+  [BOLT_REPORT_CONFIGURATION.name]: `rust-perf:${BOLT_REPORT_CONFIGURATION.target}`,
 };
 
 /** Configurations perf-report compiles itself from another target's output (pgo+native needs pgo-profile's profile). */
