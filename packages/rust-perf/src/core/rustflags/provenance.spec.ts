@@ -43,6 +43,8 @@ describe('rustflags provenance', () => {
     const build = file('/w/.cargo/config.toml', '[build]\nrustflags = ["-Cdebuginfo=1"]\n');
     expect(labels([build], { RUSTFLAGS: '-C opt-level=2' })).toEqual([{ flag: '-C opt-level=2', from: 'the environment (RUSTFLAGS)' }]);
     expect(labels([build])).toEqual([{ flag: '-Cdebuginfo=1', from: 'your [build] rustflags in .cargo/config.toml' }]);
+    const home = file('/home/me/.cargo/config.toml', '[build]\nrustflags = ["-Cdebuginfo=1"]\n');
+    expect(labels([home])).toEqual([{ flag: '-Cdebuginfo=1', from: 'your [build] rustflags in /home/me/.cargo/config.toml' }]);
   });
 
   it('prints the flags on one line, then one line per flag with its origin', () => {

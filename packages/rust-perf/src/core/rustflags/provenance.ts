@@ -21,7 +21,11 @@ export function hostFromCfg(cfgLines: readonly string[] | undefined): Host | und
 }
 
 export function labelRustflags(groups: readonly FlagGroup[], configs: readonly CargoConfigFile[], host: Host | undefined, cwd: string): LabelledFlag[] {
-  const rel = (file: string) => path.relative(cwd, file) || file;
+  // Files outside the workspace ($CARGO_HOME/config.toml) keep their absolute path.
+  const rel = (file: string) => {
+    const r = path.relative(cwd, file);
+    return r === '' || r.startsWith('..') || path.isAbsolute(r) ? file : r;
+  };
   const byFile = new Map(configs.map((c) => [c.file, c]));
   // [build] flag units of every config: init copies them into its tables, so there they are still the user's.
   const buildUnits = configs.flatMap((c) => flagUnits(flagsFromValue(getIn(c.table, ['build', 'rustflags'])) ?? []).map((u) => ({ unit: u.join(' '), file: c.file })));
