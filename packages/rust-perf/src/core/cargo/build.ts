@@ -188,14 +188,15 @@ export async function runCargoBuild(o: CargoBuildRun): Promise<CargoBuildResult>
   // stdout is cargo's JSON (for us); stderr is its human progress (for the user).
   const result = await run('cargo', argv, { cwd: o.cargoRoot, env, echo: 'stderr' });
   if (result.exitCode !== 0) throw new CommandFailedError(result);
+  const buildKind = buildKindOf(result.stdout);
   return {
     artifacts: parseArtifacts(result.stdout),
     stderr: result.stderr,
     rustflags: plan.flags,
     warnings: plan.warnings,
     durationMs: result.durationMs,
-    compiled: /"reason":"compiler-artifact".*"fresh":false/.test(result.stdout),
-    buildKind: buildKindOf(result.stdout),
+    compiled: buildKind !== 'fresh',
+    buildKind,
   };
 }
 
