@@ -92,7 +92,7 @@ export function nonSourceFolders(projectRoot: string | undefined, outputFolders:
 }
 
 /** The Cargo root and the folders above it up to the Nx root, nearest first: cargo and rustup read config and toolchain files in each. */
-export function enclosingFolders(cargoRoot: string): string[] {
+function enclosingFolders(cargoRoot: string): string[] {
   const folders: string[] = [];
   for (let dir = cargoRoot; ; dir = posix.dirname(dir)) {
     folders.push(dir);
