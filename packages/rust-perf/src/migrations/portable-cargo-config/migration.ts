@@ -1,6 +1,7 @@
 // Migration to 0.1.0 (nx migrate): init is portable by default since then. A thin shell over
 // core/cargo-config/portable.ts: find the Cargo workspace as init does, rewrite its
 // .cargo/config.toml through the same pending-write path, say what changed and how to undo it.
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
