@@ -124,7 +124,7 @@ describe('installed from the registry', () => {
 
     // What installing rust-perf adds on top of nx: its dependency tree, deduplicated as npm installed it.
     const tree = JSON.parse((await ws.exec('npm', ['ls', '--all', '--json'])).stdout) as NpmTree;
-    const nxTree = collect(tree.dependencies!.nx);
+    const nxTree = collect(tree.dependencies!.nx, 'nx');
     const own = [...collect(tree.dependencies!['rust-perf'])].filter((p) => !p.startsWith('rust-perf@') && !nxTree.has(p));
     log(`npm: rust-perf brings ${own.length} packages that nx does not already (${own.join(', ')})`);
   });

@@ -11,7 +11,7 @@ describe('supported Nx majors', () => {
     expect(() => supportedMajors('^22 || ^23')).toThrow(/must read ">=A.0.0 <B.0.0"; got "\^22 \|\| \^23"/);
   });
 
-  it('says nothing for a supported Nx and names the range, the version and the fix otherwise', () => {
+  it('[gen-nx-unsupported] says nothing for a supported Nx and names the range, the version and the fix otherwise', () => {
     expect(unsupportedNxMessage('23.3.2', '>=22.0.0 <25.0.0', '0.1.0')).toBeNull();
     expect(unsupportedNxMessage('24.0.0-beta.1', '>=22.0.0 <25.0.0', '0.1.0')).toBeNull();
     expect(unsupportedNxMessage('21.6.11', '>=22.0.0 <25.0.0', '0.1.0')).toBe(

@@ -63,7 +63,7 @@ rustflags = ["-C", "target-feature=+crt-static"]
     for (const text of [portable, v3, users, '']) expect(portableCargoConfig(text, FILE, host)).toEqual({ text: null, tables: [], notes: [] });
   });
 
-  it('names the file, line and column of a malformed config', () => {
+  it('[gen-migration-malformed-config] names the file, line and column of a malformed config', () => {
     expect(() => portableCargoConfig('[target\nrustflags = 1\n', FILE, host)).toThrow(/^rust\/\.cargo\/config\.toml:2:1: invalid TOML/);
   });
 });
