@@ -51,6 +51,16 @@ describe('migration portable-cargo-config (0.1.0)', () => {
     expect(info).not.toHaveBeenCalled();
   });
 
+  it('finds a Cargo workspace at the Nx root (a root package with [workspace]) as init does', async () => {
+    const { os } = await rustcHost(process.cwd());
+    const root = '[package]\nname = "desk"\nversion = "0.1.0"\n\n[workspace]\nmembers = ["crates/*"]\n';
+    const tree = treeWith({ 'Cargo.toml': root, 'crates/feed/Cargo.toml': '[package]\nname = "feed"\nversion = "0.1.0"\n', '.cargo/config.toml': oldConfig(os) });
+    await migrate(tree);
+    expect(tree.read('.cargo/config.toml', 'utf-8')).not.toContain('target-cpu');
+    expect(tree.read('Cargo.toml', 'utf-8')).toBe(root);
+    expect(info.mock.calls.flat().join('\n')).toMatch(/removed -C target-cpu=native from \.cargo\/config\.toml/);
+  });
+
   it('does nothing without a Cargo workspace or a .cargo/config.toml', async () => {
     for (const files of [{}, { 'rust/Cargo.toml': MANIFEST }] as Record<string, string>[]) {
       const tree = treeWith(files);
