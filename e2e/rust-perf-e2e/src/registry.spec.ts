@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { must, repoRoot } from './harness';
-import { registryRoot, releaseClone, startRegistry, userWorkspace, type LocalRegistry, type ReleaseClone } from './registry';
+import { gitEnv, registryRoot, releaseClone, startRegistry, userWorkspace, type LocalRegistry, type ReleaseClone } from './registry';
 
 // Version A: the plugin as of the last commit before init became portable (its init wrote
 // -C target-cpu=native by default). Version B: this working tree. The migration runs between them.
@@ -193,7 +193,7 @@ describe('upgrades and the peer range', () => {
     const before = ws.read('rust/.cargo/config.toml');
     expect(before).toMatch(/"target-cpu=native"/);
     await ws.exec('git', ['add', '-A']);
-    await ws.exec('git', ['commit', '-qm', `made on rust-perf ${A}`], { env: { GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.invalid', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.invalid' } });
+    await ws.exec('git', ['commit', '-qm', `made on rust-perf ${A}`], { env: gitEnv });
 
     // Both nx migrate steps check nx@latest's npm provenance, which a registry proxy such as Verdaccio
     // does not serve ("No attestation URL found"); Nx's own switch for private registries turns that off.

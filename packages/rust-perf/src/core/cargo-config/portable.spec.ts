@@ -2,7 +2,8 @@ import { portableCargoConfig } from './portable';
 
 const host = { arch: 'x86_64', os: 'linux' };
 const FILE = 'rust/.cargo/config.toml';
-// What init wrote before 0.1.0 (default --cpu native) with mold proven on a Linux host.
+// What init wrote before 0.1.0 (default --cpu native) with mold proven on a Linux host; literal, not
+// planCargoConfig's output, because the migration's input must not follow later changes to init.
 const OLD_WITH_MOLD = `# Written by \`nx g rust-perf:init\`. Flags live in [target.'cfg(…)'] tables only: cargo ignores
 # [build] rustflags whenever a target table matches, and joins all matching target tables.
 # Profiles belong in Cargo.toml, not here (a [profile] here silently overrides it).
