@@ -238,7 +238,11 @@ describe('upgrades and the peer range', () => {
     expect(out).toContain(`rust-perf ${B} supports Nx 22, 23 or 24 (peerDependencies nx ">=22.0.0 <25.0.0"); this workspace runs nx ${UNSUPPORTED_NX}`);
     expect(out).not.toMatch(/Cannot find module|^\s+at /m);
     expect(ws.read('rust/Cargo.toml')).toBe(manifest);
-    log(`nx ${UNSUPPORTED_NX}: npm ERESOLVE on the peer range; forced, init stops with the supported range`);
+    // The inference plugin, loaded by any nx command once registered, says the same.
+    ws.write('nx.json', JSON.stringify({ plugins: ['rust-perf'] }, null, 2) + '\n');
+    const show = await ws.exec('npx', ['nx', 'show', 'projects'], { allowFailure: true });
+    expect(show.stdout + show.stderr).toContain(`rust-perf ${B} supports Nx 22, 23 or 24`);
+    log(`nx ${UNSUPPORTED_NX}: npm ERESOLVE on the peer range; forced, init and the inference plugin stop with the supported range`);
   });
 
   test('the real repository got no version, tag or changelog', async () => {

@@ -144,6 +144,7 @@ export interface UserWorkspace {
   /** Runs a program in the workspace (nx's env: no daemon, no cloud; the harness's shared CARGO_TARGET_DIR). */
   exec(file: string, args: string[], options?: ExecOptions): Promise<RunResult>;
   read(rel: string): string;
+  write(rel: string, text: string): void;
   exists(rel: string): boolean;
 }
 
@@ -189,6 +190,7 @@ export async function userWorkspace(parent: string, name: string, files: Record<
     cargoRoot: path.join(root, 'rust'),
     exec,
     read: (rel) => fs.readFileSync(path.join(root, rel), 'utf8'),
+    write: (rel, text) => fs.writeFileSync(path.join(root, rel), text),
     exists: (rel) => fs.existsSync(path.join(root, rel)),
   };
 }
