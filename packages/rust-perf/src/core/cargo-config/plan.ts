@@ -157,7 +157,7 @@ export function flagUnits(flags: readonly string[]): string[][] {
 }
 
 /** The codegen option a unit sets, for the flags we manage: target-cpu and the -fuse-ld link-arg. */
-function managedKey(unit: readonly string[]): string | null {
+export function managedKey(unit: readonly string[]): string | null {
   const opt = unit.length === 2 && unit[0] === '-C' ? unit[1] : unit[0].startsWith('-C') ? unit[0].slice(2) : null;
   if (opt === null) return null;
   if (opt.startsWith('target-cpu=')) return 'target-cpu';
@@ -166,7 +166,7 @@ function managedKey(unit: readonly string[]): string | null {
   return null;
 }
 
-function readFlags(value: TomlValue | undefined): string[] | null {
+export function readFlags(value: TomlValue | undefined): string[] | null {
   if (value === undefined) return null;
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
   if (Array.isArray(value)) return value.map(String);

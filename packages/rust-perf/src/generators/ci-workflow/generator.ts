@@ -1,3 +1,4 @@
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import { logger, readNxJson, type Tree } from '@nx/devkit';
 import { classifyExisting, parseWorkflow, renderWorkflow, type WorkflowOptions } from '../../core/ci/github-workflow';
 import type { CiWorkflowGeneratorSchema } from './schema';

@@ -1,6 +1,7 @@
 // `nx g rust-perf:init` (also the `nx add rust-perf` entry): registers the plugin and its named
 // inputs in nx.json, and writes tuned profiles and .cargo/config.toml; [workspace.dependencies]
 // only with --deps. Portable by default: nothing CPU-specific unless --cpu asks for it.
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
