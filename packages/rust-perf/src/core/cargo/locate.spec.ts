@@ -84,7 +84,7 @@ describe('selectCargoRoots and locateCargoWorkspace', () => {
     expect(locateCargoWorkspace(reader(files), './b/')).toBe('b');
   });
 
-  it('refuses a --cargoRoot that is a workspace member: cargo reads profiles only from the root', () => {
+  it('[gen-cargo-root-member] refuses a --cargoRoot that is a workspace member: cargo reads profiles only from the root', () => {
     expect(() => selectCargoRoots(reader({ 'rust/Cargo.toml': '[workspace]\nmembers = ["md"]\n', 'rust/md/Cargo.toml': pkg('md') }), ['rust/md'])).toThrow(
       '--cargoRoot rust/md: rust/md/Cargo.toml is a member of the Cargo workspace rust/Cargo.toml, and cargo reads profiles only from the workspace root. Fix: --cargoRoot rust',
     );

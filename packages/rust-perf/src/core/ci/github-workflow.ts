@@ -21,6 +21,8 @@ export interface WorkflowOptions {
   buildTarget: string;
   benchTarget: string;
   pgoTarget: string;
+  /** Linkers the committed .cargo/config.toml files name with -fuse-ld (e.g. mold): the runner installs them. */
+  linkers?: string[];
 }
 
 export const BASELINE_DIR = '.bench-baseline';
@@ -89,6 +91,11 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
       name: 'Install llvm-profdata matching rustc (and perf)',
       run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq "llvm-${{ steps.toolchain.outputs.llvm }}" linux-tools-common linux-tools-generic',
     });
+  }
+  // A committed -fuse-ld=<linker> fails every link on a runner without it.
+  const linkers = (o.linkers ?? []).filter((l) => /^[\w.+-]+$/.test(l));
+  if (linkers.length > 0) {
+    steps.push({ name: `Install the linker .cargo/config.toml names (${linkers.join(', ')})`, run: `sudo apt-get update -qq\nsudo apt-get install -y -qq ${linkers.join(' ')}` });
   }
   const crossRun = o.gate === 'cross-run';
   if (!crossRun) {

@@ -102,4 +102,17 @@ describe('ci-workflow generator', () => {
     await generator(tree, { failOnRegression: 3, force: true });
     expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toContain('--failOnRegression=3');
   });
+
+  it('[ci-installs-linker] installs the linker a committed .cargo/config.toml names, and none when it names none', async () => {
+    await generator(tree, {});
+    expect(steps(tree).map((s) => s.name ?? '').filter((n) => n.startsWith('Install the linker'))).toEqual([]);
+    tree.write('rust/.cargo/config.toml', `[target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n`);
+    await generator(tree, { force: true });
+    const install = steps(tree).find((s) => s.name?.startsWith('Install the linker'));
+    expect(install).toEqual({ name: 'Install the linker .cargo/config.toml names (mold)', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq mold' });
+    // Before the build steps, so the first link already has it.
+    const names = steps(tree).map((s) => s.name ?? s.run ?? s.uses);
+    expect(names.indexOf(install!.name)).toBeLessThan(names.indexOf('Build affected crates'));
+    expect(validateWorkflow(tree.read('.github/workflows/perf.yml', 'utf-8')!).errors).toEqual([]);
+  });
 });

@@ -1,6 +1,10 @@
 import { logger, readNxJson, type Tree } from '@nx/devkit';
 import { classifyExisting, parseWorkflow, renderWorkflow, type WorkflowOptions } from '../../core/ci/github-workflow';
 import type { CiWorkflowGeneratorSchema } from './schema';
+import { CargoWorkspaceNotFoundError, joinPath, selectCargoRoots, type CargoRoot } from '../../core/cargo/locate';
+import { fuseLdName } from '../../core/cargo-config/plan';
+import { getIn, parseToml } from '../../core/toml/toml';
+import { treeReader } from '../shared/tree';
 
 const TARGET_DEFAULTS = { buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo' };
 
@@ -15,16 +19,35 @@ function targetNames(tree: Tree): Pick<WorkflowOptions, 'buildTarget' | 'benchTa
   };
 }
 
-function detectCargoRoot(tree: Tree): string {
-  const candidates = ['.', ...tree.children('.').filter((c) => !c.startsWith('.') && c !== 'node_modules')];
-  const found = candidates.filter((dir) => {
-    const file = dir === '.' ? 'Cargo.toml' : `${dir}/Cargo.toml`;
-    return tree.exists(file) && /^\s*\[workspace\]/m.test(tree.read(file, 'utf-8') ?? '');
-  });
-  return found[0] ?? '.';
+/** The Cargo roots of the repository (none when it has no Cargo.toml yet: the workflow still renders). */
+function cargoRoots(tree: Tree): CargoRoot[] {
+  try {
+    return selectCargoRoots(treeReader(tree)).roots;
+  } catch (e) {
+    if (e instanceof CargoWorkspaceNotFoundError) return [];
+    throw e;
+  }
+}
+
+/** Linkers named by -fuse-ld in the roots' .cargo/config.toml rustflags ([build] and [target.*]). */
+export function configuredLinkers(tree: Tree, roots: readonly CargoRoot[]): string[] {
+  const names = new Set<string>();
+  for (const root of roots) {
+    const file = joinPath(root.dir, '.cargo/config.toml');
+    if (!tree.exists(file)) continue;
+    const doc = parseToml(tree.read(file, 'utf-8')!, file);
+    const tables = [getIn(doc, ['build']), ...Object.values((getIn(doc, ['target']) ?? {}) as Record<string, unknown>)] as Array<{ rustflags?: unknown } | undefined>;
+    for (const t of tables) {
+      const flags = Array.isArray(t?.rustflags) ? t.rustflags.map(String) : typeof t?.rustflags === 'string' ? t.rustflags.split(/\s+/) : [];
+      const name = fuseLdName(flags);
+      if (name !== null) names.add(name);
+    }
+  }
+  return [...names].sort();
 }
 
 export default async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflowGeneratorSchema): Promise<void> {
+  const roots = cargoRoots(tree);
   const options: WorkflowOptions = {
     name: schema.name ?? 'perf',
     mainBranch: schema.mainBranch ?? 'main',
@@ -33,7 +56,8 @@ export default async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflow
     failOnRegression: schema.failOnRegression ?? (schema.gate === 'cross-run' ? 10 : 5),
     pgo: schema.pgo ?? false,
     nodeVersion: schema.nodeVersion ?? '20',
-    cargoRoot: schema.cargoRoot ?? detectCargoRoot(tree),
+    cargoRoot: schema.cargoRoot ?? (roots.length === 1 && roots[0].dir !== '' ? roots[0].dir : '.'),
+    linkers: configuredLinkers(tree, roots),
     ...targetNames(tree),
   };
   const file = `.github/workflows/${options.name}.yml`;

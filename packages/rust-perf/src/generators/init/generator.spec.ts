@@ -115,7 +115,8 @@ describe('init', () => {
     const tree = treeWith(files());
     await run(tree);
     expect(tree.exists('rust/.cargo/config.toml') ? tree.read('rust/.cargo/config.toml', 'utf-8') : '').not.toContain('target-cpu');
-    expect(schema.properties.cpu.default).toBe('none');
+    // No schema default: a default would make every run name --cpu and replace an earlier init's target-cpu.
+    expect(schema.properties.cpu).not.toHaveProperty('default');
     expect(schema.properties.deps.default).toBe(false);
   });
 
@@ -202,9 +203,9 @@ describe('init', () => {
     expect(snapshotFiles(tree, WATCHED)).toEqual(before);
   });
 
-  it('no Cargo workspace: lists what was searched', async () => {
+  it('no Cargo manifest: one line naming what it looked for', async () => {
     const tree = treeWith({ 'apps/web/package.json': '{}' });
-    await expect(run(tree)).rejects.toThrow(/Searched: Cargo.toml, apps\/Cargo.toml/);
+    await expect(run(tree)).rejects.toThrow(/^No Cargo manifest found: looked for Cargo\.toml in every folder/);
   });
 
   it('read-only file: clear error before anything is written', () => {
@@ -229,5 +230,102 @@ describe('init', () => {
 
   it('schema --help lists the profiles generated from the rows', () => {
     expect(schema.properties.skipProfiles.description).toBe(`Do not write Cargo profiles. Profiles written: ${summarizeProfiles()}.`);
+  });
+});
+
+const LONE = `[package]
+name = "hyperfine"
+version = "1.19.0"
+edition = "2021"
+build = "build.rs"
+
+[profile.release]
+lto = true
+strip = true
+codegen-units = 1
+`;
+
+describe('init: every Cargo root', () => {
+  const lines = (spy: jest.SpyInstance) => spy.mock.calls.map((c) => String(c[0]));
+
+  it('[gen-lone-package] a lone package at the Nx root (no [workspace], like hyperfine) is a root: profiles written, its own values kept', async () => {
+    const tree = treeWith({ 'Cargo.toml': LONE, 'build.rs': 'fn main() {}\n', 'src/main.rs': 'fn main() {}\n' });
+    await run(tree);
+    const doc = parseToml(tree.read('Cargo.toml', 'utf-8')!, 'Cargo.toml');
+    expect(getIn(doc, ['profile', 'release'])).toEqual({ lto: true, strip: true, 'codegen-units': 1, 'opt-level': 3, panic: 'abort', 'overflow-checks': false, 'debug-assertions': false });
+    expect(getIn(doc, ['profile', 'ci', 'inherits'])).toBe('release');
+    expect(lines(info)).toContain('rust-perf: Cargo package Cargo.toml (hyperfine)');
+    expect(lines(warn)).toContain('kept lto = true in Cargo.toml [profile.release] (use --force to set "thin")');
+  });
+
+  it('several roots: profiles and summary line for each, nx.json named inputs for each; --cargoRoot may pick some', async () => {
+    const files = {
+      'apps/a/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\n',
+      'apps/b/Cargo.toml': '[package]\nname = "b"\nversion = "0.1.0"\n\n[profile.release]\nopt-level = 2\n',
+      'rust/Cargo.toml': '[workspace]\nmembers = ["md"]\n',
+      'rust/md/Cargo.toml': '[package]\nname = "market-data"\nversion = "0.1.0"\n',
+    };
+    const tree = treeWith(files);
+    await run(tree, { cpu: 'x86-64-v3' });
+    const rows = profileRows().length;
+    for (const m of ['apps/a/Cargo.toml', 'apps/b/Cargo.toml', 'rust/Cargo.toml']) expect(getIn(parseToml(tree.read(m, 'utf-8')!, m), ['profile', 'ci', 'inherits'])).toBe('release');
+    expect(getIn(parseToml(tree.read('apps/b/Cargo.toml', 'utf-8')!, 'b'), ['profile', 'release', 'opt-level'])).toBe(2);
+    expect(tree.read('rust/md/Cargo.toml', 'utf-8')).toBe(files['rust/md/Cargo.toml']);
+    for (const c of ['apps/a', 'apps/b', 'rust']) expect(tree.read(`${c}/.cargo/config.toml`, 'utf-8')).toContain('target-cpu=x86-64-v3');
+    expect(lines(info).filter((l) => /^rust-perf: [\w/]*Cargo\.toml: \d+ profile value/.test(l))).toEqual([
+      `rust-perf: apps/a/Cargo.toml: ${rows} profile value(s) set, 0 kept; apps/a/.cargo/config.toml: -C target-cpu=x86-64-v3`,
+      `rust-perf: apps/b/Cargo.toml: ${rows - 1} profile value(s) set, 1 kept; apps/b/.cargo/config.toml: -C target-cpu=x86-64-v3`,
+      `rust-perf: rust/Cargo.toml: ${rows} profile value(s) set, 0 kept; rust/.cargo/config.toml: -C target-cpu=x86-64-v3`,
+    ]);
+    const named = readNxJson(tree)!.namedInputs!.rustWorkspace as unknown[];
+    expect(named.filter((e) => typeof e === 'string' && e.endsWith('/Cargo.lock'))).toEqual(['{workspaceRoot}/apps/a/Cargo.lock', '{workspaceRoot}/apps/b/Cargo.lock', '{workspaceRoot}/rust/Cargo.lock']);
+    // Inference globs every Cargo.toml itself: the plugin entry needs no list of roots.
+    expect(readNxJson(tree)!.plugins).toEqual(['rust-perf']);
+
+    const picked = treeWith(files);
+    await run(picked, { cargoRoot: ['apps/b', 'rust'] });
+    expect(picked.read('apps/a/Cargo.toml', 'utf-8')).toBe(files['apps/a/Cargo.toml']);
+    expect(picked.read('apps/b/Cargo.toml', 'utf-8')).not.toBe(files['apps/b/Cargo.toml']);
+    expect(picked.read('rust/Cargo.toml', 'utf-8')).not.toBe(files['rust/Cargo.toml']);
+  });
+
+  it('[gen-nx-json-missing] no nx.json (npm init + npm i -D nx): creates it with the plugin, git-ignores .nx/cache and .nx/workspace-data, and says so truly', async () => {
+    const tree = treeWith({ 'Cargo.toml': LONE, '.gitignore': 'node_modules\n/target\n' });
+    tree.delete('nx.json');
+    await run(tree, { skipConfig: true });
+    expect(readNxJson(tree)!.plugins).toEqual(['rust-perf']);
+    expect(readNxJson(tree)!.namedInputs!.rustWorkspace).toContain('{workspaceRoot}/Cargo.lock');
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\n/target\n# Nx cache and workspace data (as nx init ignores them)\n.nx/cache\n# Nx workspace data\n.nx/workspace-data\n');
+    const updated = lines(info).at(-1)!;
+    expect(updated).toMatch(/^rust-perf: init updated Cargo\.toml, \.gitignore, nx\.json \(created\) \[/);
+    // Every file the line names was written.
+    for (const f of ['Cargo.toml', '.gitignore', 'nx.json']) expect(tree.listChanges().map((c) => c.path)).toContain(f);
+    info.mockClear();
+    await run(tree, { skipConfig: true });
+    expect(lines(info).at(-1)).toMatch(/^rust-perf: init changed nothing/);
+  });
+
+  it('[gen-committed-mold] by default no linker flag is written (no test link runs); an earlier init\'s mold flag is kept until --linker default', async () => {
+    const tree = treeWith(files());
+    await initGenerator(tree, {});
+    expect(tree.exists('rust/.cargo/config.toml')).toBe(false);
+    expect(lines(info).join('\n')).not.toMatch(/linker/);
+    const earlier = `[target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n`;
+    tree.write('rust/.cargo/config.toml', earlier);
+    await initGenerator(tree, {});
+    expect(tree.read('rust/.cargo/config.toml', 'utf-8')).toBe(earlier);
+    await initGenerator(tree, { linker: 'default' });
+    expect(tree.read('rust/.cargo/config.toml', 'utf-8')).not.toContain('fuse-ld');
+  });
+
+  it('[doctor-cpu-hint-keeps-values] --cpu alone changes target-cpu only: the user\'s kept profile values and the earlier linker flag stay', async () => {
+    const tree = treeWith({ 'Cargo.toml': LONE });
+    await run(tree, { cpu: 'x86-64-v3' });
+    const manifest = tree.read('Cargo.toml', 'utf-8');
+    await initGenerator(tree, { cpu: 'native' });
+    expect(tree.read('Cargo.toml', 'utf-8')).toBe(manifest);
+    expect(tree.read('.cargo/config.toml', 'utf-8')).toContain('rustflags = ["-C", "target-cpu=native"]');
+    expect(tree.read('.cargo/config.toml', 'utf-8')).not.toContain('x86-64-v3');
+    expect(lines(info)).toContain(`rust-perf: replaced -C target-cpu=x86-64-v3 with -C target-cpu=native in .cargo/config.toml [target.'cfg(target_arch = "x86_64")'] rustflags`);
   });
 });
