@@ -5,9 +5,12 @@
 // `-C save-temps`); that command is then run as is (LLD) and with -fuse-ld=mold instead, the two
 // alternating (ABBA) in one run, so load drifts hit both alike. Each output's .comment section must
 // name its linker. Prints the median (min–max) of each and the ratio, with the per-round spread.
+// Then the work each does, counted by valgrind (instructions of cc, collect2 and the linker, load
+// independent), single-threaded (lld --threads=1, mold --thread-count=1 --no-fork): with threads,
+// idle workers spin under valgrind (mold's TBB pool), which counts waiting as work.
 //
-//   node bench/linker/run.js [--runs 15] [--dir /tmp/rust-perf-bench-linker] [--profiles dev,release]
-// Needs `npm run build` first (for the process runner) and mold on PATH.
+//   node bench/linker/run.js [--runs 15] [--counted 3] [--dir /tmp/rust-perf-bench-linker] [--profiles dev,release]
+// Needs `npm run build` first (for the process runner), mold and valgrind on PATH.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -65,6 +68,16 @@ async function linkCommand(run, ws, targetDir, profile) {
   return parseLinkLine(line);
 }
 
+/** Instructions of the whole link (every process valgrind follows), from cachegrind's summary lines. */
+async function countedLink(run, cc, args, env, cwd, dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  await must(run, 'valgrind', ['--tool=cachegrind', '--cache-sim=no', '--trace-children=yes', `--cachegrind-out-file=${path.join(dir, 'cg.%p')}`, cc, ...args], { cwd, env });
+  let total = 0;
+  for (const f of fs.readdirSync(dir)) total += Number(/^summary: (\d+)/m.exec(fs.readFileSync(path.join(dir, f), 'utf8'))?.[1] ?? 0);
+  return total;
+}
+
 async function linkerOf(run, binary) {
   const r = await must(run, 'readelf', ['-p', '.comment', binary], { cwd: os.tmpdir() });
   return /mold/.test(r.stdout) ? 'mold' : /Linker: LLD/.test(r.stdout) ? 'LLD' : 'unknown';
@@ -73,6 +86,7 @@ async function linkerOf(run, binary) {
 async function runLinkerBench() {
   const { run } = loadRun();
   const runs = Number(arg('runs', '15'));
+  const counted = Number(arg('counted', '3'));
   const dir = arg('dir', path.join(os.tmpdir(), 'rust-perf-bench-linker'));
   const profiles = arg('profiles', 'dev,release').split(',');
   const ws = path.join(dir, 'ws');
@@ -116,12 +130,19 @@ async function runLinkerBench() {
     const ratios = times.mold.map((m, i) => m / times.lld[i]);
     const lldMedian = median(times.lld);
     const moldMedian = median(times.mold);
-    rows.push({ profile, lldMedian, moldMedian, ratio: moldMedian / lldMedian, ratios, times, sizes: variants.map(size) });
     console.log(
-      `${profile.padEnd(8)} LLD ${lldMedian.toFixed(1)} ms (${range(times.lld, 1)})   mold ${moldMedian.toFixed(1)} ms (${range(times.mold, 1)})   mold/LLD ${(moldMedian / lldMedian).toFixed(2)} (per round ${range(ratios, 2)})   binary ${variants.map(size).join(' / ')} MB`,
+      `${profile.padEnd(8)} wall: LLD ${lldMedian.toFixed(1)} ms (${range(times.lld, 1)})   mold ${moldMedian.toFixed(1)} ms (${range(times.mold, 1)})   mold/LLD ${(moldMedian / lldMedian).toFixed(2)} (per round ${range(ratios, 2)})   binary ${variants.map(size).join(' / ')} MB`,
     );
+    const single = { lld: ['-Wl,--threads=1'], mold: ['-Wl,--thread-count=1', '-Wl,--no-fork'] };
+    const counts = { lld: [], mold: [] };
+    for (let i = 0; i < counted; i++) {
+      for (const v of variants) counts[v.name].push(await countedLink(run, cc, [...v.args, ...single[v.name]], env, ws, path.join(outDir, `cg-${profile}-${v.name}`)));
+    }
+    const mi = (xs) => `${(median(xs) / 1e6).toFixed(1)} M (${range(xs.map((x) => x / 1e6), 1)})`;
+    if (counted > 0) console.log(`${''.padEnd(8)} counted, one thread: LLD ${mi(counts.lld)}   mold ${mi(counts.mold)}   mold/LLD ${(median(counts.mold) / median(counts.lld)).toFixed(2)}`);
+    rows.push({ profile, lldMedian, moldMedian, ratio: moldMedian / lldMedian, ratios, times, counts, sizes: variants.map(size) });
   }
-  console.log(`\n${runs} alternating rounds per profile; load average at end ${load()}`);
+  console.log(`\n${runs} alternating wall-time rounds and ${counted} counted runs per linker and profile; load average at end ${load()}`);
   return rows;
 }
 
