@@ -273,9 +273,9 @@ describe('init: every Cargo root', () => {
     expect(tree.read('rust/md/Cargo.toml', 'utf-8')).toBe(files['rust/md/Cargo.toml']);
     for (const c of ['apps/a', 'apps/b', 'rust']) expect(tree.read(`${c}/.cargo/config.toml`, 'utf-8')).toContain('target-cpu=x86-64-v3');
     expect(lines(info).filter((l) => /^rust-perf: [\w/]*Cargo\.toml: \d+ profile value/.test(l))).toEqual([
-      `rust-perf: apps/a/Cargo.toml: ${rows} profile value(s) set, 0 kept; apps/a/.cargo/config.toml: -C target-cpu=x86-64-v3`,
-      `rust-perf: apps/b/Cargo.toml: ${rows - 1} profile value(s) set, 1 kept; apps/b/.cargo/config.toml: -C target-cpu=x86-64-v3`,
-      `rust-perf: rust/Cargo.toml: ${rows} profile value(s) set, 0 kept; rust/.cargo/config.toml: -C target-cpu=x86-64-v3`,
+      `rust-perf: apps/a/Cargo.toml: ${rows} profile value(s) set, 0 kept; apps/a/.cargo/config.toml: rustflags -C target-cpu=x86-64-v3`,
+      `rust-perf: apps/b/Cargo.toml: ${rows - 1} profile value(s) set, 1 kept; apps/b/.cargo/config.toml: rustflags -C target-cpu=x86-64-v3`,
+      `rust-perf: rust/Cargo.toml: ${rows} profile value(s) set, 0 kept; rust/.cargo/config.toml: rustflags -C target-cpu=x86-64-v3`,
     ]);
     const named = readNxJson(tree)!.namedInputs!.rustWorkspace as unknown[];
     expect(named.filter((e) => typeof e === 'string' && e.endsWith('/Cargo.lock'))).toEqual(['{workspaceRoot}/apps/a/Cargo.lock', '{workspaceRoot}/apps/b/Cargo.lock', '{workspaceRoot}/rust/Cargo.lock']);
@@ -287,6 +287,23 @@ describe('init: every Cargo root', () => {
     expect(picked.read('apps/a/Cargo.toml', 'utf-8')).toBe(files['apps/a/Cargo.toml']);
     expect(picked.read('apps/b/Cargo.toml', 'utf-8')).not.toBe(files['apps/b/Cargo.toml']);
     expect(picked.read('rust/Cargo.toml', 'utf-8')).not.toBe(files['rust/Cargo.toml']);
+  });
+
+  it('searches every folder .gitignore and .nxignore leave (Nx\'s walk), never target/ or node_modules/', async () => {
+    const files = {
+      '.gitignore': '/vendor/\n',
+      '.nxignore': 'fixtures/\n',
+      'apps/a/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\n',
+      'vendor/dep/Cargo.toml': '[package]\nname = "dep"\nversion = "0.1.0"\n',
+      'tests/fixtures/ws/Cargo.toml': '[workspace]\n',
+      'apps/a/target/package/a-0.1.0/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\n',
+      'libs/deep/er/still/Cargo.toml': '[package]\nname = "deep"\nversion = "0.1.0"\n',
+    };
+    const tree = treeWith(files);
+    await run(tree, { skipConfig: true });
+    expect(tree.read('apps/a/Cargo.toml', 'utf-8')).toContain('[profile.ci]');
+    expect(tree.read('libs/deep/er/still/Cargo.toml', 'utf-8')).toContain('[profile.ci]');
+    for (const f of ['vendor/dep/Cargo.toml', 'tests/fixtures/ws/Cargo.toml', 'apps/a/target/package/a-0.1.0/Cargo.toml']) expect([f, tree.read(f, 'utf-8')]).toEqual([f, files[f as keyof typeof files]]);
   });
 
   it('[gen-nx-json-missing] no nx.json (npm init + npm i -D nx): creates it with the plugin, git-ignores .nx/cache and .nx/workspace-data, and says so truly', async () => {

@@ -168,7 +168,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
       for (const n of plan.notes) logger.info(`rust-perf: ${n}`);
       kept.push(...plan.kept);
       const flags = plan.text === null ? [] : configFlags(plan.text, configPath);
-      parts.push(`${configPath}: ${flags.length === 0 ? "no rustflags (rustc's defaults)" : flags.join(' ')}`);
+      parts.push(`${configPath}: ${flags.length === 0 ? 'no rustflags' : `rustflags ${flags.join(' ')}`}`);
     }
     summaries.push(`rust-perf: ${manifestPath}: ${parts.join('; ')}`);
   }
@@ -203,9 +203,10 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
   logger.info(`rust-perf: init ${changed.length === 0 ? 'changed nothing (already up to date)' : `updated ${changed.join(', ')}`} [${((Date.now() - started) / 1000).toFixed(1)}s]`);
 }
 
-/** The rustflags of the config's target tables, for the summary line. */
+/** Every rustflag of the config ([build] and each [target] table, yours and init's), for the summary line. */
 function configFlags(text: string, file: string): string[] {
-  const target = (getIn(parseToml(text, file), ['target']) ?? {}) as Record<string, { rustflags?: unknown }>;
-  const flags = Object.values(target).flatMap((t) => (Array.isArray(t?.rustflags) ? t.rustflags.map(String) : []));
+  const doc = parseToml(text, file);
+  const tables = [getIn(doc, ['build']), ...Object.values((getIn(doc, ['target']) ?? {}) as Record<string, unknown>)] as Array<{ rustflags?: unknown } | undefined>;
+  const flags = tables.flatMap((t) => (Array.isArray(t?.rustflags) ? t.rustflags.map(String) : typeof t?.rustflags === 'string' ? t.rustflags.split(/\s+/).filter(Boolean) : []));
   return flagUnits(flags).map((u) => u.join(' ')).filter((u, i, all) => all.indexOf(u) === i);
 }
