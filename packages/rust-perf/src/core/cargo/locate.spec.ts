@@ -1,5 +1,9 @@
 import { findCargoPackage, findCargoRoots, locateCargoWorkspace, selectCargoRoots, workspacePackages } from './locate';
 import type { FileReader } from './locate';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { run } from '../process/run';
 
 function reader(files: Record<string, string>): FileReader {
   return {
@@ -36,8 +40,8 @@ describe('findCargoRoots: roots as cargo finds them', () => {
       [['', 'workspace', 'new']],
     ],
     [
-      'a package claimed by a workspace two levels up (members = ["libs/**"]) is a member, not a root',
-      { 'Cargo.toml': '[workspace]\nmembers = ["libs/**"]\n', 'libs/net/tcp/Cargo.toml': pkg('tcp') },
+      'a package claimed by a workspace two levels up (members = ["libs/*/*"]) is a member, not a root',
+      { 'Cargo.toml': '[workspace]\nmembers = ["libs/*/*"]\n', 'libs/net/tcp/Cargo.toml': pkg('tcp') },
       [['', 'workspace', 'tcp']],
     ],
     [
@@ -123,5 +127,52 @@ describe('members', () => {
     expect(findCargoPackage(reader(files), 'rust', 'market-data').root).toBe('rust/crates/md');
     expect(findCargoPackage(reader(files), 'rust', 'md').name).toBe('market-data');
     expect(() => findCargoPackage(reader(files), 'rust', 'nope')).toThrow('No package named "nope" in the Cargo workspace rust/Cargo.toml. Packages: common, market-data.');
+  });
+});
+
+// Cargo is the truth: from every manifest, `cargo metadata --no-deps` names the workspace root it
+// builds from. Each root we find must be its own, each member's must be its root, and cargo must
+// refuse the package we skip as unclaimed.
+describe('findCargoRoots agrees with cargo metadata', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rust-perf-roots-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('roots, members two levels down, nested and excluded workspaces, an unclaimed package', async () => {
+    const files: Record<string, string> = {
+      'Cargo.toml': pkg('lone', 'edition = "2021"\n'),
+      'apps/a/Cargo.toml': pkg('a'),
+      'rust/Cargo.toml': '[workspace]\nmembers = ["crates/*", "libs/*/*"]\nexclude = ["crates/scratch"]\nresolver = "2"\n',
+      'rust/crates/md/Cargo.toml': pkg('md'),
+      'rust/crates/scratch/Cargo.toml': pkg('scratch'),
+      'rust/libs/net/tcp/Cargo.toml': pkg('tcp'),
+      'rust/tools/inner/Cargo.toml': '[workspace]\nmembers = ["x"]\nresolver = "2"\n',
+      'rust/tools/inner/x/Cargo.toml': pkg('x'),
+      'rust/stray/Cargo.toml': pkg('stray'),
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(join(dir, dirname(file), 'src'), { recursive: true });
+      writeFileSync(join(dir, file), text);
+      writeFileSync(join(dir, dirname(file), 'src', 'lib.rs'), '');
+    }
+    const search = findCargoRoots(reader(files));
+    expect(search.roots.map((r) => r.dir)).toEqual(['', 'apps/a', 'rust', 'rust/tools/inner']);
+    expect(search.skipped.map((s) => s.manifestPath)).toEqual(['rust/crates/scratch/Cargo.toml', 'rust/stray/Cargo.toml']);
+
+    const cargoRootOf = async (manifest: string) => {
+      const r = await run('cargo', ['metadata', '--no-deps', '--format-version', '1', '--offline', '--manifest-path', join(dir, manifest)], { cwd: dir, env: { CARGO_TARGET_DIR: join(dir, 'target') } });
+      return r.exitCode === 0 ? relative(dir, (JSON.parse(r.stdout) as { workspace_root: string }).workspace_root) : `error: ${r.stderr}`;
+    };
+    const rootOfManifest = new Map<string, string>([
+      ['rust/crates/md/Cargo.toml', 'rust'],
+      ['rust/libs/net/tcp/Cargo.toml', 'rust'],
+      ['rust/tools/inner/x/Cargo.toml', 'rust/tools/inner'],
+      ['rust/crates/scratch/Cargo.toml', 'rust/crates/scratch'],
+      ...search.roots.map((r) => [r.manifestPath, r.dir] as [string, string]),
+    ]);
+    for (const [manifest, root] of rootOfManifest) expect([manifest, await cargoRootOf(manifest)]).toEqual([manifest, root]);
+    expect(await cargoRootOf('rust/stray/Cargo.toml')).toMatch(/believes it's in a workspace when it's not/);
   });
 });
