@@ -1,8 +1,9 @@
 import { findCargoPackage, findCargoRoots, locateCargoWorkspace, selectCargoRoots, workspacePackages } from './locate';
 import type { FileReader } from './locate';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { pkg, writeCrates } from './__fixtures__/crates';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { run } from '../process/run';
 
 function reader(files: Record<string, string>): FileReader {
@@ -15,7 +16,6 @@ function reader(files: Record<string, string>): FileReader {
   };
 }
 
-const pkg = (name: string, extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\n${extra}`;
 const roots = (files: Record<string, string>) => findCargoRoots(reader(files));
 const dirs = (files: Record<string, string>) => roots(files).roots.map((r) => [r.dir, r.kind, r.packages.join(',')]);
 
@@ -142,7 +142,7 @@ describe('findCargoRoots agrees with cargo metadata', () => {
 
   it('roots, members two levels down, nested and excluded workspaces, an unclaimed package', async () => {
     const files: Record<string, string> = {
-      'Cargo.toml': pkg('lone', 'edition = "2021"\n'),
+      'Cargo.toml': pkg('lone'),
       'apps/a/Cargo.toml': pkg('a'),
       'rust/Cargo.toml': '[workspace]\nmembers = ["crates/*", "libs/*/*"]\nexclude = ["crates/scratch"]\nresolver = "2"\n',
       'rust/crates/md/Cargo.toml': pkg('md'),
@@ -152,11 +152,7 @@ describe('findCargoRoots agrees with cargo metadata', () => {
       'rust/tools/inner/x/Cargo.toml': pkg('x'),
       'rust/stray/Cargo.toml': pkg('stray'),
     };
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(join(dir, dirname(file), 'src'), { recursive: true });
-      writeFileSync(join(dir, file), text);
-      writeFileSync(join(dir, dirname(file), 'src', 'lib.rs'), '');
-    }
+    writeCrates(dir, files);
     const search = findCargoRoots(reader(files));
     expect(search.roots.map((r) => r.dir)).toEqual(['', 'apps/a', 'rust', 'rust/tools/inner']);
     expect(search.skipped.map((s) => s.manifestPath)).toEqual(['rust/crates/scratch/Cargo.toml', 'rust/stray/Cargo.toml']);
