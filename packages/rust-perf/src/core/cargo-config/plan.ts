@@ -172,6 +172,13 @@ function readFlags(value: TomlValue | undefined): string[] | null {
   return null;
 }
 
+/** Every rustflag a config file sets, in [build] and each [target] table (yours and init's). */
+export function configRustflags(doc: TomlTable): string[] {
+  const target = getIn(doc, ['target']);
+  const targets = target && typeof target === 'object' && !Array.isArray(target) ? Object.values(target) : [];
+  return [getIn(doc, ['build']), ...targets].flatMap((t) => (t && typeof t === 'object' && !Array.isArray(t) ? (readFlags((t as TomlTable).rustflags) ?? []) : []));
+}
+
 const sameUnit = (a: readonly string[], b: readonly string[]) => a.join('\u0000') === b.join('\u0000');
 
 const flagsText = (flags: readonly string[]) => `\`${flags.join(' ')}\``;

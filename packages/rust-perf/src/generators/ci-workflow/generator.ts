@@ -2,8 +2,8 @@ import { logger, readNxJson, type Tree } from '@nx/devkit';
 import { classifyExisting, parseWorkflow, renderWorkflow, type WorkflowOptions } from '../../core/ci/github-workflow';
 import type { CiWorkflowGeneratorSchema } from './schema';
 import { CargoWorkspaceNotFoundError, joinPath, selectCargoRoots, type CargoRoot } from '../../core/cargo/locate';
-import { fuseLdName } from '../../core/cargo-config/plan';
-import { getIn, parseToml } from '../../core/toml/toml';
+import { configRustflags, flagUnits, fuseLdName } from '../../core/cargo-config/plan';
+import { parseToml } from '../../core/toml/toml';
 import { treeReader } from '../shared/tree';
 
 const TARGET_DEFAULTS = { buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo' };
@@ -35,11 +35,8 @@ export function configuredLinkers(tree: Tree, roots: readonly CargoRoot[]): stri
   for (const root of roots) {
     const file = joinPath(root.dir, '.cargo/config.toml');
     if (!tree.exists(file)) continue;
-    const doc = parseToml(tree.read(file, 'utf-8')!, file);
-    const tables = [getIn(doc, ['build']), ...Object.values((getIn(doc, ['target']) ?? {}) as Record<string, unknown>)] as Array<{ rustflags?: unknown } | undefined>;
-    for (const t of tables) {
-      const flags = Array.isArray(t?.rustflags) ? t.rustflags.map(String) : typeof t?.rustflags === 'string' ? t.rustflags.split(/\s+/) : [];
-      const name = fuseLdName(flags);
+    for (const unit of flagUnits(configRustflags(parseToml(tree.read(file, 'utf-8')!, file)))) {
+      const name = fuseLdName(unit);
       if (name !== null) names.add(name);
     }
   }

@@ -289,6 +289,14 @@ describe('init: every Cargo root', () => {
     expect(picked.read('rust/Cargo.toml', 'utf-8')).not.toBe(files['rust/Cargo.toml']);
   });
 
+  it('--deps writes [workspace.dependencies] only into workspace roots: a lone package would become a workspace', async () => {
+    const tree = treeWith({ 'Cargo.toml': LONE, 'rust/Cargo.toml': '[workspace]\nmembers = []\n' });
+    await run(tree, { deps: true, skipConfig: true });
+    expect(tree.read('Cargo.toml', 'utf-8')).not.toContain('[workspace');
+    expect(getIn(parseToml(tree.read('rust/Cargo.toml', 'utf-8')!, 'rust/Cargo.toml'), ['workspace', 'dependencies', 'serde'])).toBeDefined();
+    expect(lines(info)).toContain('rust-perf: --deps: Cargo.toml has no [workspace], so no [workspace.dependencies] were written there (cargo would make it a workspace); for one crate use nx g rust-perf:crate-deps --project hyperfine --preset …');
+  });
+
   it('searches every folder .gitignore and .nxignore leave (Nx\'s walk), never target/ or node_modules/', async () => {
     const files = {
       '.gitignore': '/vendor/\n',

@@ -8,13 +8,13 @@ import { logger, readNxJson, updateNxJson, writeJson } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
 import type { NxJsonConfiguration } from '@nx/devkit';
 import { joinPath, selectCargoRoots } from '../../core/cargo/locate';
-import { flagUnits, planCargoConfig } from '../../core/cargo-config/plan';
-import { decideLinker, rustcHost } from '../../core/cargo-config/linker';
+import { configRustflags, flagUnits, planCargoConfig } from '../../core/cargo-config/plan';
+import { decideLinker, rustcHost, type RustcHost } from '../../core/cargo-config/linker';
 import { userTriples } from '../../core/cargo-config/plan';
 import { applyValues, describeGroupKept, describeKept, sameTomlValue } from '../../core/profiles/policy';
 import { DEFAULT_PROFILE_OPTIONS, INTENT_GROUPS, profileValues } from '../../core/profiles/profiles';
 import { planWorkspaceDeps } from '../../core/deps/deps';
-import { getIn, parseToml } from '../../core/toml/toml';
+import { parseToml } from '../../core/toml/toml';
 import { findCargoConfigs } from '../../core/rustflags/rustflags';
 import { rustcCfg } from '../../core/toolchain/rustc';
 import { run } from '../../core/process/run';
@@ -97,10 +97,10 @@ export function cargoRootsOption(value: string | readonly string[] | undefined):
 }
 
 /** The linker flags the user asked for (undefined: keep what an earlier init wrote). */
-async function linkerFlags(choice: InitGeneratorSchema['linker'], cwd: string): Promise<{ flags?: string[]; reason?: string }> {
+async function linkerFlags(choice: InitGeneratorSchema['linker'], host: RustcHost, cwd: string): Promise<{ flags?: string[]; reason?: string }> {
   if (choice === undefined) return {};
   if (choice === 'default' || choice === 'system') return { flags: [], reason: "linker: rustc's default (no -fuse-ld flag)" };
-  const decision = await decideLinker(choice, await rustcHost(cwd), cwd);
+  const decision = await decideLinker(choice, host, cwd);
   return { flags: decision.flags, reason: decision.reason };
 }
 
@@ -131,7 +131,10 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
       kept.push(...result.kept.map((k) => describeKept(k, manifestPath)), ...result.groupKept.map((g) => describeGroupKept(g, manifestPath, INTENT_GROUPS)));
       for (const n of result.notes) logger.info(`rust-perf: ${n}`);
       let next = result.text;
-      if (withDeps) {
+      // [workspace.dependencies] in a lone package's manifest would turn it into a workspace root.
+      if (withDeps && root.kind === 'package') {
+        logger.info(`rust-perf: --deps: ${manifestPath} has no [workspace], so no [workspace.dependencies] were written there (cargo would make it a workspace); for one crate use nx g rust-perf:crate-deps --project ${root.packages[0]} --preset …`);
+      } else if (withDeps) {
         const deps = planWorkspaceDeps(parseToml(next, manifestPath), manifestPath, force);
         next = applyValues(next, deps.values, { force: true, file: manifestPath }).text;
         kept.push(...deps.kept);
@@ -150,7 +153,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
       const cwd = onDisk ? join(tree.root, root.dir) : tmpdir();
       const host = await rustcHost(cwd);
       if (linker === undefined) {
-        linker = await linkerFlags(options.linker, cwd);
+        linker = await linkerFlags(options.linker, host, cwd);
         if (linker.reason) logger.info(`rust-perf: ${linker.reason} [${((Date.now() - t) / 1000).toFixed(1)}s]`);
       }
       const existing = writes.read(configPath);
@@ -203,10 +206,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
   logger.info(`rust-perf: init ${changed.length === 0 ? 'changed nothing (already up to date)' : `updated ${changed.join(', ')}`} [${((Date.now() - started) / 1000).toFixed(1)}s]`);
 }
 
-/** Every rustflag of the config ([build] and each [target] table, yours and init's), for the summary line. */
+/** Every rustflag of the config, once each, for the summary line. */
 function configFlags(text: string, file: string): string[] {
-  const doc = parseToml(text, file);
-  const tables = [getIn(doc, ['build']), ...Object.values((getIn(doc, ['target']) ?? {}) as Record<string, unknown>)] as Array<{ rustflags?: unknown } | undefined>;
-  const flags = tables.flatMap((t) => (Array.isArray(t?.rustflags) ? t.rustflags.map(String) : typeof t?.rustflags === 'string' ? t.rustflags.split(/\s+/).filter(Boolean) : []));
-  return flagUnits(flags).map((u) => u.join(' ')).filter((u, i, all) => all.indexOf(u) === i);
+  return flagUnits(configRustflags(parseToml(text, file))).map((u) => u.join(' ')).filter((u, i, all) => all.indexOf(u) === i);
 }
