@@ -8,7 +8,7 @@ import { profileRows, summarizeProfiles } from '../../core/profiles/profiles';
 import { WORKSPACE_DEPS } from '../../core/deps/deps';
 import { assertWritable } from '../shared/tree';
 import { snapshotFiles, treeWith } from '../__fixtures__/workspace';
-import initGenerator, { NATIVE_WARNING, gitignoreWithOutputs, updatedNxJson } from './generator';
+import initGenerator, { NATIVE_WARNING, cargoRootsOption, gitignoreWith, gitignoreWithOutputs, updatedNxJson } from './generator';
 import schema from './schema.json';
 
 const MANIFEST = `# Trading desk workspace
@@ -226,6 +226,14 @@ describe('init', () => {
     const once = gitignoreWithOutputs('target')!;
     expect(once.startsWith('target\n#')).toBe(true);
     expect(gitignoreWithOutputs(once)).toBeNull();
+  });
+
+  it('.gitignore: an entry for the folder or a parent of it counts; --cargoRoot given once, several times or comma-separated', () => {
+    expect(gitignoreWith('.nx\n', [{ path: '.nx/cache', why: 'x' }]).text).toBeNull();
+    expect(gitignoreWith('/.nx/cache/\n', [{ path: '.nx/cache', why: 'x' }, { path: '.nx/workspace-data', why: 'y' }])).toEqual({ text: '/.nx/cache/\n# y\n.nx/workspace-data\n', added: ['.nx/workspace-data'] });
+    expect(cargoRootsOption(undefined)).toEqual([]);
+    expect(cargoRootsOption('rust')).toEqual(['rust']);
+    expect(cargoRootsOption(['apps/a', 'apps/b,rust '])).toEqual(['apps/a', 'apps/b', 'rust']);
   });
 
   it('schema --help lists the profiles generated from the rows', () => {

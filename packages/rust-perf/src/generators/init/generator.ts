@@ -75,9 +75,14 @@ export function gitignoreWith(current: string | null, entries: readonly { path: 
   let text = current ?? '';
   const added: string[] = [];
   for (const { path, why } of entries) {
-    const bare = path.replace(/^\/|\/$/g, '');
     const lines = text.split(/\r?\n/).map((l) => l.trim());
-    if ([bare, `${bare}/`, `/${bare}`, `/${bare}/`].some((e) => lines.includes(e))) continue;
+    // A line naming the folder or a parent of it (`.nx` covers `.nx/cache`) already ignores it.
+    const parts = path.replace(/^\/|\/$/g, '').split('/');
+    const covered = parts.some((_, i) => {
+      const bare = parts.slice(0, i + 1).join('/');
+      return [bare, `${bare}/`, `/${bare}`, `/${bare}/`].some((e) => lines.includes(e));
+    });
+    if (covered) continue;
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     text = `${text}${text === '' || text.endsWith('\n') ? '' : eol}# ${why}${eol}${path}${eol}`;
     added.push(path);
