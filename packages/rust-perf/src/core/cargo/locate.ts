@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { parseToml } from '../toml/toml';
 import type { TomlTable } from '../toml/toml';
 import { parseManifest } from './manifest';
-import { isExcludedBy, isWithin, resolveCargoLayout } from './workspace';
+import { isExcludedBy, isWithin, resolveCargoLayout, type CargoLayout } from './workspace';
 
 export interface FileReader {
   /** Text of a file relative to the Nx root, or null when it does not exist. */
@@ -95,6 +95,8 @@ export interface CargoRootSearch {
   skipped: SkippedRoot[];
   /** Every manifest the search read. */
   manifests: string[];
+  /** What cargo's membership rules make of them (workspace.ts). */
+  layout: CargoLayout;
 }
 
 /**
@@ -130,7 +132,7 @@ export function findCargoRoots(reader: FileReader, extraManifests: readonly stri
       roots.push({ dir: nxDir(c.dir), manifestPath: c.file, kind: c.kind, packages: packagesOf(c.dir) });
     }
   }
-  return { roots, skipped, manifests: files };
+  return { roots, skipped, manifests: files, layout };
 }
 
 /**
@@ -146,7 +148,7 @@ export function selectCargoRoots(reader: FileReader, requested: readonly string[
   // An explicitly named folder counts even when .gitignore/.nxignore hides it from the search.
   const search = findCargoRoots(reader, files);
   if (wanted.length > 0) {
-    const layout = resolveCargoLayout(search.manifests.map((f) => parseManifest(reader.read(f)!, f)));
+    const { layout } = search;
     const roots = wanted.map((dir, i): CargoRoot => {
       const found = search.roots.find((r) => r.dir === dir);
       if (found) return found;
@@ -157,7 +159,7 @@ export function selectCargoRoots(reader: FileReader, requested: readonly string[
       const manifest = parseManifest(reader.read(files[i])!, files[i]);
       return { dir, manifestPath: files[i], kind: manifest.workspace ? 'workspace' : 'package', packages: layout.packages.filter((p) => p.cargoRoot === layoutDir(dir)).map((p) => p.manifest.package.name) };
     });
-    return { roots, skipped: [], manifests: search.manifests };
+    return { ...search, roots, skipped: [] };
   }
   // A skipped manifest always has a workspace above it, and the outermost one is a root.
   if (search.roots.length > 0) return search;
