@@ -115,4 +115,13 @@ describe('ci-workflow generator', () => {
     expect(names.indexOf(install!.name)).toBeLessThan(names.indexOf('Build affected crates'));
     expect(validateWorkflow(tree.read('.github/workflows/perf.yml', 'utf-8')!).errors).toEqual([]);
   });
+
+  it('several Cargo roots: caches each root\'s target dir, keyed on each Cargo.lock', async () => {
+    tree.write('tools/replay/Cargo.toml', '[package]\nname = "replay"\nversion = "0.1.0"\n');
+    await generator(tree, {});
+    const cache = steps(tree).find((s) => s.uses === 'actions/cache@v4' && s.name === 'Cache cargo registry and target dir') as unknown as { with: { path: string; key: string } };
+    expect(cache.with.path.split('\n')).toEqual(expect.arrayContaining(['rust/target', 'tools/replay/target']));
+    expect(cache.with.key).toContain("hashFiles('rust/Cargo.lock', 'tools/replay/Cargo.lock')");
+    expect(validateWorkflow(tree.read('.github/workflows/perf.yml', 'utf-8')!).errors).toEqual([]);
+  });
 });

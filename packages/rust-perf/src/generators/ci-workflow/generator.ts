@@ -54,6 +54,7 @@ export default async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflow
     pgo: schema.pgo ?? false,
     nodeVersion: schema.nodeVersion ?? '20',
     cargoRoot: schema.cargoRoot ?? (roots.length === 1 && roots[0].dir !== '' ? roots[0].dir : '.'),
+    ...(schema.cargoRoot === undefined && roots.length > 1 ? { cargoRoots: roots.map((r) => r.dir || '.') } : {}),
     linkers: configuredLinkers(tree, roots),
     ...targetNames(tree),
   };
