@@ -8,6 +8,7 @@ import { profileRows, summarizeProfiles } from '../../core/profiles/profiles';
 import { WORKSPACE_DEPS } from '../../core/deps/deps';
 import { assertWritable } from '../shared/tree';
 import { snapshotFiles, treeWith } from '../__fixtures__/workspace';
+import { pkg } from '../../core/cargo/__fixtures__/crates';
 import initGenerator, { NATIVE_WARNING, cargoRootsOption, gitignoreWith, gitignoreWithOutputs, updatedNxJson } from './generator';
 import schema from './schema.json';
 
@@ -25,7 +26,7 @@ serde = { version = "1", features = ["derive", "std"] } # pinned by us
 lto = false # link time matters more to us
 `;
 
-const files = () => ({ 'rust/Cargo.toml': MANIFEST, 'rust/common/Cargo.toml': '[package]\nname = "common"\nversion = "0.1.0"\n' });
+const files = () => ({ 'rust/Cargo.toml': MANIFEST, 'rust/common/Cargo.toml': pkg('common') });
 const WATCHED = ['rust/Cargo.toml', 'rust/.cargo/config.toml', 'nx.json'];
 
 let warn: jest.SpyInstance;
@@ -63,7 +64,7 @@ describe('init', () => {
   });
 
   it('[gen-intent-groups] debug = 1 in [profile.release] keeps the debug-info group: strip is not set', async () => {
-    const tree = treeWith({ 'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\n\n[workspace]\n\n[profile.release]\ndebug = 1 # we ship line tables\n\n[profile.bench]\nstrip = "symbols"\n' });
+    const tree = treeWith({ 'Cargo.toml': pkg('app', '\n[workspace]\n\n[profile.release]\ndebug = 1 # we ship line tables\n\n[profile.bench]\nstrip = "symbols"\n') });
     await run(tree, { skipConfig: true });
     const doc = parseToml(tree.read('Cargo.toml', 'utf-8')!, 'Cargo.toml');
     expect(getIn(doc, ['profile', 'release'])).toEqual({ debug: 1, 'opt-level': 3, lto: 'thin', 'codegen-units': 1, panic: 'abort', 'overflow-checks': false, 'debug-assertions': false, incremental: false });
@@ -80,7 +81,7 @@ describe('init', () => {
 
   it('[gen-dependency-merge] --deps adds the set; an existing entry is kept, and --force merges it without losing what the user wrote', async () => {
     const manifest = '[workspace]\nmembers = ["common"]\n\n[workspace.dependencies]\ntokio = { version = "1.40", default-features = false, features = ["signal"] } # ours\nreqwest = { path = "../reqwest", optional = true }\n';
-    const tree = treeWith({ 'rust/Cargo.toml': manifest, 'rust/common/Cargo.toml': '[package]\nname = "common"\nversion = "0.1.0"\n' });
+    const tree = treeWith({ 'rust/Cargo.toml': manifest, 'rust/common/Cargo.toml': pkg('common') });
     await run(tree, { deps: true, skipProfiles: true, skipConfig: true });
     let deps = getIn(parseToml(tree.read('rust/Cargo.toml', 'utf-8')!, 'x'), ['workspace', 'dependencies']) as Record<string, unknown>;
     expect(deps.tokio).toEqual({ version: '1.40', 'default-features': false, features: ['signal'] });
@@ -268,10 +269,10 @@ describe('init: every Cargo root', () => {
 
   it('several roots: profiles and summary line for each, nx.json named inputs for each; --cargoRoot may pick some', async () => {
     const files = {
-      'apps/a/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\n',
-      'apps/b/Cargo.toml': '[package]\nname = "b"\nversion = "0.1.0"\n\n[profile.release]\nopt-level = 2\n',
+      'apps/a/Cargo.toml': pkg('a'),
+      'apps/b/Cargo.toml': pkg('b', '\n[profile.release]\nopt-level = 2\n'),
       'rust/Cargo.toml': '[workspace]\nmembers = ["md"]\n',
-      'rust/md/Cargo.toml': '[package]\nname = "market-data"\nversion = "0.1.0"\n',
+      'rust/md/Cargo.toml': pkg('market-data'),
     };
     const tree = treeWith(files);
     await run(tree, { cpu: 'x86-64-v3' });
@@ -309,11 +310,11 @@ describe('init: every Cargo root', () => {
     const files = {
       '.gitignore': '/vendor/\n',
       '.nxignore': 'fixtures/\n',
-      'apps/a/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\n',
-      'vendor/dep/Cargo.toml': '[package]\nname = "dep"\nversion = "0.1.0"\n',
+      'apps/a/Cargo.toml': pkg('a'),
+      'vendor/dep/Cargo.toml': pkg('dep'),
       'tests/fixtures/ws/Cargo.toml': '[workspace]\n',
-      'apps/a/target/package/a-0.1.0/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\n',
-      'libs/deep/er/still/Cargo.toml': '[package]\nname = "deep"\nversion = "0.1.0"\n',
+      'apps/a/target/package/a-0.1.0/Cargo.toml': pkg('a'),
+      'libs/deep/er/still/Cargo.toml': pkg('deep'),
     };
     const tree = treeWith(files);
     await run(tree, { skipConfig: true });
