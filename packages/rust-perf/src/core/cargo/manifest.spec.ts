@@ -112,8 +112,11 @@ workload = [{ bin = "market-data", args = ["--synthetic", "2000000"] }]
   });
 
   it('rejects a [package] without a name and a non-array members', () => {
-    expect(() => parseManifest('[package]\nversion = "0.1.0"\n', 'a/Cargo.toml')).toThrow(new ManifestError('a/Cargo.toml', '[package] has no `name`'));
-    expect(() => parseManifest('[workspace]\nmembers = "a"\n', 'Cargo.toml')).toThrow('Cargo.toml: workspace.members must be an array of strings');
+    // file:line:column of the key at fault, or of its table when the key is missing.
+    expect(() => parseManifest('# app\n[package]\nversion = "0.1.0"\n', 'a/Cargo.toml')).toThrow(new ManifestError('a/Cargo.toml', '[package] has no `name`', { line: 2, column: 1 }));
+    expect(() => parseManifest('[package]\nname = 3\n', 'a/Cargo.toml')).toThrow('a/Cargo.toml:2:1: [package] has no `name`');
+    expect(() => parseManifest('[workspace]\nresolver = "2"\nmembers = "a"\n', 'Cargo.toml')).toThrow('Cargo.toml:3:1: workspace.members must be an array of strings');
+    expect(() => parseManifest('workspace.exclude = [1]\n', 'Cargo.toml')).toThrow('Cargo.toml:1:1: workspace.exclude must be an array of strings');
   });
 });
 

@@ -12,7 +12,7 @@ export interface DoctorReport {
 
 export async function runDoctor(workspaceRoot: string, cargoRoot: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const root = locateCargoWorkspace(diskFileReader(workspaceRoot), cargoRoot);
-  const checks = evaluate(await probe(path.join(workspaceRoot, root), env));
+  const checks = evaluate({ ...(await probe(path.join(workspaceRoot, root), env)), cargoRoot: root });
   return { cargoRoot: root || '.', checks, exitCode: exitCode(checks) };
 }
 

@@ -102,4 +102,26 @@ describe('ci-workflow generator', () => {
     await generator(tree, { failOnRegression: 3, force: true });
     expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toContain('--failOnRegression=3');
   });
+
+  it('[ci-installs-linker] installs the linker a committed .cargo/config.toml names, and none when it names none', async () => {
+    await generator(tree, {});
+    expect(steps(tree).map((s) => s.name ?? '').filter((n) => n.startsWith('Install the linker'))).toEqual([]);
+    tree.write('rust/.cargo/config.toml', `[target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n`);
+    await generator(tree, { force: true });
+    const install = steps(tree).find((s) => s.name?.startsWith('Install the linker'));
+    expect(install).toEqual({ name: 'Install the linker .cargo/config.toml names (mold)', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq mold' });
+    // Before the build steps, so the first link already has it.
+    const names = steps(tree).map((s) => s.name ?? s.run ?? s.uses);
+    expect(names.indexOf(install!.name)).toBeLessThan(names.indexOf('Build affected crates'));
+    expect(validateWorkflow(tree.read('.github/workflows/perf.yml', 'utf-8')!).errors).toEqual([]);
+  });
+
+  it('several Cargo roots: caches each root\'s target dir, keyed on each Cargo.lock', async () => {
+    tree.write('tools/replay/Cargo.toml', '[package]\nname = "replay"\nversion = "0.1.0"\n');
+    await generator(tree, {});
+    const cache = steps(tree).find((s) => s.uses === 'actions/cache@v4' && s.name === 'Cache cargo registry and target dir') as unknown as { with: { path: string; key: string } };
+    expect(cache.with.path.split('\n')).toEqual(expect.arrayContaining(['rust/target', 'tools/replay/target']));
+    expect(cache.with.key).toContain("hashFiles('rust/Cargo.lock', 'tools/replay/Cargo.lock')");
+    expect(validateWorkflow(tree.read('.github/workflows/perf.yml', 'utf-8')!).errors).toEqual([]);
+  });
 });
