@@ -37,7 +37,8 @@ describe('portableCargoConfig: the 0.1.0 migration', () => {
 # [build] rustflags whenever a target table matches, and joins all matching target tables.
 # Profiles belong in Cargo.toml, not here (a [profile] here silently overrides it).
 
-# Linker proven on this host (x86_64-linux); other targets keep rustc's default linker.
+# Linker for this host OS (x86_64-linux); other targets keep rustc's default linker.
+# -fuse-ld=mold (init --linker mold): every machine that builds this repository, CI runners included, needs mold installed (apt-get install mold / brew install mold); nx g rust-perf:init --linker default removes it.
 [target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']
 rustflags = ["-C", "link-arg=-fuse-ld=mold"]
 "
