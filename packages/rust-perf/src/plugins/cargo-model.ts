@@ -45,7 +45,7 @@ interface CacheFile {
 
 export const PLUGIN_VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 /** Bumped when CrateModel changes shape, so a cache written by a build of the same version is not misread. */
-const MODEL_FORMAT = 2;
+const MODEL_FORMAT = 3;
 
 /** Cargo.toml files inference looks at: build output and installed packages are not sources. */
 export function isInferenceManifest(file: string): boolean {
@@ -171,7 +171,7 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
     new Map(layout.packages.filter((p) => (targetsByRoot.get(p.root)?.bins.length ?? 0) > 0).map((p) => [p.root, p.manifest.package.name])),
   );
   const crates = layout.packages.map((p): CrateModel => {
-    const targets = targetsByRoot.get(p.root) ?? { bins: [], benches: [] };
+    const targets = targetsByRoot.get(p.root) ?? { bins: [], benches: [], benchFiles: [] };
     const crate: CrateModel = {
       name: p.manifest.package.name,
       root: p.root,
@@ -181,6 +181,7 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
       benches: targets.benches,
       productionProfile: (wsByRoot.get(p.cargoRoot)?.manifest.workspace?.profiles ?? []).includes('production'),
     };
+    if (targets.benches.length > 0) crate.benchFiles = targets.benchFiles;
     if (p.manifest.package.description !== undefined) crate.description = p.manifest.package.description;
     if (p.manifest.package.workload !== undefined) crate.workload = p.manifest.package.workload;
     if (p.manifest.procMacro) crate.procMacro = true;
