@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzedTitles, readRunResults, type CriterionResult, type Estimate } from '../../core/bench/criterion';
-import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, exactFilter } from '../../core/bench/compare-plan';
+import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, exactFilter, otherBenchRoots } from '../../core/bench/compare-plan';
 import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { countProgram, valgrindVersion } from '../../core/count';
@@ -80,6 +80,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   const diffDir = path.join(outputDir, 'diff');
   fs.rmSync(diffDir, { recursive: true, force: true }); // an earlier run's differential flamegraphs are not this run's
 
+  const startedAt = Date.now();
   log.phase(`base: resolving ${options.compareRef}`);
   const base = await resolveBase(options.compareRef, context.root);
   const headMeta = await cargoMetadata(cargoRoot);
@@ -88,12 +89,12 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   for (const s of selection.skipped) logger.warn(s);
   if (!dependsOnCriterion(pkg)) logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
 
-  const touching = affectingChanges(await changedFiles(base), crateInputs(headMeta, pkg));
+  const touching = affectingChanges(await changedFiles(base), crateInputs(headMeta, pkg), otherBenchRoots(pkg, selection.run));
   const header = { project, package: pkg.name, ref: options.compareRef, baseCommit: base.commit, headCommit: base.head, rounds };
   if (touching.length === 0) {
     const message = `${pkg.name}: nothing it is built from changed since ${options.compareRef} (${base.commit.slice(0, 12)}): its benches were not rerun.`;
     log.phase(message);
-    writeOutputs(outputDir, context, { ...header, rounds: 0 }, [], [], { failed: false, message }, await rustcVersion(cargoRoot));
+    writeOutputs(outputDir, context, { ...header, rounds: 0 }, [], [], { failed: false, message }, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
     return { success: true };
   }
   const shown = touching.slice(0, 3).map((f) => path.relative(base.top, f));
@@ -203,7 +204,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       for (const c of comparisons) log.phase(describeComparison(c));
       const gate = pairedGate(comparisons, thresholds);
       const summaries = [...headResults.values()].map((r) => summarizeResult(r, comparisons.find((c) => c.id === r.id)?.bench ?? ''));
-      writeOutputs(outputDir, context, { ...header, cpu }, comparisons, summaries, gate, await rustcVersion(cargoRoot));
+      writeOutputs(outputDir, context, { ...header, cpu }, comparisons, summaries, gate, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
       logger.info('\n' + renderTextTable(comparisonRows(comparisons)) + '\n');
       if (gate.failed) {
         logger.error(gate.message);
@@ -364,6 +365,7 @@ function writeOutputs(
   benchmarks: BenchmarkSummary[],
   gate: { failed: boolean; message: string },
   rustc: string,
+  task: { benches: string[]; startedAt: number },
 ): void {
   const summary = {
     schemaVersion: 1,
@@ -371,6 +373,9 @@ function writeOutputs(
     package: header.package,
     createdAt: new Date().toISOString(),
     rustc,
+    // Which bench targets this run covered and how long it took: the merge checks the first, the shard split balances on the second.
+    benches: task.benches,
+    elapsedSeconds: Math.round((Date.now() - task.startedAt) / 100) / 10,
     // The head's last round: keeps summary.json usable as a cross-run baseline too.
     benchmarks,
     comparison: {
