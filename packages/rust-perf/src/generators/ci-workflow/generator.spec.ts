@@ -5,20 +5,20 @@ import { parse } from 'yaml';
 import generator from './generator';
 import { affectedCommands, classifyExisting } from '../../core/ci/github-workflow';
 import { mergeCommand, planCommand, shardCommand } from '../../core/ci/sharded-workflow';
-import { spawnSync } from 'node:child_process';
+import { run } from '../../core/process/run';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // actionlint (rhysd/actionlint) when this machine has it: on PATH or at $ACTIONLINT. The schema check above always runs.
-function actionlint(text: string): { ran: boolean; findings: string } {
+async function actionlint(text: string): Promise<{ ran: boolean; findings: string }> {
   const bin = process.env.ACTIONLINT ?? 'actionlint';
   const dir = mkdtempSync(join(tmpdir(), 'rust-perf-actionlint-'));
   try {
     const file = join(dir, 'perf.yml');
     writeFileSync(file, text);
-    const r = spawnSync(bin, ['-no-color', '-shellcheck=', '-pyflakes=', file], { encoding: 'utf8' });
-    if (r.error) return { ran: false, findings: '' };
+    const r = await run(bin, ['-no-color', '-shellcheck=', '-pyflakes=', file], { cwd: dir }).catch(() => undefined);
+    if (!r) return { ran: false, findings: '' };
     return { ran: true, findings: (r.stdout + r.stderr).trim() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -157,7 +157,7 @@ describe('ci-workflow generator', () => {
 
     it('passes actionlint with no findings (when actionlint is installed)', async () => {
       await generator(tree, { shards: 3 });
-      const result = actionlint(tree.read('.github/workflows/perf.yml', 'utf-8')!);
+      const result = await actionlint(tree.read('.github/workflows/perf.yml', 'utf-8')!);
       if (!result.ran) {
         console.warn('actionlint is not installed here (set ACTIONLINT=<path>): only the Actions schema was checked');
         return;
