@@ -1,4 +1,4 @@
-import { atomizedBenchTargetName, atomizedBenchTargets, benchNamePart, otherBenchFiles, BENCH_TARGET_GROUP } from './bench-targets';
+import { atomizedBenchTargetName, atomizedBenchTargets, benchNamePart, dependencySourcesInput, otherBenchFiles, BENCH_TARGET_GROUP } from './bench-targets';
 import type { CrateModel, TargetContext } from './create-targets';
 import { normalizeOptions } from './options';
 
@@ -68,7 +68,7 @@ describe('atomizedBenchTargets', () => {
       '!{projectRoot}/**/*.md',
       '!{projectRoot}/target/**',
       '!{projectRoot}/benches/orderbook_bench.rs',
-      '^rustSources',
+      '^rustDependencySources',
       'rustWorkspace',
       { runtime: 'node node_modules/rust-perf/bin/rust-perf.js cpu-key rust' },
     ]);
@@ -94,6 +94,19 @@ describe('atomizedBenchTargets', () => {
     expect(Object.keys(targets)).toEqual(['criterion--orderbook_bench', 'criterion--depth_bench', 'criterion-ci']);
     expect(targets['criterion-ci'].metadata?.nonAtomizedTarget).toBe('criterion');
     expect((targets['criterion--depth_bench'].options as { outputPath: string }).outputPath).toBe('out/bench-ci/market-data/depth_bench');
+  });
+});
+
+describe('dependencySourcesInput', () => {
+  it('is rustSources without any of the crate\'s bench targets: what a dependent crate is built from', () => {
+    const files = [
+      { name: 'orderbook_bench', path: 'benches/orderbook_bench.rs' },
+      { name: 'depth', path: 'benches/depth/main.rs' },
+    ];
+    expect(dependencySourcesInput(crate(files), context)).toEqual({
+      rustDependencySources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '!{projectRoot}/benches/orderbook_bench.rs', '!{projectRoot}/benches/depth/**'],
+    });
+    expect(dependencySourcesInput(crate([]), context).rustDependencySources).toEqual(['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**']);
   });
 });
 

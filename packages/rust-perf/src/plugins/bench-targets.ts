@@ -35,7 +35,7 @@ export function atomizedBenchTargetName(benchTargetName: string, bench: string):
  * own folder, `benches/<name>/main.rs`, owns that folder). Shared helper modules under benches/ stay
  * inputs of every bench, as any of them may `mod` them.
  */
-export function otherBenchFiles(crate: CrateModel, bench: string): string[] {
+export function otherBenchFiles(crate: CrateModel, bench: string | undefined): string[] {
   const own = crate.benchFiles?.find((f) => f.name === bench)?.path;
   const ownDir = own?.endsWith('/main.rs') ? posix.dirname(own) : undefined;
   const excluded: string[] = [];
@@ -46,6 +46,19 @@ export function otherBenchFiles(crate: CrateModel, bench: string): string[] {
     if (!excluded.includes(pattern)) excluded.push(pattern);
   }
   return excluded;
+}
+
+/** The named input an atomized bench hashes its path dependencies with (`^` + this). */
+export const DEPENDENCY_SOURCES_INPUT = 'rustDependencySources';
+
+/**
+ * A crate's sources as a crate that depends on it is built from: rustSources without its bench
+ * targets' files, which only its own benches compile. Defined on every project (Nx needs a `^` input
+ * to exist in each dependency), so a change to one crate's bench file reruns that crate's bench only.
+ */
+export function dependencySourcesInput(crate: CrateModel, context: TargetContext): Record<string, string[]> {
+  const { rustSources } = rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders);
+  return { [DEPENDENCY_SOURCES_INPUT]: [...(rustSources as string[]), ...otherBenchFiles(crate, undefined).map((f) => `!{projectRoot}/${f}`)] };
 }
 
 export interface AtomizedBenches {
@@ -76,7 +89,7 @@ export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginO
       inputs: [
         ...rustSources,
         ...otherBenchFiles(crate, bench).map((f) => `!{projectRoot}/${f}`),
-        '^rustSources',
+        `^${DEPENDENCY_SOURCES_INPUT}`,
         'rustWorkspace',
         { runtime: cpuKeyCommand(context.cli, crate.cargoRoot) },
       ],
@@ -87,6 +100,8 @@ export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginO
         description: `Run the criterion bench ${bench} of ${project} alone (cargo bench -p ${crate.name} --bench ${bench}); writes summary.json and summary.md to ${outputPath}.`,
         technologies: ['rust'],
         help: { command: `npx nx run ${project}:${targetName} --help`, example: { options: { compareRef: 'origin/main' } } },
+        // The bench executor reads this: a cache hit here replays a summary of exactly these inputs, by design.
+        'rust-perf': { atomizedFrom: names.benchTargetName },
       },
     };
   }

@@ -3,7 +3,7 @@ import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
 // Only node builtins load with it: the runner and the TOML parser are required on use.
 import { HOST_CPU_ARGS } from '../core/cargo/cpu-key';
-import { atomizedBenchTargets } from './bench-targets';
+import { atomizedBenchTargets, dependencySourcesInput } from './bench-targets';
 import type { NormalizedPluginOptions } from './options';
 
 type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
@@ -319,7 +319,7 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
     name: project,
     root: crate.root,
     projectType: crate.bins.length > 0 ? 'application' : 'library',
-    namedInputs: rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders),
+    namedInputs: { ...rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders), ...(names.atomizeBenches ? dependencySourcesInput(crate, context) : {}) },
     targets,
     metadata: {
       technologies: ['rust'],

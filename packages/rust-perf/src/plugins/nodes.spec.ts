@@ -151,6 +151,8 @@ describe('createNodes', () => {
         { env: 'RUSTFLAGS' },
         { env: 'CARGO_ENCODED_RUSTFLAGS' },
       ],
+      // What a crate that depends on market-data is built from: not its bench files.
+      rustDependencySources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '!{projectRoot}/benches/orderbook_bench.rs'],
     });
     const summary = Object.fromEntries(
       Object.entries(targets).map(([name, t]) => [name, { executor: t.executor, cache: t.cache, options: t.options, inputs: t.inputs, outputs: t.outputs, dependsOn: t.dependsOn, parallelism: t.parallelism }]),
@@ -191,7 +193,7 @@ describe('createNodes', () => {
         executor: 'rust-perf:bench',
         cache: true,
         options: { ...opts, benches: ['orderbook_bench'], outputPath: 'dist/bench-ci/market-data/orderbook_bench' },
-        inputs: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '^rustSources', 'rustWorkspace', cpuKey],
+        inputs: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '^rustDependencySources', 'rustWorkspace', cpuKey],
         outputs,
         dependsOn: undefined,
         parallelism: false,
