@@ -80,10 +80,10 @@ describe('atomizedBenchTargets', () => {
     expect(targets['bench-ci']).toMatchObject({
       executor: 'nx:noop',
       dependsOn: [
-        { target: 'bench--orderbook_bench', projects: 'self', params: 'forward' },
-        { target: 'bench--depth_bench', projects: 'self', params: 'forward' },
+        { target: 'bench--orderbook_bench', params: 'forward' },
+        { target: 'bench--depth_bench', params: 'forward' },
       ],
-      metadata: { nonAtomizedTarget: 'bench', technologies: ['rust'] },
+      metadata: { 'rust-perf': { nonAtomizedTarget: 'bench' }, technologies: ['rust'] },
     });
     expect(targetGroups).toEqual({ [BENCH_TARGET_GROUP]: ['bench-ci', 'bench--orderbook_bench', 'bench--depth_bench'] });
   });
@@ -92,7 +92,7 @@ describe('atomizedBenchTargets', () => {
     const renamed = normalizeOptions({ benchTargetName: 'criterion', benchCiTargetName: 'criterion-ci', outputRoot: 'out' });
     const { targets } = atomizedBenchTargets(crate(files), renamed, context);
     expect(Object.keys(targets)).toEqual(['criterion--orderbook_bench', 'criterion--depth_bench', 'criterion-ci']);
-    expect(targets['criterion-ci'].metadata?.nonAtomizedTarget).toBe('criterion');
+    expect(targets['criterion-ci'].metadata?.['rust-perf']).toEqual({ nonAtomizedTarget: 'criterion' });
     expect((targets['criterion--depth_bench'].options as { outputPath: string }).outputPath).toBe('out/bench-ci/market-data/depth_bench');
   });
 });

@@ -1,7 +1,8 @@
 // Pure: the atomized bench targets of one crate, in the shape of @nx/jest's and @nx/gradle's
 // atomizers: one `<bench>--<name>` target per criterion bench, a `<bench>-ci` aggregate that depends
-// on all of them (metadata.nonAtomizedTarget names the whole-crate target), and a target group, so
+// on all of them, and a target group, so
 // Nx's task graph, a remote cache and a CI matrix can place each bench on its own machine.
+// Which is which: metadata['rust-perf'].nonAtomizedTarget on the aggregate, atomizedFrom on each bench.
 import type { TargetConfiguration } from '@nx/devkit';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
@@ -111,11 +112,14 @@ export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginO
     inputs: ['rustSources', '^rustSources', 'rustWorkspace'],
     outputs: [],
     // params: 'forward' passes `--compareRef=…` and the other flags given to bench-ci on to every bench.
-    dependsOn: atomized.map((target) => ({ target, projects: 'self', params: 'forward' as const })),
+    // No `projects: 'self'`: Nx 24 refuses it ("no longer supported"); a target without projects is the project's own.
+    dependsOn: atomized.map((target) => ({ target, params: 'forward' as const })),
     metadata: {
       description: `Run each criterion bench of ${project} as its own task (${atomized.join(', ')}), so a remote cache or a CI matrix can spread them over machines.`,
       technologies: ['rust'],
-      nonAtomizedTarget: names.benchTargetName,
+      // Not Nx's own `metadata.nonAtomizedTarget`: with it, Nx 24 refuses to run bench-ci unless Nx Cloud
+      // is connected ("should only be run with Nx Cloud"), and this gate is meant to run on a plain CI matrix.
+      'rust-perf': { nonAtomizedTarget: names.benchTargetName },
       help: { command: `npx nx run ${project}:${names.benchCiTargetName} --help`, example: { options: { compareRef: 'origin/main' } } },
     },
   };

@@ -204,7 +204,7 @@ describe('createNodes', () => {
         options: undefined,
         inputs: base,
         outputs: [],
-        dependsOn: [{ target: 'bench--orderbook_bench', projects: 'self', params: 'forward' }],
+        dependsOn: [{ target: 'bench--orderbook_bench', params: 'forward' }],
         parallelism: undefined,
       },
       flamegraph: { executor: 'rust-perf:flamegraph', cache: false, options: { ...opts, bin: 'market-data', outputPath: 'dist/flamegraph/market-data' }, inputs: base, outputs, dependsOn: undefined },
@@ -313,7 +313,8 @@ describe('createNodes', () => {
   it('renames targets from the plugin options (dependsOn follows)', async () => {
     const md = (await inferProjects(manifests(), { buildPgoTargetName: 'pgo', pgoProfileTargetName: 'profile', benchTargetName: 'criterion', boltProfileTargetName: 'bolt-fdata', buildBoltTargetName: 'bolt' }))['market-data'];
     expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'criterion--orderbook_bench', 'bench-ci', 'flamegraph', 'perf-report', 'bolt-fdata', 'bolt', 'doctor']);
-    expect(md.targets?.['bench-ci'].metadata?.nonAtomizedTarget).toBe('criterion');
+    expect(md.targets?.['bench-ci'].metadata?.['rust-perf']).toEqual({ nonAtomizedTarget: 'criterion' });
+    expect(md.targets?.['criterion--orderbook_bench'].metadata?.['rust-perf']).toEqual({ atomizedFrom: 'criterion' });
     expect(md.targets?.pgo.dependsOn).toEqual(['profile']);
     expect(md.targets?.['bolt-fdata'].dependsOn).toEqual(['profile']);
     expect(md.targets?.bolt.dependsOn).toEqual(['bolt-fdata']);
