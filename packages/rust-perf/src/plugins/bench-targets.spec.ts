@@ -20,7 +20,7 @@ describe('atomized bench target names', () => {
     expect(atomizedBenchTargetName('criterion', 'Depth-2')).toBe('criterion--Depth-2');
   });
 
-  it('turns characters Nx or a shell would split on into _ and appends a hash of the real name, so names stay distinct', () => {
+  it('[infer-bench-name-unsafe] turns characters Nx or a shell would split on into _ and appends a hash of the real name, so names stay distinct', () => {
     const names = ['a:b', 'a b', 'a_b', 'ordre·livre', 'a.b'].map(benchNamePart);
     for (const n of names) expect(n).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(new Set(names).size).toBe(names.length);

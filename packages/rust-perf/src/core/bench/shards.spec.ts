@@ -108,7 +108,7 @@ describe('mergeShardSummaries', () => {
     expect(merged.markdown).toContain('| market-data | orderbook_bench/insert | instructions per iteration (counted) |');
   });
 
-  it('fails when a bench reported nothing, naming the missing targets; passes when all parts passed', () => {
+  it('[exec-bench-summary-missing] fails when a bench reported nothing, naming the missing targets; passes when all parts passed', () => {
     const ok = all.filter((s) => s.project !== 'market-data');
     const merged = mergeShardSummaries(expected, ok);
     expect(merged.failed).toBe(true);
@@ -126,7 +126,8 @@ describe('mergeShardSummaries', () => {
     expect(merged.verdicts['common/codec_bench/encode']).toBe('regressed');
   });
 
-  it('refuses a file that is not an atomized compareRef summary, naming it', () => {
+  it('[exec-bench-summary-bad-file] refuses a file that is not an atomized compareRef summary, naming it', () => {
     expect(() => readShardSummary('{"project": "md", "benchmarks": []}', 'dist/bench/md/summary.json')).toThrow('dist/bench/md/summary.json: not a summary.json of an atomized bench run with compareRef');
+    expect(() => readShardSummary('{"project": "md",\n  "benches": [', 'shards/md/summary.json')).toThrow(/^shards\/md\/summary\.json:2:\d+: invalid JSON/);
   });
 });

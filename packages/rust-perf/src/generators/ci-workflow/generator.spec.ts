@@ -165,7 +165,7 @@ describe('ci-workflow generator', () => {
       expect(result.findings).toBe('');
     });
 
-    it('follows a renamed bench-ci target and refuses combinations it cannot run', async () => {
+    it('[gen-shards-unsupported] follows a renamed bench-ci target and refuses combinations it cannot run', async () => {
       const nxJson = readNxJson(tree)!;
       nxJson.plugins = [{ plugin: 'rust-perf', options: { benchCiTargetName: 'perf-ci' } }];
       updateNxJson(tree, nxJson);
