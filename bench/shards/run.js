@@ -17,21 +17,13 @@ const os = require('node:os');
 const path = require('node:path');
 const inference = require('../inference/run.js');
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const dist = path.join(repoRoot, 'packages', 'rust-perf', 'dist');
-const cargoRoot = path.join(repoRoot, 'examples', 'trading-desk', 'rust');
-const BENCHES = [
-  { project: 'common', bench: 'codec_bench' },
-  { project: 'execution-engine', bench: 'router_bench' },
-  { project: 'market-data', bench: 'orderbook_bench' },
-];
+const counted = require('../counted/run.js');
+const { dist, cargoRoot, arg } = counted;
+// The example's benches as bench/counted lists them, as atomized tasks (project = the Cargo package).
+const BENCHES = counted.BENCHES.map((b) => ({ project: b.package, bench: b.bench }));
 // What a shard's criterion run of a bench looks like in the gate's rounds (brief, as compareRef defaults).
 const CRITERION = ['--bench', '--noplot', '--warm-up-time', '0.1', '--measurement-time', '0.25', '--sample-size', '10'];
 
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-}
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
 const fmtInstr = (n) => `${(n / 1e6).toFixed(1)} M`;
 
