@@ -97,10 +97,10 @@ export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginO
       outputs: ['{options.outputPath}'],
       // Two benches timed at once slow each other down; counted runs would not mind, wall-time ones do.
       parallelism: false,
+      // Lean on purpose: Nx's cost per project grows with every key of every target (it keeps a source
+      // map entry per key), and a crate can have many benches; `technologies` and `help` are on bench-ci.
       metadata: {
         description: `Run the criterion bench ${bench} of ${project} alone (cargo bench -p ${crate.name} --bench ${bench}); writes summary.json and summary.md to ${outputPath}.`,
-        technologies: ['rust'],
-        help: { command: `npx nx run ${project}:${targetName} --help`, example: { options: { compareRef: 'origin/main' } } },
         // The bench executor reads this: a cache hit here replays a summary of exactly these inputs, by design.
         'rust-perf': { atomizedFrom: names.benchTargetName },
       },
@@ -109,8 +109,6 @@ export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginO
   targets[names.benchCiTargetName] = {
     executor: 'nx:noop',
     cache: true,
-    inputs: ['rustSources', '^rustSources', 'rustWorkspace'],
-    outputs: [],
     // params: 'forward' passes `--compareRef=…` and the other flags given to bench-ci on to every bench.
     // No `projects: 'self'`: Nx 24 refuses it ("no longer supported"); a target without projects is the project's own.
     dependsOn: atomized.map((target) => ({ target, params: 'forward' as const })),

@@ -202,8 +202,8 @@ describe('createNodes', () => {
         executor: 'nx:noop',
         cache: true,
         options: undefined,
-        inputs: base,
-        outputs: [],
+        inputs: undefined,
+        outputs: undefined,
         dependsOn: [{ target: 'bench--orderbook_bench', params: 'forward' }],
         parallelism: undefined,
       },
@@ -234,7 +234,10 @@ describe('createNodes', () => {
       },
       doctor: { executor: 'rust-perf:doctor', cache: false, options: { cargoRoot: 'rust' }, inputs: undefined, outputs: undefined, dependsOn: undefined },
     });
-    for (const t of Object.values(targets)) {
+    for (const [name, t] of Object.entries(targets)) {
+      expect(t.metadata?.description).toEqual(expect.any(String));
+      // The atomized benches stay lean (Nx's cost grows with every key); bench-ci carries technologies and help.
+      if (name.startsWith('bench--')) continue;
       expect(t.metadata?.technologies).toEqual(['rust']);
       expect(t.metadata?.description).toEqual(expect.any(String));
       expect(t.metadata?.help?.command).toMatch(/^npx nx run market-data:[a-z_-]+ --help$/);
