@@ -16,7 +16,7 @@ const log = (m: string) => process.stdout.write(`[bench-shards ${((Date.now() - 
 const FILTER = '--filter=^(orderbook/add_cancel_match|codec/parse_price|router/parse_fix)$';
 const BRIEF = ['--measurementTime=0.2', '--warmUpTime=0.1', '--sampleSize=10', FILTER];
 const GATE = ['--compareRef=HEAD~1', '--rounds=3', '--diffFlamegraphs=false', ...BRIEF];
-// bench/gate's injected-slowdown loop in OrderBook::add, opaque to the optimizer: +5 % or more counted instructions.
+// bench/gate's injected-slowdown loop in OrderBook::add, opaque to the optimizer: 18 spins measured +5.23 % counted instructions.
 const SPINS = 18;
 const out = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
 const cli = (ws: TestWorkspace, args: string[], env?: Record<string, string>) => ws.exec('node', ['node_modules/rust-perf/bin/rust-perf.js', ...args], { env, allowFailure: true });
@@ -166,7 +166,7 @@ describe('the bench gate over three runners', () => {
     const md = readShardSummary(fs.readFileSync(shards.find((f) => f.includes('market-data'))!, 'utf8'), 'md').comparisons[0];
     log(`injected ${SPINS} spins: counted ${md.metrics[0].change.changePercent.toFixed(2)}% (${md.decidedBy})`);
     expect(md.decidedBy).toBe('instructions');
-    expect(md.metrics[0].change.changePercent).toBeGreaterThan(2);
+    expect(md.metrics[0].change.changePercent).toBeGreaterThan(4);
     expect(clones[0].read('bench-summary.md')).toContain('| market-data | orderbook/add_cancel_match | instructions per iteration (counted) |');
     const costs = JSON.parse(clones[0].read('.bench-costs/costs.json')) as { costs: Record<string, number> };
     expect(Object.keys(costs.costs).sort()).toEqual(['common:codec_bench', 'execution-engine:router_bench', 'market-data:orderbook_bench']);
