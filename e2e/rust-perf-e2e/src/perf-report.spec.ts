@@ -5,9 +5,12 @@ import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { createWorkspace, type TestWorkspace } from './harness';
 
+const started = Date.now();
+afterAll(() => console.log(`perf-report.spec: ${((Date.now() - started) / 1000).toFixed(1)} s`));
+
 interface Report {
   runs: number;
-  configs: Array<{ name: string; binaryBytes: number; buildSeconds: number | null; runtimeSeconds: { median: number; min: number; max: number; n: number }; throughput?: { median: number; unit: string }; ymmInstructions: number }>;
+  configs: Array<{ name: string; binaryBytes: number; buildSeconds: number | null; buildKind?: string; runtimeSeconds: { median: number; min: number; max: number; n: number }; throughput?: { median: number; unit: string }; ymmInstructions: number }>;
 }
 
 describe('perf-report', () => {
@@ -47,4 +50,19 @@ describe('perf-report', () => {
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).toContain('pgo+native');
   });
+
+  it('[perf-report-only-asked] with --configurations=release,pgo runs only build-release and build-pgo (and pgo-profile before it), and marks each compile time', async () => {
+    const result = await ws.nx(['run', 'execution-engine:perf-report', '--configurations=release,pgo', '--runs=1', '--count=false']);
+    const out = result.stdout + result.stderr;
+    expect(out).toContain('nx targets for release, pgo: build-release, build-pgo');
+    for (const t of ['build-release', 'pgo-profile', 'build-pgo']) expect(out).toMatch(new RegExp(`nx run execution-engine:${t}\\b`));
+    // Neither build-native (70 s in the issue) nor any build of perf-report's own (those use target/rust-perf/report/<name>).
+    expect(out).not.toMatch(/build-native|target-cpu=native|rust-perf\/report\//);
+    const report = JSON.parse(ws.read('dist/perf-report/execution-engine/report.json')) as Report;
+    expect(report.configs.map((c) => c.name)).toEqual(['release', 'pgo']);
+    for (const c of report.configs) expect(['cold', 'incremental']).toContain(c.buildKind);
+    // A change is printed only between two cold builds.
+    const pgoRow = ws.read('dist/perf-report/execution-engine/report.md').split('\n').find((l) => l.startsWith('| pgo |')) ?? '';
+    expect(pgoRow).toMatch(report.configs.every((c) => c.buildKind === 'cold') ? /^\| pgo \| [\d.]+ s cold \([+-][\d.]+%\) \|/ : /^\| pgo \| [\d.]+ s (cold|incremental) \((compared only when cold|the baseline's build was incremental)\) \|/);
+  }, 1_800_000);
 });

@@ -4,6 +4,7 @@ import { normalizeOptions } from './options';
 
 const crate = (benchFiles: Array<{ name: string; path: string }>, benches = benchFiles.map((f) => f.name)): CrateModel => ({
   name: 'market-data',
+  project: 'market-data',
   root: 'rust/market-data',
   cargoRoot: 'rust',
   file: 'rust/market-data/Cargo.toml',
@@ -86,6 +87,12 @@ describe('atomizedBenchTargets', () => {
       metadata: { 'rust-perf': { nonAtomizedTarget: 'bench' }, technologies: ['rust'] },
     });
     expect(targetGroups).toEqual({ [BENCH_TARGET_GROUP]: ['bench-ci', 'bench--orderbook_bench', 'bench--depth_bench'] });
+  });
+
+  it('runs cargo on the package and writes under the Nx project name when the two differ (two Cargo roots, one package name)', () => {
+    const { targets } = atomizedBenchTargets({ ...crate(files), name: 'service', project: 'apps-a-service' }, names, context);
+    expect(targets['bench--depth_bench'].options).toMatchObject({ package: 'service', outputPath: 'dist/bench-ci/apps-a-service/depth_bench' });
+    expect(targets['bench-ci'].metadata?.help?.command).toBe('npx nx run apps-a-service:bench-ci --help');
   });
 
   it('follows the plugin options: bench and bench-ci names, output root', () => {

@@ -73,7 +73,7 @@ export function atomizedOutputPath(outputRoot: string, project: string, bench: s
 }
 
 export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginOptions, context: TargetContext): AtomizedBenches {
-  const project = crate.name;
+  const project = crate.project;
   const targets: Record<string, TargetConfiguration> = {};
   const atomized: string[] = [];
   const { rustSources } = rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders);
