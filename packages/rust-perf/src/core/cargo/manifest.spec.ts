@@ -148,4 +148,16 @@ describe('crateTargets', () => {
     const targets = crateTargets(manifest(''), fakeFs(['src/main.rs', 'src/bin/a.rs', 'benches/b.rs']));
     expect(targets.discovered).toEqual(['src/main.rs', 'src/bin/a.rs', 'benches/b.rs']);
   });
+
+  it('names each bench target\'s root file, declared (explicit path, default path) or discovered, libtest ones too', () => {
+    const extra = '[[bench]]\nname = "depth"\nharness = false\npath = "perf/./depth.rs"\n[[bench]]\nname = "old"\n[[bench]]\nname = "dir_bench"\nharness = false\n';
+    const targets = crateTargets(manifest(extra), fakeFs(['benches/old.rs', 'benches/dir_bench/main.rs', 'benches/dir_bench/util.rs', 'benches/found.rs']));
+    expect(targets.benches).toEqual(['depth', 'dir_bench', 'found']);
+    expect(targets.benchFiles).toEqual([
+      { name: 'depth', path: 'perf/depth.rs' },
+      { name: 'old', path: 'benches/old.rs' },
+      { name: 'dir_bench', path: 'benches/dir_bench/main.rs' },
+      { name: 'found', path: 'benches/found.rs' },
+    ]);
+  });
 });

@@ -236,6 +236,8 @@ export interface CrateTargets {
   benches: string[];
   /** The target source files found on disk; part of the inference cache key (adding a bin changes targets). */
   discovered: string[];
+  /** Every bench target's root source file (criterion or libtest), relative to the crate root: an atomized bench's inputs leave out the others'. */
+  benchFiles: Array<{ name: string; path: string }>;
 }
 
 // Cargo's target auto-discovery: `<dir>/*.rs` and `<dir>/*/main.rs` (cargo reference, "Target auto-discovery").
@@ -260,7 +262,7 @@ const samePath = (a: string | undefined, b: string) => a !== undefined && posix.
 /** The binaries and criterion benches of a package, by cargo's declaration and auto-discovery rules. */
 export function crateTargets(manifest: CargoManifest, fs: CrateFs): CrateTargets {
   const pkg = manifest.package;
-  if (!pkg) return { bins: [], benches: [], discovered: [] };
+  if (!pkg) return { bins: [], benches: [], discovered: [], benchFiles: [] };
   const discovered: string[] = [];
 
   const bins: string[] = [];
@@ -283,16 +285,25 @@ export function crateTargets(manifest: CargoManifest, fs: CrateFs): CrateTargets
   }
 
   const benches: string[] = [];
+  const benchFiles: Array<{ name: string; path: string }> = [];
+  const onDisk = discover(fs, 'benches');
   for (const decl of manifest.benches) {
     const name = declaredName(decl);
-    if (decl.harness === false && name !== undefined && !benches.includes(name)) benches.push(name);
+    if (name === undefined) continue;
+    if (decl.harness === false && !benches.includes(name)) benches.push(name);
+    // Cargo's default path of a declared bench: benches/<name>.rs or benches/<name>/main.rs.
+    const path = decl.path !== undefined ? posix.normalize(decl.path) : (onDisk.find((f) => f.name === name)?.path ?? `benches/${name}.rs`);
+    if (!benchFiles.some((f) => f.name === name)) benchFiles.push({ name, path });
   }
   if (pkg.autobenches) {
-    for (const found of discover(fs, 'benches')) {
+    for (const found of onDisk) {
       discovered.push(found.path);
       const declared = manifest.benches.some((b) => declaredName(b) === found.name || samePath(b.path, found.path));
-      if (!declared) benches.push(found.name);
+      if (!declared) {
+        benches.push(found.name);
+        benchFiles.push(found);
+      }
     }
   }
-  return { bins, benches, discovered };
+  return { bins, benches, discovered, benchFiles };
 }

@@ -2,6 +2,7 @@
 // come from affectedCommands(), which the e2e suite runs too, so what we test is what we generate.
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
+import { shardedJobs } from './sharded-workflow';
 
 export interface WorkflowOptions {
   name: string;
@@ -25,6 +26,10 @@ export interface WorkflowOptions {
   pgoTarget: string;
   /** Linkers the committed .cargo/config.toml files name with -fuse-ld (e.g. mold): the runner installs them. */
   linkers?: string[];
+  /** More than 1: the bench gate over a matrix of this many jobs (core/ci/sharded-workflow.ts). */
+  shards?: number;
+  /** The atomized benches' aggregate target (plugin option benchCiTargetName). */
+  benchCiTarget?: string;
 }
 
 export const BASELINE_DIR = '.bench-baseline';
@@ -154,10 +159,23 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
       with: { name: 'rust-perf', path: 'dist/bench\ndist/flamegraph', 'if-no-files-found': 'ignore' },
     },
   );
+  const on = { pull_request: {}, push: { branches: [o.mainBranch] } };
+  const permissions = { contents: 'read', actions: 'read' };
+  if ((o.shards ?? 1) > 1) {
+    // The single job's setup, split: whatever it installs before `npm ci` (toolchain, caches, tools) each bench shard installs too.
+    const npmAt = steps.findIndex((s) => s.run === 'npm ci');
+    const node = steps.filter((s) => s.uses === 'actions/setup-node@v4');
+    const setup = {
+      checkout: steps.slice(0, 1),
+      toolchain: steps.slice(1, npmAt).filter((s) => !node.includes(s)),
+      npm: [...node, ...steps.slice(npmAt, npmAt + 2)],
+    };
+    return { name: o.name, on, permissions, jobs: shardedJobs({ ...o, shards: o.shards ?? 1, benchCiTarget: o.benchCiTarget ?? 'bench-ci' }, setup) };
+  }
   return {
     name: o.name,
-    on: { pull_request: {}, push: { branches: [o.mainBranch] } },
-    permissions: { contents: 'read', actions: 'read' },
+    on,
+    permissions,
     jobs: { perf: { 'runs-on': 'ubuntu-latest', steps } },
   };
 }

@@ -10,13 +10,14 @@ import { treeReader } from '../shared/tree';
 const TARGET_DEFAULTS = { buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo' };
 
 // Target names follow the plugin options in nx.json, so a renamed target is what the workflow runs.
-function targetNames(tree: Tree): Pick<WorkflowOptions, 'buildTarget' | 'benchTarget' | 'pgoTarget'> {
+function targetNames(tree: Tree): Pick<WorkflowOptions, 'buildTarget' | 'benchTarget' | 'pgoTarget' | 'benchCiTarget'> {
   const entry = readNxJson(tree)?.plugins?.find((p) => (typeof p === 'string' ? p : p.plugin) === 'rust-perf');
   const options = (entry && typeof entry !== 'string' ? entry.options : undefined) as Record<string, string> | undefined;
   return {
     buildTarget: options?.buildReleaseTargetName ?? TARGET_DEFAULTS.buildTarget,
     benchTarget: options?.benchTargetName ?? TARGET_DEFAULTS.benchTarget,
     pgoTarget: options?.buildPgoTargetName ?? TARGET_DEFAULTS.pgoTarget,
+    benchCiTarget: options?.benchCiTargetName ?? 'bench-ci',
   };
 }
 
@@ -58,6 +59,7 @@ export default async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflow
     ...(schema.cargoRoot === undefined && roots.length > 1 ? { cargoRoots: roots.map((r) => r.dir || '.') } : {}),
     linkers: configuredLinkers(tree, roots),
     ...targetNames(tree),
+    ...(schema.shards !== undefined && schema.shards > 1 ? { shards: schema.shards } : {}),
   };
   const file = `.github/workflows/${options.name}.yml`;
   const text = renderWorkflow(options);
