@@ -108,7 +108,9 @@ describe('installed from the registry', () => {
     const ws = await userWorkspace(dir, 'npm-repo', { ...npmrc(), ...nxJson });
     await ws.exec('npm', ['install', '--no-audit', '--no-fund', '--save-dev', 'nx@24.0.6']);
     const add = await ws.exec('npx', ['nx', 'add', 'rust-perf']);
-    expect(add.stdout).toMatch(/rust-perf: init updated rust\/Cargo\.toml, rust\/\.cargo\/config\.toml, nx\.json/);
+    // A portable default init has no rustflags to write: no linker unless --linker, no CPU unless --cpu.
+    expect(add.stdout).toMatch(/rust-perf: init updated rust\/Cargo\.toml, nx\.json/);
+    expect(ws.exists('rust/.cargo/config.toml')).toBe(false);
     expect(JSON.parse(ws.read('node_modules/rust-perf/package.json')).version).toBe(B);
     expect(JSON.parse(ws.read('package.json')).devDependencies['rust-perf']).toMatch(new RegExp(`^\\^?${B.replace(/\./g, '\\.')}$`));
     expect(ws.read('rust/Cargo.toml')).toMatch(/\[profile\.release\][^[]*codegen-units = 1/);
@@ -143,8 +145,8 @@ describe('installed from the registry', () => {
     expect(ws.exists('node_modules/execa')).toBe(false);
     expect(ws.exists('node_modules/@nx/devkit')).toBe(false);
     const init = await ws.exec('pnpm', ['nx', 'g', 'rust-perf:init', '--no-interactive']);
-    expect(init.stdout).toMatch(/rust-perf: init updated/);
-    expect(ws.exists('rust/.cargo/config.toml')).toBe(true);
+    expect(init.stdout).toMatch(/rust-perf: init updated rust\/Cargo\.toml/);
+    expect(ws.read('rust/Cargo.toml')).toMatch(/\[profile\.release\][^[]*codegen-units = 1/);
     await ws.exec('pnpm', ['nx', 'graph', '--file=graph.json']);
     const graph = JSON.parse(ws.read('graph.json')) as { graph: { nodes: Record<string, unknown>; dependencies: Record<string, Array<{ target: string }>> } };
     expect(Object.keys(graph.graph.nodes).sort()).toEqual(CRATES);
@@ -219,7 +221,10 @@ describe('upgrades and the peer range', () => {
     for (const nx of ['nx@22.7.12', 'nx@23.3.2']) {
       const ws = await userWorkspace(dir, `${nx.replace('@', '-')}-repo`, { ...npmrc(), ...nxJson });
       await ws.exec('npm', ['install', '--no-audit', '--no-fund', '--save-dev', nx, 'rust-perf']);
-      await ws.exec('npx', ['nx', 'g', 'rust-perf:init', '--no-interactive']);
+      const init = await ws.exec('npx', ['nx', 'g', 'rust-perf:init', '--no-interactive']);
+      expect(ws.read('rust/Cargo.toml')).toMatch(/\[profile\.release\][^[]*codegen-units = 1/);
+      // npm gives Nx 22 the newest @nx/devkit (24), whose tree walk needs Nx 23: the root search says so and still finds the root.
+      if (nx.startsWith('nx@22')) expect(init.stdout + init.stderr).toMatch(/cannot apply \.gitignore\/\.nxignore[\s\S]*npm install -D @nx\/devkit@/);
       expect(projects((await ws.exec('npx', ['nx', 'show', 'projects', '--json'])).stdout)).toEqual(CRATES);
       log(`${nx}: installed, init ran, crates inferred`);
     }

@@ -15,9 +15,10 @@ export interface FileReader {
   listDirs(path: string): string[];
   /**
    * Every Cargo.toml of the repository the user has not ignored (.gitignore, .nxignore), relative to
-   * the Nx root. Without it the folders are walked, skipping hidden ones and SKIP.
+   * the Nx root. Without it (or when it returns undefined: it cannot tell) the folders are walked,
+   * skipping hidden ones and SKIP.
    */
-  manifests?(): string[];
+  manifests?(): string[] | undefined;
 }
 
 /** A FileReader over the disk, paths relative to root. */
@@ -59,7 +60,7 @@ const nxDir = (dir: string) => (dir === '.' ? '' : dir);
 
 /** Every Cargo.toml the search may use: the reader's not-ignored list, never one under target/ or node_modules/. */
 export function cargoManifestFiles(reader: FileReader): string[] {
-  const files = reader.manifests ? reader.manifests() : walkManifests(reader, '');
+  const files = reader.manifests?.() ?? walkManifests(reader, '');
   return files.filter((f) => f === 'Cargo.toml' || f.endsWith('/Cargo.toml')).filter((f) => !f.split('/').some((c) => SKIP.has(c))).sort();
 }
 

@@ -21,12 +21,25 @@ export function treeReader(tree: Tree): FileReader {
     // Nx's own walk: .gitignore and .nxignore apply as they do to inference's **/Cargo.toml glob.
     manifests: () => {
       const found: string[] = [];
-      visitNotIgnoredFiles(tree, '', (file) => {
-        if (file === 'Cargo.toml' || file.endsWith('/Cargo.toml')) found.push(file);
-      });
+      try {
+        visitNotIgnoredFiles(tree, '', (file) => {
+          if (file === 'Cargo.toml' || file.endsWith('/Cargo.toml')) found.push(file);
+        });
+      } catch (e) {
+        if (!isOlderNxThanDevkit(e)) throw e;
+        // An Nx 22 workspace without @nx/devkit of its own gets devkit 24 from npm, whose walk needs
+        // Nx 23's ignore checkers: fall back to locate's walk (hidden folders, target/, node_modules/ skipped).
+        logger.warn(`rust-perf: this workspace's nx is older than the @nx/devkit rust-perf loaded, so the Cargo root search cannot apply .gitignore/.nxignore (it still skips hidden folders, target/ and node_modules/). Fix: npm install -D @nx/devkit@<your nx version> (e.g. @nx/devkit@22).`);
+        return undefined;
+      }
       return found;
     },
   };
+}
+
+/** @nx/devkit's own refusal to walk a tree under an nx that predates its ignore checkers. */
+export function isOlderNxThanDevkit(e: unknown): boolean {
+  return e instanceof Error && e.message.includes('does not export the ignore checkers');
 }
 
 /** Fails before any write when a file we are about to change is read-only on disk. */
