@@ -47,4 +47,40 @@ describe('perf-report', () => {
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).toContain('pgo+native');
   });
+
+  it('thp: the release binary with its allocator\'s own huge-page switch, with the huge-page share, peak RSS and wall spread', async () => {
+    const started = Date.now();
+    const mode = /\[(\w+)\]/.exec(fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))![1];
+    await ws.nx(['run-many', '-t', 'build-release', '-p', 'market-data,execution-engine']);
+    // market-data keeps the system allocator (glibc's switch), execution-engine has jemalloc since beforeAll.
+    for (const [project, variable] of [['market-data', 'GLIBC_TUNABLES'], ['execution-engine', '_RJEM_MALLOC_CONF']]) {
+      const result = await ws.nx(['run', `${project}:perf-report`, '--configurations=release,thp', '--runs=3', '--count=false', '--exclude-task-dependencies']);
+      const report = JSON.parse(ws.read(`dist/perf-report/${project}/report.json`)) as Report & {
+        configs: Array<{ name: string; environment?: Record<string, string>; peakRssKiB?: { n: number }; hugePages?: { sharePct: { median: number; min: number; max: number; n: number }; anonymousKiB: { median: number } } }>;
+        memory?: { thp: string; asked: { how?: string } };
+      };
+      expect(report.configs.map((c) => c.name)).toEqual(['release', 'thp']);
+      const [release, thp] = report.configs;
+      expect(Object.keys(thp.environment ?? {})).toEqual([variable]);
+      expect(report.memory?.thp).toMatch(new RegExp(`^enabled = ${mode}, defrag = `));
+      for (const c of [release, thp]) {
+        expect(c.runtimeSeconds.n).toBe(3);
+        expect(c.peakRssKiB?.n).toBe(3);
+        expect(c.hugePages?.sharePct.n).toBe(3);
+        expect(c.hugePages!.anonymousKiB.median).toBeGreaterThan(1024);
+      }
+      // With THP in madvise mode only what asks gets huge pages: the switch must show in the share.
+      if (mode === 'madvise') {
+        expect(release.hugePages!.sharePct.max).toBeLessThan(5);
+        expect(thp.hugePages!.sharePct.median).toBeGreaterThan(20);
+      }
+      const md = ws.read(`dist/perf-report/${project}/report.md`);
+      expect(md).toContain('## Memory: huge pages');
+      expect(md).toMatch(/^\| thp \| \d+\.\d %/m);
+      expect(md).toMatch(/Counted work \(valgrind\) does not see TLB misses/);
+      expect(md).toMatch(/dTLB misses: /);
+      expect(result.stdout).toContain('## Memory: huge pages');
+    }
+    console.log(`perf-report thp (two projects): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
 });

@@ -53,7 +53,9 @@ export function hugePageChecks(facts: HugePageFacts, allocators: ReadonlyArray<{
     const plan = sourceAllocatorPlan(a.allocator, facts.thp);
     const measure = `nx run ${project ?? a.package}:perf-report --configurations release,thp measures it`;
     checks.push(
-      plan.applicable
+      plan.applicable && !facts.thp
+        ? { id: `huge-pages:${a.bin}`, status: 'note', summary: `${a.package}/${a.bin}: THP is not readable here; where the host allows it, per process: ${plan.how}` }
+        : plan.applicable
         ? { id: `huge-pages:${a.bin}`, status: 'pass', summary: `${a.package}/${a.bin}: per process, no root: ${plan.how}; ${measure}` }
         : { id: `huge-pages:${a.bin}`, status: 'note', summary: `${a.package}/${a.bin}: ${plan.reason}` },
     );

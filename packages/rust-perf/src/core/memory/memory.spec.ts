@@ -4,6 +4,9 @@ import { hugeShare, kernelRoots, largerHugeSample, parseBracketed, parseSmapsRol
 import { hugePageChecks, sourceAllocatorPlan } from './doctor-section';
 import { linkedAllocator, parseGlibcVersion, thpPlan } from './thp-env';
 import { renderChecks } from '../doctor/checks';
+import { dtlbMisses } from './thp-run';
+import { hasHardwareCounters } from '../count/count';
+import { whichSync } from '../toolchain/cache';
 
 const fixtures = path.join(__dirname, '__fixtures__');
 const rootsOf = (name: string) => kernelRoots({ RUST_PERF_SYSFS: path.join(fixtures, name, 'sys'), RUST_PERF_PROCFS: path.join(fixtures, name, 'proc') });
@@ -105,14 +108,14 @@ describe("doctor's huge-page section", () => {
     expect(text).toContain('execution-engine/execution-engine: per process, no root: _RJEM_MALLOC_CONF=thp:always,metadata_thp:always');
   });
 
-  it('warns about a reserved pool nothing uses, with the command that frees it', () => {
+  it('[doctor-hugetlb-pool-unused] warns about a reserved pool nothing uses, with the command that frees it', () => {
     const facts = readHugePageFacts(rootsOf('host-always-reserved'));
     expect(hugePageChecks(facts, [])[1].status).toBe('pass'); // 64 pages in use
     facts.pool = { ...facts.pool!, free: 1024, reserved: 0 };
     expect(hugePageChecks(facts, [])[1]).toMatchObject({ status: 'warn', summary: expect.stringContaining('2048 MiB reserved and unused'), fix: expect.stringMatching(/^sudo sysctl vm\.nr_hugepages=0/) });
   });
 
-  it('in a container: notes, never a failure', () => {
+  it('[doctor-thp-unreadable] in a container: notes, never a failure', () => {
     const checks = hugePageChecks(readHugePageFacts(rootsOf('container-no-sys-mm')), allocators.slice(0, 1));
     expect(checks[0]).toMatchObject({ id: 'thp', status: 'note', summary: expect.stringMatching(/^transparent huge pages unknown: .* is not readable/) });
     expect(checks.some((c) => c.status === 'fail' || c.status === 'warn')).toBe(false);
@@ -124,5 +127,14 @@ describe("doctor's huge-page section", () => {
     expect(checks[0].summary).toContain('no process gets 2 MiB pages');
     expect(checks[2]).toMatchObject({ status: 'note', summary: expect.stringContaining('THP is `never`') });
     expect(sourceAllocatorPlan('custom allocator my::Alloc', { enabled: 'madvise' })).toEqual({ applicable: false, reason: 'no per-process huge-page switch known for custom allocator my::Alloc' });
+  });
+});
+
+describe('dTLB misses from perf stat', () => {
+  it('[report-no-dtlb-counters] counts them where the machine has hardware counters, else says why (these VMs have none)', async () => {
+    const result = await dtlbMisses([{ name: 'true', file: '/bin/true', args: [], cwd: '/' }]);
+    if (!whichSync('perf')) expect(result).toEqual({ unavailable: expect.stringContaining('perf is not installed') });
+    else if (!(await hasHardwareCounters())) expect(result).toEqual({ unavailable: expect.stringMatching(/^this machine has no hardware counters/) });
+    else expect(result).toEqual({ byConfig: { true: { loadMisses: expect.any(Number) } } });
   });
 });

@@ -37,6 +37,10 @@ import { setupBuild, type BuildSetup } from '../shared/build-executor';
 import { boltBinDir, BOLT_REPORT_CONFIGURATION } from '../../core/bolt/plan';
 import type { PerfReportExecutorOptions } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
+import { THP_CONFIGURATION, hugePageColumns, type MemorySection } from '../../core/report/memory';
+import { dtlbMisses, prepareThp, type ThpSetup } from '../../core/memory/thp-run';
+import { watchHugePages } from '../../core/memory/watch';
+import { kernelRoots, type AnonymousMemory } from '../../core/memory/hugepages';
 
 interface Candidate {
   name: string;
@@ -44,6 +48,8 @@ interface Candidate {
   binary: string;
   buildSeconds: number | null;
   source: string;
+  /** On top of the workload's environment (the thp row's allocator switch). */
+  env?: Record<string, string>;
 }
 
 /** How a configuration's binary is built: the counted build repeats it at COUNT_CPU. */
@@ -64,10 +70,11 @@ interface OwnBuild {
   features?: string[];
 }
 
-const ALL_CONFIGS = ['dev', 'release', 'release+system-alloc', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native', BOLT_REPORT_CONFIGURATION.name];
+const ALL_CONFIGS = ['dev', 'release', 'release+system-alloc', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native', BOLT_REPORT_CONFIGURATION.name, THP_CONFIGURATION];
 const ALLOCATOR_CONFIG = 'release+system-alloc';
 // Asked for by name only: it needs llvm-bolt and a build-bolt run, which perf-report does not depend on.
-const OPT_IN = new Set<string>([BOLT_REPORT_CONFIGURATION.name]);
+// thp: a memory question (huge pages per process) rather than a build, asked for by name too.
+const OPT_IN = new Set<string>([BOLT_REPORT_CONFIGURATION.name, THP_CONFIGURATION]);
 
 /** A binary another target published, with the build time it recorded beside it. */
 function reused(name: string, description: string, dir: string, bin: string, target: string, root: string): Candidate {
@@ -108,6 +115,7 @@ function countedColumns(entry: { result: CountResult; sameBinaryAs?: string } | 
       llMisses: r.simulated.llMisses,
       l1Misses: r.simulated.l1Misses,
       ...(r.heap ? { allocations: r.heap.allocations, bytesAllocated: r.heap.bytesAllocated, peakHeapBytes: r.heap.peakHeapBytes } : {}),
+      ...(r.heap?.sites ? { allocationSites: r.heap.sites } : {}),
       ...(r.hardware ? { hardware: r.hardware } : {}),
       ...(entry.sameBinaryAs ? { sameBinaryAs: entry.sameBinaryAs } : {}),
     },
@@ -149,6 +157,8 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
     }
     const progress = new Progress('perf-report', count && missing === undefined ? 5 : 3);
     const specs = new Map<string, CountedSpec>();
+    const roots = kernelRoots();
+    let thp: ThpSetup | undefined;
     const candidates = await progress.phase(`binaries for ${wanted.join(', ')}`, async () => {
       const out: Candidate[] = [];
       let usePath: string | undefined;
@@ -178,6 +188,13 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
           if (!fs.existsSync(path.join(dir, entry.bin))) throw new Error(`${path.relative(context.root, path.join(dir, entry.bin))} is missing: run \`nx run ${setup.project}:${BOLT_REPORT_CONFIGURATION.target}\` before a perf-report with ${name}.`);
           out.push(reused(name, BOLT_REPORT_CONFIGURATION.description, dir, entry.bin, BOLT_REPORT_CONFIGURATION.target, context.root));
         }
+        if (name === THP_CONFIGURATION) {
+          const release = reused(name, '', dist('release'), entry.bin, 'build-release', context.root);
+          thp = await prepareThp(release.binary, entry.env, roots, setup.cargoRoot);
+          // The same binary as release: no compile time of its own.
+          if (thp.plan.applicable) out.push({ ...release, buildSeconds: null, source: "release's binary, from build-release", description: `release's binary (${thp.section.allocator}) with huge pages asked for per process: ${thp.plan.how}`, env: thp.plan.env });
+          else console.log(`  ${name}: not applicable: ${thp.plan.reason}`);
+        }
         // The same builds as above (or as the reused targets'), for counting.
         if (count) {
           if (name === 'dev') specs.set(name, { profile: 'dev', addRustflags: [] });
@@ -192,6 +209,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       return out;
     });
 
+    if (candidates.length === 0) throw new Error(`nothing to measure: ${thp && !thp.plan.applicable ? `${THP_CONFIGURATION} is not applicable: ${thp.plan.reason}` : 'no configuration'}`);
     // Counted binaries: one per distinct build at COUNT_CPU (release+native at x86-64-v3 is release).
     const countArgs = count ? resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args ?? []) : undefined;
     const counted = new Map<string, { result: CountResult; sameBinaryAs?: string }>();
@@ -235,11 +253,14 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       // BOLT rewrites the linked binary with a profile of that binary: a rebuild at COUNT_CPU is not what it describes.
       if (wanted.includes(BOLT_REPORT_CONFIGURATION.name))
         counted.set(BOLT_REPORT_CONFIGURATION.name, { result: { counted: false, command: entry.bin, reason: `a BOLT binary is laid out from a profile of that very binary, so it has no rebuild at ${COUNT_CPU} to count; \`npm run bench bolt\` counts release, pgo and pgo+bolt built at one CPU level` } });
+      // Huge pages change TLB misses and page faults, which valgrind does not model.
+      if (wanted.includes(THP_CONFIGURATION))
+        counted.set(THP_CONFIGURATION, { result: { counted: false, command: entry.bin, reason: "counted work does not see TLB misses or page faults, all that huge pages change; the binary is release's (see its counted row)" } });
       if (missing === undefined) await progress.phase(`counted runs under valgrind (args \`${countArgs!.args.join(' ')}\` from ${countArgs!.source})`, countPhase);
       else await countPhase();
     }
 
-    const timings = new Map<string, { seconds: number[]; throughput: number[]; unit?: string; rssKiB: number[] }>(candidates.map((c) => [c.name, { seconds: [], throughput: [], rssKiB: [] }]));
+    const timings = new Map<string, { seconds: number[]; throughput: number[]; unit?: string; rssKiB: number[]; huge: AnonymousMemory[] }>(candidates.map((c) => [c.name, { seconds: [], throughput: [], rssKiB: [], huge: [] }]));
     await progress.phase(`workload \`${entry.bin} ${(entry.args ?? []).join(' ')}\` × ${runs} per configuration, interleaved`, async () => {
       const done: number[] = [];
       const total = runs * candidates.length;
@@ -247,12 +268,15 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         // Round-robin, so machine noise hits every configuration alike.
         for (const c of candidates) {
           const rss = watchPeakRss(c.binary);
-          const r = await run(c.binary, entry.args ?? [], { cwd: setup.cargoRoot, env: entry.env, onSpawn: rss.onSpawn });
+          const huge = thp ? watchHugePages(c.binary, roots.proc) : undefined;
+          const r = await run(c.binary, entry.args ?? [], { cwd: setup.cargoRoot, env: { ...entry.env, ...c.env }, onSpawn: (pid) => (rss.onSpawn(pid), huge?.onSpawn(pid)) });
           const peak = rss.stop();
+          const hugeSample = huge?.stop();
           if (r.exitCode !== 0) throw new Error(`${describeCommand(c.binary, entry.args ?? [])} (${c.name}) exited with ${r.exitCode ?? r.signal}:\n${r.stderr.slice(-2000)}`);
           const t = timings.get(c.name)!;
           t.seconds.push(r.durationMs / 1000);
           if (peak !== undefined) t.rssKiB.push(peak);
+          if (hugeSample) t.huge.push(hugeSample);
           const tp = parseThroughput(r.stdout + r.stderr);
           if (tp) {
             t.throughput.push(tp.value);
@@ -283,10 +307,18 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
           // Only when every run was sampled, so the spread covers the same runs as the runtime's.
           ...(t.rssKiB.length === t.seconds.length ? { peakRssKiB: spread(t.rssKiB) } : {}),
           ...countedColumns(counted.get(c.name)),
+          ...(t.huge.length === t.seconds.length && t.huge.length > 0 ? { hugePages: hugePageColumns(t.huge) } : {}),
+          ...(c.env ? { environment: c.env } : {}),
         });
       }
       const counting: Counting | undefined = countArgs
         ? { cpu: COUNT_CPU, args: countArgs.args, argsSource: countArgs.source, tool: countingTool || 'valgrind (not available)', cacheGeometry: `caches ${CACHE_GEOMETRY.join(' ')}`, formula: ESTIMATED_CYCLES_FORMULA }
+        : undefined;
+      const memory: MemorySection | undefined = thp
+        ? {
+            ...thp.section,
+            dtlb: await dtlbMisses(candidates.filter((c) => c.name === 'release' || c.name === THP_CONFIGURATION).map((c) => ({ name: c.name, file: c.binary, args: entry.args ?? [], cwd: setup.cargoRoot, env: { ...entry.env, ...c.env } }))),
+          }
         : undefined;
       const r: Report = {
         schemaVersion: 1,
@@ -299,6 +331,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         configs,
         ...(counting ? { counting } : {}),
         columns: REPORT_COLUMNS,
+        ...(memory ? { memory } : {}),
       };
       // The three files appear together or not at all.
       replaceDirAtomic(outDir, (dir) => {
