@@ -69,10 +69,12 @@ describe('perf-report', () => {
         expect(c.hugePages?.sharePct.n).toBe(3);
         expect(c.hugePages!.anonymousKiB.median).toBeGreaterThan(1024);
       }
-      // With THP in madvise mode only what asks gets huge pages: the switch must show in the share.
+      // With THP in madvise mode only what asks gets huge pages. jemalloc's thp:always aligns its
+      // extents to 2 MiB and gets them in every run; glibc's hugetlb=1 only madvises its mappings, which
+      // cover an aligned 2 MiB block in some runs and not others (docs/numbers.md), so no floor for it.
       if (mode === 'madvise') {
         expect(release.hugePages!.sharePct.max).toBeLessThan(5);
-        expect(thp.hugePages!.sharePct.median).toBeGreaterThan(20);
+        if (project === 'execution-engine') expect(thp.hugePages!.sharePct.min).toBeGreaterThan(50);
       }
       const md = ws.read(`dist/perf-report/${project}/report.md`);
       expect(md).toContain('## Memory: huge pages');

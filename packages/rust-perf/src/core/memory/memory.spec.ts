@@ -5,6 +5,8 @@ import { hugePageChecks, sourceAllocatorPlan } from './doctor-section';
 import { linkedAllocator, parseGlibcVersion, thpPlan } from './thp-env';
 import { renderChecks } from '../doctor/checks';
 import { dtlbMisses } from './thp-run';
+import { watchHugePages } from './watch';
+import { run } from '../process/run';
 import { hasHardwareCounters } from '../count/count';
 import { whichSync } from '../toolchain/cache';
 
@@ -136,5 +138,17 @@ describe('dTLB misses from perf stat', () => {
     if (!whichSync('perf')) expect(result).toEqual({ unavailable: expect.stringContaining('perf is not installed') });
     else if (!(await hasHardwareCounters())) expect(result).toEqual({ unavailable: expect.stringMatching(/^this machine has no hardware counters/) });
     else expect(result).toEqual({ byConfig: { true: { loadMisses: expect.any(Number) } } });
+  });
+});
+
+describe('watchHugePages on a real process', () => {
+  it('samples the program by its name, and nothing of another program', async () => {
+    const own = watchHugePages('/bin/sleep');
+    const other = watchHugePages('/usr/bin/not-sleep');
+    await run('/bin/sleep', ['0.3'], { cwd: '/', onSpawn: (pid) => (own.onSpawn(pid), other.onSpawn(pid)) });
+    const sample = own.stop();
+    expect(sample?.anonymousKiB).toBeGreaterThan(0);
+    expect(sample!.anonHugeKiB).toBeLessThanOrEqual(sample!.anonymousKiB);
+    expect(other.stop()).toBeUndefined();
   });
 });

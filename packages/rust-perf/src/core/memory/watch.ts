@@ -4,38 +4,15 @@
 // parent before exec are skipped by the program's name, as core/count/peak-rss.ts does.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { watchWhileRunning, type ProcessWatch } from '../process/sample';
 import { largerHugeSample, parseSmapsRollup, type AnonymousMemory } from './hugepages';
 
-export interface HugePageWatch {
-  onSpawn: (pid: number) => void;
-  /** Stops sampling; the run's peak sample, or undefined when none was taken (no procfs, or too short a run). */
-  stop: () => AnonymousMemory | undefined;
-}
-
-export function watchHugePages(program: string, procRoot = '/proc', intervalMs = 25): HugePageWatch {
-  let best: AnonymousMemory | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let pid: number | undefined;
+export function watchHugePages(program: string, procRoot = '/proc', intervalMs = 25): ProcessWatch<AnonymousMemory> {
+  // The kernel keeps the first 15 bytes of the executable's name.
   const name = path.basename(program).slice(0, 15);
-  const sample = () => {
-    if (pid === undefined) return;
-    try {
-      if (fs.readFileSync(path.join(procRoot, String(pid), 'comm'), 'utf8').trim() !== name) return;
-      const m = parseSmapsRollup(fs.readFileSync(path.join(procRoot, String(pid), 'smaps_rollup'), 'utf8'));
-      if (m) best = largerHugeSample(best, m);
-    } catch {
-      // exited already, or no procfs
-    }
+  const sample = (pid: number) => {
+    if (fs.readFileSync(path.join(procRoot, String(pid), 'comm'), 'utf8').trim() !== name) return undefined;
+    return parseSmapsRollup(fs.readFileSync(path.join(procRoot, String(pid), 'smaps_rollup'), 'utf8'));
   };
-  return {
-    onSpawn: (p) => {
-      pid = p;
-      sample();
-      timer = setInterval(sample, intervalMs);
-    },
-    stop: () => {
-      if (timer) clearInterval(timer);
-      return best;
-    },
-  };
+  return watchWhileRunning(sample, largerHugeSample, intervalMs);
 }

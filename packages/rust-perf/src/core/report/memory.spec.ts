@@ -69,5 +69,11 @@ describe('the heap profile: top allocation sites from DHAT (the guide\'s massif 
     expect(md).toContain('## Heap profile (DHAT, release)');
     expect(md).toContain('`--synthetic 20000`: 44,000 allocations, 19.1 MiB allocated in total, peak heap 8.1 MiB.');
     expect(md).toContain('| `market_data::main` | `std::sys::backtrace::__rust_begin_short_backtrace` | 8.0 MiB | 1 | 8.0 MiB |');
+    // A jemalloc baseline hides its heap from DHAT: the system-allocator build of the same code is shown.
+    const jemalloc = { ...base, counted: { ...(base.counted as object), allocations: 7, allocationSites: sites.slice(0, 1) } } as ConfigResult;
+    const system = { ...base, name: 'release+system-alloc' };
+    const both = renderMarkdown({ ...report([jemalloc, system]), counting: { cpu: 'x86-64-v3', args: ['--synthetic', '20000'], argsSource: 'countArgs', tool: 'valgrind-3.19.0', cacheGeometry: '', formula: '' } });
+    expect(both).toContain('## Heap profile (DHAT, release+system-alloc)');
+    expect(both).toContain("so these are release+system-alloc's, the same code with the system allocator.");
   });
 });
