@@ -32,7 +32,7 @@ function poolCheck(facts: HugePageFacts): Check {
   const share = p.memTotalKiB ? ` (${((100 * guideKiB) / p.memTotalKiB).toFixed(0)} % of this machine's ${mib(p.memTotalKiB)})` : '';
   const guide =
     `the guide's vm.nr_hugepages=${GUIDE_NR_HUGEPAGES} would reserve ${mib(guideKiB)}${share}, taken from every other program and used by none unless it maps hugetlbfs itself: ` +
-    `of Rust's allocators only glibc's malloc does, with GLIBC_TUNABLES=glibc.malloc.hugetlb=2; jemalloc never, mimalloc's MIMALLOC_RESERVE_HUGE_OS_PAGES wants 1 GiB pages, not this pool`;
+    `of Rust's allocators glibc's malloc with GLIBC_TUNABLES=glibc.malloc.hugetlb=2 and mimalloc with MIMALLOC_ALLOW_LARGE_OS_PAGES=1 (MAP_HUGETLB, 2 MiB pages); jemalloc never`;
   if (p.total > 0 && inUse === 0 && p.reserved === 0)
     return { id: 'hugetlb-pool', status: 'warn', summary: `${state}: ${mib(p.total * p.pageKiB)} reserved and unused; ${guide}`, fix: 'sudo sysctl vm.nr_hugepages=0 (and remove the line from /etc/sysctl.conf); ask for transparent huge pages per process instead (below)' };
   return { id: 'hugetlb-pool', status: 'pass', summary: `${state}; ${guide}` };
@@ -42,7 +42,7 @@ function poolCheck(facts: HugePageFacts): Check {
 export function sourceAllocatorPlan(allocatorSummary: string, thp: HugePageFacts['thp']): ThpPlan {
   if (thp?.enabled === 'never') return { applicable: false, reason: 'THP is `never` here: no per-process switch helps' };
   if (/^jemalloc/.test(allocatorSummary)) return { applicable: true, env: {}, how: `_RJEM_MALLOC_CONF=${JEMALLOC_THP} (tikv-jemallocator; MALLOC_CONF with its unprefixed_malloc_on_supported_platforms feature)` };
-  if (/^mimalloc/.test(allocatorSummary)) return { applicable: true, env: {}, how: 'MIMALLOC_ALLOW_LARGE_OS_PAGES=1 (mimalloc 2.x may already madvise its segments: perf-report measures it)' };
+  if (/^mimalloc/.test(allocatorSummary)) return { applicable: true, env: {}, how: 'none needed for THP with mimalloc ≥ 2.2 (MIMALLOC_ALLOW_THP=1 is its default); MIMALLOC_ALLOW_LARGE_OS_PAGES=1 also tries explicit huge pages from the hugetlb pool' };
   if (/^(the )?system allocator/.test(allocatorSummary)) return { applicable: true, env: {}, how: `GLIBC_TUNABLES=${GLIBC_HUGETLB} (glibc ≥ 2.35 on linux-gnu; musl has no switch)` };
   return { applicable: false, reason: `no per-process huge-page switch known for ${allocatorSummary}` };
 }

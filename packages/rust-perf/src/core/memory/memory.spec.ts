@@ -4,7 +4,7 @@ import { hugeShare, kernelRoots, largerHugeSample, parseBracketed, parseSmapsRol
 import { hugePageChecks, sourceAllocatorPlan } from './doctor-section';
 import { linkedAllocator, parseGlibcVersion, thpPlan } from './thp-env';
 import { renderChecks } from '../doctor/checks';
-import { dtlbMisses } from './thp-run';
+import { faultsAndTlb } from './thp-run';
 import { watchHugePages } from './watch';
 import { run } from '../process/run';
 import { hasHardwareCounters } from '../count/count';
@@ -72,15 +72,15 @@ describe('the per-process huge-page switch of the linked allocator', () => {
   it('reads the allocator and its variable from the binary', () => {
     expect(linkedAllocator(Buffer.from('..<jemalloc>: Conf string ends with key.._RJEM_MALLOC_CONF..'))).toEqual({ kind: 'jemalloc', confVar: '_RJEM_MALLOC_CONF' });
     expect(linkedAllocator(Buffer.from('<jemalloc>: x MALLOC_CONF'))).toEqual({ kind: 'jemalloc', confVar: 'MALLOC_CONF' });
-    expect(linkedAllocator(Buffer.from('mimalloc_ mimalloc: allow_large_os_pages'))).toEqual({ kind: 'mimalloc', option: 'MIMALLOC_ALLOW_LARGE_OS_PAGES' });
-    expect(linkedAllocator(Buffer.from('mimalloc_ mimalloc: large_os_pages'))).toEqual({ kind: 'mimalloc', option: 'MIMALLOC_LARGE_OS_PAGES' });
+    expect(linkedAllocator(Buffer.from('mimalloc_\0mimalloc: \0allow_large_os_pages\0allow_thp\0'))).toEqual({ kind: 'mimalloc', option: 'MIMALLOC_ALLOW_LARGE_OS_PAGES', thpByDefault: true });
+    expect(linkedAllocator(Buffer.from('mimalloc_ mimalloc: large_os_pages'))).toEqual({ kind: 'mimalloc', option: 'MIMALLOC_LARGE_OS_PAGES', thpByDefault: false });
     expect(linkedAllocator(Buffer.from('\0libc.so.6\0GLIBC_2.34'))).toEqual({ kind: 'system', libc: 'glibc' });
   });
 
   it('asks each allocator its own way, keeping the workload\'s own settings', () => {
     expect(thpPlan({ kind: 'jemalloc', confVar: '_RJEM_MALLOC_CONF' }, madvise, [2, 36])).toEqual({ applicable: true, env: { _RJEM_MALLOC_CONF: 'thp:always,metadata_thp:always' }, how: '_RJEM_MALLOC_CONF=thp:always,metadata_thp:always' });
     expect(thpPlan({ kind: 'jemalloc', confVar: 'MALLOC_CONF' }, madvise, undefined, { MALLOC_CONF: 'narenas:2' })).toMatchObject({ env: { MALLOC_CONF: 'narenas:2,thp:always,metadata_thp:always' } });
-    expect(thpPlan({ kind: 'mimalloc', option: 'MIMALLOC_ALLOW_LARGE_OS_PAGES' }, madvise, undefined)).toMatchObject({ env: { MIMALLOC_ALLOW_LARGE_OS_PAGES: '1' } });
+    expect(thpPlan({ kind: 'mimalloc', option: 'MIMALLOC_ALLOW_LARGE_OS_PAGES', thpByDefault: true }, madvise, undefined)).toMatchObject({ env: { MIMALLOC_ALLOW_LARGE_OS_PAGES: '1' } });
     expect(thpPlan({ kind: 'system', libc: 'glibc' }, madvise, [2, 36], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })).toMatchObject({ env: { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1' } });
   });
 
@@ -133,11 +133,12 @@ describe("doctor's huge-page section", () => {
 });
 
 describe('dTLB misses from perf stat', () => {
-  it('[report-no-dtlb-counters] counts them where the machine has hardware counters, else says why (these VMs have none)', async () => {
-    const result = await dtlbMisses([{ name: 'true', file: '/bin/true', args: [], cwd: '/' }]);
-    if (!whichSync('perf')) expect(result).toEqual({ unavailable: expect.stringContaining('perf is not installed') });
-    else if (!(await hasHardwareCounters())) expect(result).toEqual({ unavailable: expect.stringMatching(/^this machine has no hardware counters/) });
-    else expect(result).toEqual({ byConfig: { true: { loadMisses: expect.any(Number) } } });
+  it('[report-no-dtlb-counters] counts them where the machine has hardware counters, else says why (these VMs have none); page faults everywhere perf runs', async () => {
+    const result = await faultsAndTlb([{ name: 'true', file: '/bin/true', args: [], cwd: '/' }], 2);
+    if (!whichSync('perf')) return expect(result.dtlb).toEqual({ unavailable: expect.stringContaining('perf is not installed') });
+    expect(result.pageFaults).toEqual({ byConfig: { true: { median: expect.any(Number), min: expect.any(Number), max: expect.any(Number), n: 2 } } });
+    if (!(await hasHardwareCounters())) expect(result.dtlb).toEqual({ unavailable: expect.stringMatching(/^this machine has no hardware counters/) });
+    else expect(result.dtlb).toEqual({ byConfig: { true: { loadMisses: expect.any(Number) } } });
   });
 });
 

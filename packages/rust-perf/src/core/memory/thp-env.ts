@@ -5,27 +5,29 @@
 // - tikv-jemallocator builds jemalloc with the `_rjem_` prefix, so its configuration variable is
 //   `_RJEM_MALLOC_CONF` (`MALLOC_CONF` only with its unprefixed_malloc_on_supported_platforms feature);
 //   `thp:always` madvises every jemalloc mapping for THP, `metadata_thp:always` its metadata too.
-// - mimalloc reads `MIMALLOC_<OPTION>`; 2.x names the option allow_large_os_pages (1.x: large_os_pages).
+// - mimalloc reads `MIMALLOC_<OPTION>`; 2.x names the option allow_large_os_pages (1.x: large_os_pages),
+//   which makes it try explicit 2 MiB pages (MAP_HUGETLB, the vm.nr_hugepages pool) before madvise.
+//   mimalloc ≥ 2.2 (an `allow_thp` option, on by default off Android) already madvises THP unasked.
 // - glibc's malloc (Rust's System on linux-gnu) takes `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` since
 //   glibc 2.35: madvise(MADV_HUGEPAGE) on the memory it maps. Older glibc and musl have no such switch.
 import type { HugePageFacts } from './hugepages';
 
 export type LinkedAllocator =
   | { kind: 'jemalloc'; confVar: string }
-  | { kind: 'mimalloc'; option: string }
+  | { kind: 'mimalloc'; option: string; thpByDefault: boolean }
   | { kind: 'system'; libc: 'glibc' | 'musl' | 'unknown' };
 
 /** The allocator a linked binary carries, from its bytes. */
 export function linkedAllocator(binary: Buffer): LinkedAllocator {
   const has = (s: string) => binary.includes(s);
   if (has('<jemalloc>')) return { kind: 'jemalloc', confVar: has('_RJEM_MALLOC_CONF') ? '_RJEM_MALLOC_CONF' : 'MALLOC_CONF' };
-  if (has('mimalloc_') && has('mimalloc: ')) return { kind: 'mimalloc', option: has('allow_large_os_pages') ? 'MIMALLOC_ALLOW_LARGE_OS_PAGES' : 'MIMALLOC_LARGE_OS_PAGES' };
+  if (has('mimalloc_') && has('mimalloc: ')) return { kind: 'mimalloc', option: has('allow_large_os_pages') ? 'MIMALLOC_ALLOW_LARGE_OS_PAGES' : 'MIMALLOC_LARGE_OS_PAGES', thpByDefault: has('\0allow_thp\0') };
   return { kind: 'system', libc: has('libc.so.6') ? 'glibc' : has('musl') ? 'musl' : 'unknown' };
 }
 
 export function describeAllocator(a: LinkedAllocator): string {
   if (a.kind === 'jemalloc') return `jemalloc (reads ${a.confVar})`;
-  if (a.kind === 'mimalloc') return `mimalloc (reads ${a.option})`;
+  if (a.kind === 'mimalloc') return `mimalloc (reads ${a.option}${a.thpByDefault ? '; madvises THP unasked: its allow_thp option is on by default' : ''})`;
   return a.libc === 'glibc' ? "the system allocator (glibc's malloc)" : a.libc === 'musl' ? "the system allocator (musl's malloc)" : 'the system allocator';
 }
 

@@ -25,18 +25,20 @@ describe('the memory section of perf-report', () => {
   ];
 
   it('shows the huge-page share, RSS and runtime with their spreads, and why counted work cannot see TLB misses', () => {
-    const md = renderMarkdown(report(rows, { thp: 'enabled = madvise, defrag = madvise', allocator: 'jemalloc (reads _RJEM_MALLOC_CONF)', asked: { how: '_RJEM_MALLOC_CONF=thp:always,metadata_thp:always' }, dtlb: { unavailable: 'this machine has no hardware counters' } }));
+    const md = renderMarkdown(report(rows, { thp: 'enabled = madvise, defrag = madvise', allocator: 'jemalloc (reads _RJEM_MALLOC_CONF)', asked: { how: '_RJEM_MALLOC_CONF=thp:always,metadata_thp:always' }, pageFaults: { byConfig: { release: spread([1822, 1823, 1830]), thp: spread([105, 108, 110]) } }, dtlb: { unavailable: 'this machine has no hardware counters' } }));
     expect(md).toContain('## Memory: huge pages');
     expect(md).toContain('THP on this machine: enabled = madvise, defrag = madvise. Release binary\'s allocator: jemalloc (reads _RJEM_MALLOC_CONF). The `thp` row runs the release binary with `_RJEM_MALLOC_CONF=thp:always,metadata_thp:always` (per process, no root).');
     expect(md).toContain('| release | 0.0 % (0.0 %–0.0 %) | 0.0 MiB (0.0 MiB–0.0 MiB) | 6.7 MiB (6.7 MiB–6.7 MiB) | 8.9 MiB (8.8 MiB–9.0 MiB) | 1.100 s (1.000 s–1.200 s) |');
     expect(md).toContain('| thp | 98.8 % (84.7 %–98.8 %) | 14.0 MiB (12.0 MiB–14.0 MiB) | 14.2 MiB (14.2 MiB–14.2 MiB) | 16.7 MiB (16.6 MiB–16.9 MiB) (+87.9%) | 1.050 s (1.000 s–1.300 s) (-4.5%) |');
     expect(md).toContain('Counted work (valgrind) does not see TLB misses or page faults');
     expect(md).toContain('dTLB misses: this machine has no hardware counters.');
+    expect(md).toContain('Page faults (perf stat -e page-faults, median (min–max) of 3 runs each): release 1,823 (1,822–1,830); thp 108 (105–110) (-94.1%).');
   });
 
   it('says why there is no thp row, and shows dTLB counts where the machine has them', () => {
-    const md = renderMarkdown(report(rows.slice(0, 1), { thp: 'enabled = never, defrag = never', allocator: "the system allocator (musl's malloc)", asked: { notApplicable: 'THP is `never` on this machine' }, dtlb: { byConfig: { release: { loadMisses: 1234567, storeMisses: 890 } } } }));
+    const md = renderMarkdown(report(rows.slice(0, 1), { thp: 'enabled = never, defrag = never', allocator: "the system allocator (musl's malloc)", asked: { notApplicable: 'THP is `never` on this machine' }, pageFaults: { unavailable: 'perf is not installed' }, dtlb: { byConfig: { release: { loadMisses: 1234567, storeMisses: 890 } } } }));
     expect(md).toContain('No `thp` row: not applicable: THP is `never` on this machine.');
+    expect(md).toContain('Page faults: perf is not installed.');
     expect(md).toContain('dTLB misses (perf stat, one run each; real, not deterministic): release 1,234,567 load / 890 store.');
     expect(renderMarkdown(report(rows))).not.toContain('## Memory');
   });

@@ -26,6 +26,8 @@ export interface MemorySection {
   allocator: string;
   /** How huge pages were asked for (the environment of the thp row), or why they could not be. */
   asked: { how: string } | { notApplicable: string };
+  /** Page faults per configuration (perf stat's software event, median over a few runs), or why there are none. */
+  pageFaults: { byConfig: Record<string, Spread> } | { unavailable: string };
   /** dTLB misses per configuration from perf stat, or why there are none. */
   dtlb: { byConfig: Record<string, { loadMisses: number; storeMisses?: number }> } | { unavailable: string };
 }
@@ -58,12 +60,16 @@ export function renderMemorySection(memory: MemorySection | undefined, configs: 
     'unavailable' in memory.dtlb
       ? `dTLB misses: ${memory.dtlb.unavailable}.`
       : `dTLB misses (perf stat, one run each; real, not deterministic): ${Object.entries(memory.dtlb.byConfig).map(([n, d]) => `${n} ${d.loadMisses.toLocaleString('en-US')} load${d.storeMisses !== undefined ? ` / ${d.storeMisses.toLocaleString('en-US')} store` : ''}`).join('; ')}.`;
+  const faults =
+    'unavailable' in memory.pageFaults
+      ? `Page faults: ${memory.pageFaults.unavailable}.`
+      : `Page faults (perf stat -e page-faults, median (min–max) of ${Math.max(...Object.values(memory.pageFaults.byConfig).map((s) => s.n))} runs each): ${Object.entries(memory.pageFaults.byConfig).map(([n, s]) => `${n} ${range(s, (v) => v.toLocaleString('en-US'))}${n === baseline ? '' : changeFrom(s.median, (memory.pageFaults as { byConfig: Record<string, Spread> }).byConfig[baseline]?.median)}`).join('; ')}.`;
   return [
     '## Memory: huge pages',
     '',
     `THP on this machine: ${memory.thp}. Release binary's allocator: ${memory.allocator}. ${asked}`,
     'Huge-page share: AnonHugePages / Anonymous of /proc/<pid>/smaps_rollup, sampled every 25 ms while the workload runs, the largest sample of each run; median (min–max) over the runs, like the wall-time columns.',
-    `Counted work (valgrind) does not see TLB misses or page faults, which is all huge pages change, so the \`${THP_CONFIGURATION}\` row has no counted columns; only wall time and hardware dTLB counters can show the gain. ${dtlb}`,
+    `Counted work (valgrind) does not see TLB misses or page faults, which is all huge pages change, so the \`${THP_CONFIGURATION}\` row has no counted columns; page faults (counted by the kernel), hardware dTLB counters and wall time show what they do. ${faults} ${dtlb}`,
     '',
     '| configuration | huge-page share of anonymous memory | in huge pages | anonymous | peak RSS | runtime |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -38,7 +38,7 @@ import { boltBinDir, BOLT_REPORT_CONFIGURATION } from '../../core/bolt/plan';
 import type { PerfReportExecutorOptions } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 import { THP_CONFIGURATION, hugePageColumns, type MemorySection } from '../../core/report/memory';
-import { dtlbMisses, prepareThp, type ThpSetup } from '../../core/memory/thp-run';
+import { faultsAndTlb, prepareThp, type ThpSetup } from '../../core/memory/thp-run';
 import { watchHugePages } from '../../core/memory/watch';
 import { kernelRoots, type AnonymousMemory } from '../../core/memory/hugepages';
 
@@ -317,7 +317,11 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       const memory: MemorySection | undefined = thp
         ? {
             ...thp.section,
-            dtlb: await dtlbMisses(candidates.filter((c) => c.name === 'release' || c.name === THP_CONFIGURATION).map((c) => ({ name: c.name, file: c.binary, args: entry.args ?? [], cwd: setup.cargoRoot, env: { ...entry.env, ...c.env } }))),
+            // A few runs each under perf stat, after the timed ones so perf's own work does not enter their times.
+            ...(await faultsAndTlb(
+              candidates.filter((c) => c.name === 'release' || c.name === THP_CONFIGURATION).map((c) => ({ name: c.name, file: c.binary, args: entry.args ?? [], cwd: setup.cargoRoot, env: { ...entry.env, ...c.env } })),
+              Math.min(3, runs),
+            )),
           }
         : undefined;
       const r: Report = {
