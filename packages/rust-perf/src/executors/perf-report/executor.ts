@@ -155,7 +155,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         console.log(`  not counted: ${missing}`);
       }
     }
-    const progress = new Progress('perf-report', count && missing === undefined ? 5 : 3);
+    const progress = new Progress('perf-report', (count && missing === undefined ? 5 : 3) + (wanted.includes(THP_CONFIGURATION) ? 1 : 0));
     const specs = new Map<string, CountedSpec>();
     const roots = kernelRoots();
     let thp: ThpSetup | undefined;
@@ -288,6 +288,13 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       }
     });
 
+    // A few runs each under perf stat, after the timed ones so perf's own work does not enter their times.
+    const statRuns = candidates.filter((c) => c.name === 'release' || c.name === THP_CONFIGURATION);
+    const statRounds = Math.min(3, runs);
+    const memory: MemorySection | undefined =
+      thp
+        ? { ...thp.section, ...(await progress.phase(`page faults and dTLB misses: perf stat × ${statRounds} for ${statRuns.map((c) => c.name).join(', ')}`, () => faultsAndTlb(statRuns.map((c) => ({ name: c.name, file: c.binary, args: entry.args ?? [], cwd: setup.cargoRoot, env: { ...entry.env, ...c.env } })), statRounds))) }
+        : undefined;
     const report = await progress.phase('disassemble, summarize and write report.json, report.md, report.svg', async () => {
       const configs: ConfigResult[] = [];
       for (const c of candidates) {
@@ -313,16 +320,6 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       }
       const counting: Counting | undefined = countArgs
         ? { cpu: COUNT_CPU, args: countArgs.args, argsSource: countArgs.source, tool: countingTool || 'valgrind (not available)', cacheGeometry: `caches ${CACHE_GEOMETRY.join(' ')}`, formula: ESTIMATED_CYCLES_FORMULA }
-        : undefined;
-      const memory: MemorySection | undefined = thp
-        ? {
-            ...thp.section,
-            // A few runs each under perf stat, after the timed ones so perf's own work does not enter their times.
-            ...(await faultsAndTlb(
-              candidates.filter((c) => c.name === 'release' || c.name === THP_CONFIGURATION).map((c) => ({ name: c.name, file: c.binary, args: entry.args ?? [], cwd: setup.cargoRoot, env: { ...entry.env, ...c.env } })),
-              Math.min(3, runs),
-            )),
-          }
         : undefined;
       const r: Report = {
         schemaVersion: 1,
