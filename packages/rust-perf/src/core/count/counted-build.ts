@@ -44,15 +44,23 @@ export interface CountedBuild {
   print?: (line: string) => void;
 }
 
+/** `CARGO_PROFILE_<NAME>_STRIP`: cargo's environment override of a profile's strip setting. */
+export function stripEnvVar(profile: string): string {
+  return `CARGO_PROFILE_${profile.toUpperCase().replace(/-/g, '_')}_STRIP`;
+}
+
 /** Builds the bin for counting and returns its path. */
 export async function buildCountedBinary(b: CountedBuild): Promise<string> {
+  // Symbols kept (strip = "none"): they change no instruction that is counted, and DHAT's allocation
+  // sites and cachegrind's attribution are "???" without them. Link time only; the timed binary keeps its profile's strip.
+  const strip = stripEnvVar(b.profile);
   const result = await runCargoBuild({
     cargoRoot: b.cargoRoot,
     args: { package: b.package, profile: b.profile, bins: [b.bin], target: b.target, features: b.features },
     addRustflags: countedRustflags(b.addRustflags),
     env: process.env,
     targetDir: countedTargetDir(b.targetDir, b.name),
-    extraEnv: b.extraEnv,
+    extraEnv: { [strip]: process.env[strip] ?? 'none', ...b.extraEnv },
     print: b.print,
   });
   const exe = result.artifacts.find((a) => a.kind === 'bin' && a.name === b.bin);

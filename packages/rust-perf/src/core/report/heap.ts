@@ -17,6 +17,7 @@ export function renderHeapProfile(r: Report, base: ConfigResult): string[] {
     `## Heap profile (DHAT, ${shown.name})`,
     '',
     `\`${r.counting?.args.join(' ') ?? ''}\`: ${c.allocations!.toLocaleString('en-US')} allocations, ${bytes(c.bytesAllocated ?? 0)} allocated in total, peak heap ${bytes(c.peakHeapBytes ?? 0)}. Top sites by bytes allocated (the first frame above the allocator and std's collection growth; every configuration's are in report.json). DHAT sees only the system allocator's \`malloc\`: a jemalloc or mimalloc binary hides its heap from it${shown.name === SYSTEM_ALLOCATOR_CONFIG ? `, so these are ${SYSTEM_ALLOCATOR_CONFIG}'s, the same code with the system allocator` : ''}.`,
+    ...(c.allocationSites!.some((s) => s.site === '???') ? ['`???`: frames without symbols (a stripped library or binary); valgrind names them only with symbols.'] : []),
     '',
     '| site | called from | bytes allocated | allocations | live at peak heap |',
     '| --- | --- | --- | --- | --- |',
