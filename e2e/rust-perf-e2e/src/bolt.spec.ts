@@ -1,10 +1,9 @@
 // Issue 19: BOLT on top of PGO from a fresh workspace with Debian's bolt-<major>, and its caching contract.
 import * as path from 'node:path';
 import { setTomlValue } from '../../../packages/rust-perf/src/core/toml/toml';
-import { createWorkspace, type TestWorkspace } from './harness';
+import { createWorkspace, ranTask, type TestWorkspace } from './harness';
 
 const CACHED = /\[local cache\]|\[existing outputs match the cache, left as is\]/;
-const ranTask = (out: string, task: string) => new RegExp(`nx run ${task}(?![^\\n]*(local cache|existing outputs))`).test(out);
 const checksum = (stdout: string) => /checksum: ([0-9a-f]+)/.exec(stdout)?.[1];
 
 describe('BOLT pipeline', () => {

@@ -183,3 +183,8 @@ export async function commitAll(ws: TestWorkspace, message: string): Promise<voi
   await ws.exec('git', ['add', '-A']);
   await ws.exec('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', 'commit', '-qm', message, '--allow-empty']);
 }
+
+/** Nx restored `task` (`project:target`) from its cache: `[local cache]` or `[existing outputs match the cache, left as is]`. */
+export const cacheHit = (out: string, task: string): boolean => new RegExp(`nx run ${task}[^\\n]*(local cache|existing outputs match the cache)`).test(out);
+/** Nx ran `task` for real (its `nx run` line carries no cache note). */
+export const ranTask = (out: string, task: string): boolean => new RegExp(`nx run ${task}(?![^\\n]*(local cache|existing outputs))`).test(out);

@@ -6,10 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HOST_CPU_ARGS } from '../../../packages/rust-perf/src/core/cargo/cpu-key';
-import { commitAll, createWorkspace, type TestWorkspace } from './harness';
+import { cacheHit as hit, commitAll, createWorkspace, type TestWorkspace } from './harness';
 
 const CACHED = /\[local cache\]|\[existing outputs match the cache, left as is\]/;
-const hit = (out: string, task: string) => new RegExp(`nx run ${task}[^\\n]*(local cache|existing outputs match the cache)`).test(out);
 
 const FILES: Record<string, string> = {
   'Cargo.toml': `[package]

@@ -3,11 +3,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { createWorkspace, type TestWorkspace } from './harness';
+import { createWorkspace, repoRoot, type TestWorkspace } from './harness';
+
+const started = Date.now();
+afterAll(() => console.log(`perf-report.spec: ${((Date.now() - started) / 1000).toFixed(1)} s`));
 
 interface Report {
   runs: number;
-  configs: Array<{ name: string; binaryBytes: number; buildSeconds: number | null; runtimeSeconds: { median: number; min: number; max: number; n: number }; throughput?: { median: number; unit: string }; ymmInstructions: number }>;
+  configs: Array<{ name: string; binaryBytes: number; buildSeconds: number | null; buildKind?: string; runtimeSeconds: { median: number; min: number; max: number; n: number }; throughput?: { median: number; unit: string }; ymmInstructions: number }>;
 }
 
 describe('perf-report', () => {
@@ -48,13 +51,29 @@ describe('perf-report', () => {
     expect(svg).toContain('pgo+native');
   });
 
+  it('[perf-report-only-asked] with --configurations=release,pgo runs only build-release and build-pgo (and pgo-profile before it), and marks each compile time', async () => {
+    const result = await ws.nx(['run', 'execution-engine:perf-report', '--configurations=release,pgo', '--runs=1', '--count=false']);
+    const out = result.stdout + result.stderr;
+    expect(out).toContain('nx targets for release, pgo: build-release, build-pgo');
+    for (const t of ['build-release', 'pgo-profile', 'build-pgo']) expect(out).toMatch(new RegExp(`nx run execution-engine:${t}\\b`));
+    // Neither build-native (70 s in the issue) nor any build of perf-report's own (those use target/rust-perf/report/<name>).
+    expect(out).not.toMatch(/build-native|target-cpu=native|rust-perf\/report\//);
+    const report = JSON.parse(ws.read('dist/perf-report/execution-engine/report.json')) as Report;
+    expect(report.configs.map((c) => c.name)).toEqual(['release', 'pgo']);
+    for (const c of report.configs) expect(['cold', 'incremental']).toContain(c.buildKind);
+    // A change is printed only between two cold builds.
+    const pgoRow = ws.read('dist/perf-report/execution-engine/report.md').split('\n').find((l) => l.startsWith('| pgo |')) ?? '';
+    expect(pgoRow).toMatch(report.configs.every((c) => c.buildKind === 'cold') ? /^\| pgo \| [\d.]+ s cold \([+-][\d.]+%\) \|/ : /^\| pgo \| [\d.]+ s (cold|incremental) \((compared only when cold|the baseline's build was incremental)\) \|/);
+  }, 1_800_000);
+
   it('thp: the release binary with its allocator\'s own huge-page switch, with the huge-page share, peak RSS and wall spread', async () => {
     const started = Date.now();
     const mode = /\[(\w+)\]/.exec(fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))![1];
-    await ws.nx(['run-many', '-t', 'build-release', '-p', 'market-data,execution-engine']);
     // market-data keeps the system allocator (glibc's switch), execution-engine has jemalloc since beforeAll.
     for (const [project, variable] of [['market-data', 'GLIBC_TUNABLES'], ['execution-engine', '_RJEM_MALLOC_CONF']]) {
-      const result = await ws.nx(['run', `${project}:perf-report`, '--configurations=release,thp', '--runs=3', '--count=false', '--exclude-task-dependencies']);
+      const result = await ws.nx(['run', `${project}:perf-report`, '--configurations=release,thp', '--runs=3', '--count=false']);
+      // thp runs release's binary: only build-release runs first.
+      expect(result.stdout + result.stderr).toContain('nx targets for release, thp: build-release');
       const report = JSON.parse(ws.read(`dist/perf-report/${project}/report.json`)) as Report & {
         configs: Array<{ name: string; environment?: Record<string, string>; peakRssKiB?: { n: number }; hugePages?: { sharePct: { median: number; min: number; max: number; n: number }; anonymousKiB: { median: number } } }>;
         memory?: { thp: string; asked: { how?: string }; pageFaults: { byConfig?: Record<string, { min: number; max: number }> } };
@@ -90,5 +109,14 @@ describe('perf-report', () => {
       expect(result.stdout).toContain('## Memory: huge pages');
     }
     console.log(`perf-report thp (two projects): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  it('[report-thp-not-applicable] with THP `never` (the test root for /sys) thp alone fails with the reason and publishes nothing', async () => {
+    const sys = path.join(repoRoot, 'packages/rust-perf/src/core/memory/__fixtures__/host-never/sys');
+    fs.rmSync(path.join(ws.root, 'dist/perf-report/market-data'), { recursive: true, force: true });
+    const result = await ws.nx(['run', 'market-data:perf-report', '--configurations=thp', '--runs=1', '--count=false'], { env: { RUST_PERF_SYSFS: sys }, allowFailure: true });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('nothing to measure: thp is not applicable: THP is `never` on this machine');
+    expect(ws.exists('dist/perf-report/market-data/report.json')).toBe(false);
   });
 });

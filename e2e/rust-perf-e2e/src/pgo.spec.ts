@@ -3,10 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTomlValue, type TomlValue } from '../../../packages/rust-perf/src/core/toml/toml';
-import { createWorkspace, sharedTargetDir, type TestWorkspace } from './harness';
+import { createWorkspace, ranTask, sharedTargetDir, type TestWorkspace } from './harness';
 
 const CACHED = /\[local cache\]|\[existing outputs match the cache, left as is\]/;
-const ranTask = (out: string, task: string) => new RegExp(`nx run ${task}(?![^\\n]*(local cache|existing outputs))`).test(out);
 
 describe('PGO pipeline', () => {
   let ws: TestWorkspace;

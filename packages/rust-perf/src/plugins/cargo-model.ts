@@ -11,6 +11,7 @@ import { localDependencies, resolveCargoLayout } from '../core/cargo/workspace';
 import type { CrateModel } from './create-targets';
 import { readDataFile, writeDataFile } from './data-directory';
 import type { NormalizedPluginOptions } from './options';
+import { projectNames } from './project-names';
 
 export interface CargoEdge {
   /** Project roots. */
@@ -45,7 +46,7 @@ interface CacheFile {
 
 export const PLUGIN_VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 /** Bumped when CrateModel changes shape, so a cache written by a build of the same version is not misread. */
-const MODEL_FORMAT = 2;
+const MODEL_FORMAT = 3;
 
 /** Cargo.toml files inference looks at: build output and installed packages are not sources. */
 export function isInferenceManifest(file: string): boolean {
@@ -166,14 +167,13 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
     }),
   );
   const dependencies = localDependencies(layout);
-  const users = binaryUsers(
-    dependencies,
-    new Map(layout.packages.filter((p) => (targetsByRoot.get(p.root)?.bins.length ?? 0) > 0).map((p) => [p.root, p.manifest.package.name])),
-  );
+  const project = projectNames(layout.packages.map((p) => ({ name: p.manifest.package.name, root: p.root, cargoRoot: p.cargoRoot })));
+  const users = binaryUsers(dependencies, new Map(layout.packages.filter((p) => (targetsByRoot.get(p.root)?.bins.length ?? 0) > 0).map((p) => [p.root, project.get(p.root) as string])));
   const crates = layout.packages.map((p): CrateModel => {
     const targets = targetsByRoot.get(p.root) ?? { bins: [], benches: [] };
     const crate: CrateModel = {
       name: p.manifest.package.name,
+      project: project.get(p.root) as string,
       root: p.root,
       cargoRoot: p.cargoRoot,
       file: p.file,

@@ -9,8 +9,10 @@ type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number
 
 /** What inference knows about one Cargo package; JSON-serialisable (it is what the cache stores). */
 export interface CrateModel {
-  /** Cargo package name = Nx project name. */
+  /** Cargo package name (what `cargo -p` takes). */
   name: string;
+  /** Nx project name: the package name, qualified by its Cargo root when several roots hold that name (project-names.ts). */
+  project: string;
   /** Package folder relative to the Nx root (`.` for the Nx root itself). */
   root: string;
   /** Folder of the Cargo workspace root manifest; the package folder when standalone. */
@@ -27,7 +29,7 @@ export interface CrateModel {
   productionProfile: boolean;
   /** `[lib] proc-macro = true`: nothing it builds is a program or links into one as it is. */
   procMacro?: boolean;
-  /** Packages with a binary that depend on this library (normal dependencies, transitively): its PGO happens there. */
+  /** Projects with a binary that depend on this library (normal dependencies, transitively): its PGO happens there. */
   usedByBins?: string[];
 }
 
@@ -89,16 +91,41 @@ export function nonSourceFolders(projectRoot: string | undefined, outputFolders:
   return folders;
 }
 
+/** The Cargo root and the folders above it up to the Nx root, nearest first: cargo and rustup read config and toolchain files in each. */
+function enclosingFolders(cargoRoot: string): string[] {
+  const folders: string[] = [];
+  for (let dir = cargoRoot; ; dir = posix.dirname(dir)) {
+    folders.push(dir);
+    if (dir === '.' || dir === '/' || dir === '') break;
+  }
+  return folders;
+}
+
+/**
+ * The files of one Cargo root that change what its builds produce. Each root keys on its own
+ * manifest and lockfile (a Cargo.lock change in apps/a reruns only apps/a's targets); a project
+ * also keys on the `.cargo/config.toml` and toolchain files of the folders above its root, which
+ * cargo and rustup read as well. nx.json's copy (no project root) lists the root's own files only.
+ */
+export function cargoRootFiles(cargoRoot: string, withEnclosing: boolean): string[] {
+  const above = withEnclosing ? enclosingFolders(cargoRoot).slice(1) : [];
+  const perFolder = (dir: string) => [file(dir, '.cargo/config.toml'), ...(withEnclosing ? [file(dir, '.cargo/config')] : [])];
+  return [
+    file(cargoRoot, 'Cargo.toml'),
+    file(cargoRoot, 'Cargo.lock'),
+    ...perFolder(cargoRoot),
+    file(cargoRoot, 'rust-toolchain'),
+    file(cargoRoot, 'rust-toolchain.toml'),
+    ...above.flatMap((dir) => [...perFolder(dir), file(dir, 'rust-toolchain'), file(dir, 'rust-toolchain.toml')]),
+  ];
+}
+
 /** Named inputs of a crate; without a project root (nx.json's copy written by init) only target/ is left out. */
 export function rustNamedInputs(cargoRoot: string, projectRoot?: string, outputFolders: readonly string[] = []): Record<string, Array<string | InputDefinition>> {
   return {
     rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', ...nonSourceFolders(projectRoot, outputFolders).map((f) => `!{projectRoot}/${f}/**`)],
     rustWorkspace: [
-      file(cargoRoot, 'Cargo.toml'),
-      file(cargoRoot, 'Cargo.lock'),
-      file(cargoRoot, '.cargo/config.toml'),
-      file(cargoRoot, 'rust-toolchain'),
-      file(cargoRoot, 'rust-toolchain.toml'),
+      ...cargoRootFiles(cargoRoot, projectRoot !== undefined),
       { runtime: RUSTC_VERSION_INPUT },
       { env: 'RUSTFLAGS' },
       { env: 'CARGO_ENCODED_RUSTFLAGS' },
@@ -155,20 +182,20 @@ function workloadNamesCommand(workload: unknown): boolean {
 
 /** Why a crate has no PGO targets, for `nx show project` (metadata.rust-perf.notes); short, as it is repeated per library. */
 function pgoNote(crate: CrateModel, names: NormalizedPluginOptions): string {
-  if (crate.procMacro) return `${crate.name} is a proc-macro: it runs inside rustc and is never part of a program, so it has no build, PGO or perf-report targets.`;
+  if (crate.procMacro) return `${crate.project} is a proc-macro: it runs inside rustc and is never part of a program, so it has no build, PGO or perf-report targets.`;
   const users = crate.usedByBins ?? [];
   const via =
     users.length > 0
       ? `\`nx run ${users[0]}:${names.buildPgoTargetName}\` optimizes its code as part of ${users[0]}${users.length > 1 ? ` (also linked by ${users.slice(1).join(', ')})` : ''}`
       : `run ${names.buildPgoTargetName} of a crate with a binary that links it`;
   return (
-    `${crate.name} is a library: no ${names.pgoProfileTargetName}/${names.buildPgoTargetName}, as PGO optimizes a program and its own build links none. ` +
+    `${crate.project} is a library: no ${names.pgoProfileTargetName}/${names.buildPgoTargetName}, as PGO optimizes a program and its own build links none. ` +
     `Its PGO happens through the binaries that use it: ${via}. To profile it directly, give it a workload = [{ command = [...] }].`
   );
 }
 
 export function createProjectConfiguration(crate: CrateModel, names: NormalizedPluginOptions, context: TargetContext): ProjectConfiguration {
-  const project = crate.name;
+  const project = crate.project;
   const base = { cargoRoot: crate.cargoRoot, package: crate.name };
   const what = crate.bins.length > 0 ? `the binaries of ${project} (${crate.bins.join(', ')})` : `${project}`;
   const out = names.outputRoot;
@@ -253,7 +280,7 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
   }
 
   if (pgo && crate.bins.length > 0) {
-    // Not cached: it measures this machine. Its release/native/PGO binaries come from those targets' (cached) outputs.
+    // Not cached: it measures this machine. No dependsOn: it runs the build targets of the configurations asked for itself, through Nx (cached).
     targets[names.perfReportTargetName] = {
       ...target(
         'perf-report',
@@ -261,9 +288,8 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
         names.perfReportTargetName,
         { ...base, pgoProfile, profdata, outputPath: `${out}/perf-report/${project}` },
         false,
-        `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload; writes report.json, report.md and report.svg to ${out}/perf-report/${project}.`,
+        `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload (--configurations picks some; it runs only their builds); writes report.json, report.md and report.svg to ${out}/perf-report/${project}.`,
       ),
-      dependsOn: [names.buildReleaseTargetName, names.buildNativeTargetName, names.buildPgoTargetName],
     };
   }
 

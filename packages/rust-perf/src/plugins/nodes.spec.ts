@@ -145,8 +145,14 @@ describe('createNodes', () => {
         '{workspaceRoot}/rust/Cargo.toml',
         '{workspaceRoot}/rust/Cargo.lock',
         '{workspaceRoot}/rust/.cargo/config.toml',
+        '{workspaceRoot}/rust/.cargo/config',
         '{workspaceRoot}/rust/rust-toolchain',
         '{workspaceRoot}/rust/rust-toolchain.toml',
+        // cargo and rustup also read the folders above the Cargo root.
+        '{workspaceRoot}/.cargo/config.toml',
+        '{workspaceRoot}/.cargo/config',
+        '{workspaceRoot}/rust-toolchain',
+        '{workspaceRoot}/rust-toolchain.toml',
         { runtime: 'rustc -vV' },
         { env: 'RUSTFLAGS' },
         { env: 'CARGO_ENCODED_RUSTFLAGS' },
@@ -194,7 +200,8 @@ describe('createNodes', () => {
         options: { ...opts, pgoProfile: 'production', profdata: 'dist/pgo/market-data/market-data.profdata', outputPath: 'dist/perf-report/market-data' },
         inputs: base,
         outputs,
-        dependsOn: ['build-release', 'build-native', 'build-pgo'],
+        // perf-report runs the builds of the configurations asked for itself (through Nx, so they stay cached).
+        dependsOn: undefined,
       },
       'bolt-profile': {
         executor: 'rust-perf:bolt-profile',
@@ -383,6 +390,69 @@ describe('inference cache', () => {
   it('ignores a corrupt cache file', () => {
     write('.nx/workspace-data/rust-perf-inference.json', '{"hash": ');
     expect(load().model.crates).toHaveLength(4);
+  });
+});
+
+describe('several Cargo roots', () => {
+  // Two standalone packages of one name under apps/, a workspace under rust/ (FILES), and tools/ linking a rust/ member.
+  const extra: Record<string, string> = {
+    'apps/a/Cargo.toml': '[package]\nname = "service"\nversion = "0.1.0"\n',
+    'apps/a/src/main.rs': '',
+    'apps/b/Cargo.toml': '[package]\nname = "service"\nversion = "0.1.0"\n',
+    'apps/b/src/main.rs': '',
+    'tools/Cargo.toml': '[package]\nname = "loadgen"\nversion = "0.1.0"\n\n[dependencies]\ncommon = { path = "../rust/common" }\n',
+    'tools/src/main.rs': '',
+  };
+  const files = () => [...manifests(), ...Object.keys(extra).filter((f) => f.endsWith('Cargo.toml'))];
+  beforeEach(() => {
+    for (const [rel, text] of Object.entries(extra)) write(rel, text);
+  });
+
+  it('[infer-duplicate-crate-name] qualifies a package name two roots hold with the root; cargo still gets the package name', async () => {
+    const projects = await inferProjects(files());
+    expect(Object.keys(projects).sort()).toEqual(['apps-a-service', 'apps-b-service', 'common', 'derive', 'execution-engine', 'loadgen', 'market-data']);
+    const a = projects['apps-a-service'];
+    expect([a.root, a.targets?.['build-release']?.options]).toEqual(['apps/a', { cargoRoot: 'apps/a', package: 'service', profile: 'release', outputPath: 'dist/rust/apps-a-service/release' }]);
+    expect(a.targets?.['build-pgo']?.options).toMatchObject({ package: 'service', profdata: 'dist/pgo/apps-a-service/apps-a-service.profdata', outputPath: 'dist/rust/apps-a-service/pgo' });
+    // Every output folder of one differs from every output folder of the other.
+    const outs = (p: (typeof projects)[string]) => Object.values(p.targets ?? {}).map((t) => (t.options as { outputPath?: string }).outputPath).filter(Boolean);
+    const bOuts = outs(projects['apps-b-service']);
+    expect(outs(a).filter((o) => bOuts.includes(o))).toEqual([]);
+    expect(outs(a).length).toBeGreaterThan(5);
+  });
+
+  it('[infer-root-inputs] keys each root on its own lockfile and the config files above it', async () => {
+    const projects = await inferProjects(files());
+    const ws = (name: string) => projects[name].namedInputs?.rustWorkspace?.filter((i): i is string => typeof i === 'string');
+    expect(ws('apps-a-service')).toEqual([
+      '{workspaceRoot}/apps/a/Cargo.toml',
+      '{workspaceRoot}/apps/a/Cargo.lock',
+      '{workspaceRoot}/apps/a/.cargo/config.toml',
+      '{workspaceRoot}/apps/a/.cargo/config',
+      '{workspaceRoot}/apps/a/rust-toolchain',
+      '{workspaceRoot}/apps/a/rust-toolchain.toml',
+      '{workspaceRoot}/apps/.cargo/config.toml',
+      '{workspaceRoot}/apps/.cargo/config',
+      '{workspaceRoot}/apps/rust-toolchain',
+      '{workspaceRoot}/apps/rust-toolchain.toml',
+      '{workspaceRoot}/.cargo/config.toml',
+      '{workspaceRoot}/.cargo/config',
+      '{workspaceRoot}/rust-toolchain',
+      '{workspaceRoot}/rust-toolchain.toml',
+    ]);
+    expect(ws('apps-b-service')?.filter((f) => f.endsWith('Cargo.lock'))).toEqual(['{workspaceRoot}/apps/b/Cargo.lock']);
+    expect(ws('loadgen')?.filter((f) => f.endsWith('Cargo.lock'))).toEqual(['{workspaceRoot}/tools/Cargo.lock']);
+    expect(ws('common')?.filter((f) => f.endsWith('Cargo.lock'))).toEqual(['{workspaceRoot}/rust/Cargo.lock']);
+    // cpu-key runs for each project's own root.
+    expect(projects.loadgen.targets?.['build-release']?.inputs).toContainEqual({ runtime: 'node node_modules/rust-perf/bin/rust-perf.js cpu-key tools' });
+  });
+
+  it('names qualified projects in a library\'s PGO note', async () => {
+    write('apps/b/Cargo.toml', '[package]\nname = "service"\nversion = "0.1.0"\n\n[dependencies]\nlib = { path = "lib" }\n');
+    write('apps/b/lib/Cargo.toml', '[package]\nname = "lib"\nversion = "0.1.0"\n');
+    write('apps/b/lib/src/lib.rs', '');
+    const projects = await inferProjects([...files(), 'apps/b/lib/Cargo.toml']);
+    expect(projects.lib.metadata?.['rust-perf']?.notes?.[0]).toContain('`nx run apps-b-service:build-pgo`');
   });
 });
 

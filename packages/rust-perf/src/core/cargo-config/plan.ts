@@ -95,6 +95,28 @@ export function isOurCfg(key: string, host: Host): boolean {
   });
 }
 
+/** Every comment init writes above one of its tables for this host (plannedTables' comments, all choices). */
+function initComments(host: Host): Set<string> {
+  const out = new Set<string>();
+  for (const cpu of ['none', 'x86-64-v2', 'x86-64-v3', 'native'] as const) for (const l of [[], ['x']]) for (const t of plannedTables(cpu, l, host)) out.add(`# ${t.comment}`);
+  return out;
+}
+
+/**
+ * Whether init wrote the `[target.<key>]` table of this config text: a table shape init writes,
+ * with init's comment right above its header. A table of that shape the user wrote has no such
+ * comment (or another one), so provenance in logs never calls the user's table ours.
+ */
+export function isInitTable(text: string, key: string, host: Host): boolean {
+  if (!isOurCfg(key, host)) return false;
+  const lines = text.split(/\r?\n/);
+  const header = `[target.${formatKeyPath([key])}]`;
+  const i = lines.findIndex((l) => l.trim() === header);
+  const comments = initComments(host);
+  for (let j = i - 1; j >= 0 && lines[j].startsWith('#'); j--) if (comments.has(lines[j].trimEnd())) return true;
+  return false;
+}
+
 function targetTables(table: TomlTable): [string, TomlTable][] {
   const t = getIn(table, ['target']);
   if (!t || typeof t !== 'object' || Array.isArray(t)) return [];

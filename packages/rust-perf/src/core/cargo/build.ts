@@ -5,7 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run, describeCommand, CommandFailedError } from '../process/run';
 import { planRustflags } from '../rustflags/rustflags';
+import { describeRustflags, hostFromCfg, labelRustflags } from '../rustflags/provenance';
 import { replaceDirAtomic } from '../fs/atomic';
+
+/** What a build's duration measured: a build from nothing, a partial rebuild, or no compilation at all. */
+export type BuildKind = 'cold' | 'incremental' | 'fresh';
 
 export interface CargoBuildArgs {
   package: string;
@@ -140,6 +144,8 @@ export interface CargoBuildRun {
   args: CargoBuildArgs;
   /** Rustflags to add on top of the user's (config + env). */
   addRustflags: string[];
+  /** Who adds them, for the log's provenance (e.g. "build-pgo (its profdata option)"); default "this rust-perf target". */
+  addedBy?: string;
   env: NodeJS.ProcessEnv;
   /** Overrides the target directory (e.g. a separate one for native or PGO builds). */
   targetDir?: string;
@@ -155,6 +161,15 @@ export interface CargoBuildResult {
   durationMs: number;
   /** Whether cargo compiled anything (false: every unit was fresh, the duration measures no build). */
   compiled: boolean;
+  /** cold: every unit compiled; incremental: some were fresh; fresh: none compiled (from cargo's JSON `fresh` flags). */
+  buildKind: BuildKind;
+}
+
+/** What a build's duration measured, from the `fresh` flag of each compiler-artifact message cargo printed. */
+export function buildKindOf(cargoJson: string): BuildKind {
+  const compiled = /"reason":"compiler-artifact".*"fresh":false/.test(cargoJson);
+  if (!compiled) return 'fresh';
+  return /"reason":"compiler-artifact".*"fresh":true/.test(cargoJson) ? 'incremental' : 'cold';
 }
 
 /**
@@ -163,22 +178,25 @@ export interface CargoBuildResult {
  */
 export async function runCargoBuild(o: CargoBuildRun): Promise<CargoBuildResult> {
   const print = o.print ?? ((l: string) => console.log(l));
-  const plan = await planRustflags({ cargoRoot: o.cargoRoot, env: o.env, add: o.addRustflags, target: o.args.target });
+  const plan = await planRustflags({ cargoRoot: o.cargoRoot, env: o.env, add: o.addRustflags, addedBy: o.addedBy, target: o.args.target });
   for (const w of plan.warnings) print(`warning: ${w}`);
   const argv = cargoBuildArgv({ ...o.args, json: true });
   const env = { ...plan.env, ...(o.targetDir ? { CARGO_TARGET_DIR: o.targetDir } : {}), ...(o.extraEnv ?? {}) };
-  if (o.addRustflags.length > 0) print(`  rustflags: ${plan.flags.join(' ')}   (user's from ${plan.source}, plus rust-perf's)`);
+  // Each flag with where it really came from (the user's table, init's, the environment, this target).
+  for (const line of describeRustflags(plan.flags, labelRustflags(plan.groups, plan.configs ?? [], hostFromCfg(plan.cfgLines), process.cwd()))) print(line);
   print(`  $ ${describeCommand('cargo', argv)}   (in ${o.cargoRoot}${o.targetDir ? `, CARGO_TARGET_DIR=${o.targetDir}` : ''})`);
   // stdout is cargo's JSON (for us); stderr is its human progress (for the user).
   const result = await run('cargo', argv, { cwd: o.cargoRoot, env, echo: 'stderr' });
   if (result.exitCode !== 0) throw new CommandFailedError(result);
+  const buildKind = buildKindOf(result.stdout);
   return {
     artifacts: parseArtifacts(result.stdout),
     stderr: result.stderr,
     rustflags: plan.flags,
     warnings: plan.warnings,
     durationMs: result.durationMs,
-    compiled: /"reason":"compiler-artifact".*"fresh":false/.test(result.stdout),
+    compiled: buildKind !== 'fresh',
+    buildKind,
   };
 }
 

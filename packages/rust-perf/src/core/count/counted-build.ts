@@ -58,6 +58,7 @@ export async function buildCountedBinary(b: CountedBuild): Promise<string> {
     cargoRoot: b.cargoRoot,
     args: { package: b.package, profile: b.profile, bins: [b.bin], target: b.target, features: b.features },
     addRustflags: countedRustflags(b.addRustflags),
+    addedBy: `the counted ${b.name} build (-C target-cpu=${COUNT_CPU}, which valgrind decodes)`,
     env: process.env,
     targetDir: countedTargetDir(b.targetDir, b.name),
     extraEnv: { [strip]: process.env[strip] ?? 'none', ...b.extraEnv },

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { hugeShare, kernelRoots, largerHugeSample, parseBracketed, parseSmapsRollup, readHugePageFacts } from './hugepages';
 import { hugePageChecks, sourceAllocatorPlan } from './doctor-section';
 import { linkedAllocator, parseGlibcVersion, thpPlan } from './thp-env';
 import { renderChecks } from '../doctor/checks';
-import { faultsAndTlb } from './thp-run';
+import { faultsAndTlb, prepareThp } from './thp-run';
 import { watchHugePages } from './watch';
 import { run } from '../process/run';
 import { hasHardwareCounters } from '../count/count';
@@ -151,5 +152,28 @@ describe('watchHugePages on a real process', () => {
     expect(sample?.anonymousKiB).toBeGreaterThan(0);
     expect(sample!.anonHugeKiB).toBeLessThanOrEqual(sample!.anonymousKiB);
     expect(other.stop()).toBeUndefined();
+  });
+});
+
+describe("prepareThp: perf-report's thp row from a real binary and the kernel's files", () => {
+  let dir: string;
+  let binary: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-perf-thp-'));
+    fs.writeFileSync(path.join(dir, 'main.rs'), 'fn main() { let v: Vec<u8> = vec![1; 1 << 20]; println!("{}", v.len()); }\n');
+    binary = path.join(dir, 'main');
+    expect((await run('rustc', ['-O', '-o', binary, path.join(dir, 'main.rs')], { cwd: dir })).exitCode).toBe(0);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('THP madvise (this VM\'s files): a system-allocator binary gets glibc\'s switch, merged into the workload\'s own GLIBC_TUNABLES', async () => {
+    const setup = await prepareThp(binary, { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, rootsOf('host-madvise'), dir);
+    expect(setup.section).toEqual({ thp: 'enabled = madvise, defrag = madvise', allocator: "the system allocator (glibc's malloc)", asked: { how: 'GLIBC_TUNABLES=glibc.malloc.hugetlb=1' } });
+    expect(setup.plan).toMatchObject({ applicable: true, env: { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1' } });
+  });
+
+  it('THP never, or no /sys/kernel/mm: not applicable, with the reason', async () => {
+    expect((await prepareThp(binary, undefined, rootsOf('host-never'), dir)).section).toMatchObject({ thp: 'enabled = never, defrag = never', asked: { notApplicable: expect.stringMatching(/^THP is `never` on this machine/) } });
+    expect((await prepareThp(binary, undefined, rootsOf('container-no-sys-mm'), dir)).section.thp).toMatch(/^unknown \(.*is not readable/);
   });
 });

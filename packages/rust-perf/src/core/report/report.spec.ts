@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, spread, REPORT_COLUMNS, type ConfigResult, type Report } from './report';
 
 function config(name: string, runtime: number[], bytes: number, build: number): ConfigResult {
-  return { name, description: `${name} build`, buildSeconds: build, source: 'built by perf-report', binaryBytes: bytes, runtimeSeconds: spread(runtime), ymmInstructions: name.includes('native') ? 40 : 0, zmmInstructions: 0 };
+  return { name, description: `${name} build`, buildSeconds: build, buildKind: 'cold', source: 'built by perf-report', binaryBytes: bytes, runtimeSeconds: spread(runtime), ymmInstructions: name.includes('native') ? 40 : 0, zmmInstructions: 0 };
 }
 
 const report: Report = {
@@ -37,8 +37,8 @@ describe('report', () => {
   it('renders the seed-shaped table with changes against the baseline', () => {
     const md = renderMarkdown(report);
     expect(md).toContain('| configuration | compile time | binary size | runtime |');
-    expect(md).toContain('| release | 40.0 s (+0.0%) | 1.00 MB (+0.0%) | 2.100 s (2.000 s–2.200 s) (+0.0%) |');
-    expect(md).toContain('| dev | 10.0 s (-75.0%) | 9.00 MB (+800.0%) | 10.0 s (9.000 s–11.0 s) (+376.2%) |');
+    expect(md).toContain('| release | 40.0 s cold | 1.00 MB (+0.0%) | 2.100 s (2.000 s–2.200 s) (+0.0%) |');
+    expect(md).toContain('| dev | 10.0 s cold (-75.0%) | 9.00 MB (+800.0%) | 10.0 s (9.000 s–11.0 s) (+376.2%) |');
     expect(md).toMatch(/\| release\+native .* \| AVX \(40 ymm\) \|/);
   });
 

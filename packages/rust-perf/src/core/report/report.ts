@@ -1,5 +1,7 @@
 // The measured optimization report: what each build configuration buys on the project's own
 // workload. Pure: the executor measures, this module summarizes and renders (JSON, markdown, SVG).
+import type { BuildKind } from '../cargo/build';
+import { comparableBuild } from './plan';
 import { renderMemorySection, type HugePageColumns, type MemorySection } from './memory';
 import { renderHeapProfile } from './heap';
 import type { AllocationSite } from '../count/dhat-sites';
@@ -24,6 +26,8 @@ export interface ConfigResult {
   description: string;
   /** Measured wall time of the cargo build that produced the binary (seconds); from the build record when reused, null when none was recorded. */
   buildSeconds: number | null;
+  /** What buildSeconds measured (cargo's `fresh` flags): only cold builds are compared; absent when unknown (an older build record). */
+  buildKind?: BuildKind;
   /** Where the binary came from: built by the report, or reused from a target's output. */
   source: string;
   binaryBytes: number;
@@ -176,6 +180,19 @@ function countedRows(r: Report): string[] {
   });
 }
 
+/**
+ * A compile time says what it measured; its change against the baseline is printed only when both
+ * are cold builds (a warm partial rebuild beside a full build compared nothing: +71.9 % once).
+ */
+export function compileTimeCell(c: Pick<ConfigResult, 'buildSeconds' | 'buildKind'>, base: Pick<ConfigResult, 'buildSeconds' | 'buildKind'>): string {
+  if (c.buildSeconds === null) return c.buildKind === 'fresh' ? 'not measured (up to date, nothing compiled)' : 'not recorded';
+  const kind = c.buildKind ?? 'cold or incremental: not recorded';
+  if (c === base) return `${seconds(c.buildSeconds)} ${kind}`;
+  if (comparableBuild(c.buildKind, base.buildKind)) return `${seconds(c.buildSeconds)} cold (${change(c.buildSeconds, base.buildSeconds)})`;
+  const why = c.buildKind === 'cold' ? `the baseline's build was ${base.buildKind ?? 'not recorded as cold'}` : 'compared only when cold';
+  return `${seconds(c.buildSeconds)} ${kind} (${why})`;
+}
+
 /** A table in the seed's shape, every cell measured: compile time, binary size, runtime, each as change vs the baseline config. */
 export function renderMarkdown(r: Report): string {
   const base = r.configs.find((c) => c.name === r.baseline) ?? r.configs[0];
@@ -183,7 +200,7 @@ export function renderMarkdown(r: Report): string {
     const runtime = `${seconds(c.runtimeSeconds.median)} (${seconds(c.runtimeSeconds.min)}–${seconds(c.runtimeSeconds.max)})`;
     const tp = c.throughput ? `${Math.round(c.throughput.median).toLocaleString('en-US')} ${c.throughput.unit}` : '—';
     const vector = c.zmmInstructions > 0 ? `AVX-512 (${c.zmmInstructions})` : c.ymmInstructions > 0 ? `AVX (${c.ymmInstructions} ymm)` : 'none';
-    const build = c.buildSeconds === null ? 'not recorded' : `${seconds(c.buildSeconds)} (${change(c.buildSeconds, base.buildSeconds)})`;
+    const build = compileTimeCell(c, base);
     const rss = c.peakRssKiB ? `${mib(c.peakRssKiB.median)} (${mib(c.peakRssKiB.min)}–${mib(c.peakRssKiB.max)})` : '—';
     return `| ${c.name} | ${build} | ${mb(c.binaryBytes)} (${change(c.binaryBytes, base.binaryBytes)}) | ${runtime} (${change(c.runtimeSeconds.median, base.runtimeSeconds.median)}) | ${tp} | ${vector} | ${rss} |`;
   });
@@ -193,7 +210,7 @@ export function renderMarkdown(r: Report): string {
     `# rust-perf report: ${r.project}`,
     '',
     `Workload \`${r.workload}\`, ${r.runs} runs per configuration (interleaved), on ${r.machine.cpu} (${r.machine.cores} cores), ${r.machine.rustc}. ${r.createdAt}.`,
-    `Changes are against \`${base.name}\`. **Wall time, with spread**: runtime, throughput and peak RSS are the median with (min–max) of the runs; they move with the machine's load. Compile time is one measurement.`,
+    `Changes are against \`${base.name}\`. **Wall time, with spread**: runtime, throughput and peak RSS are the median with (min–max) of the runs; they move with the machine's load. Compile time is one measurement, marked cold (every unit compiled, as cargo reported) or incremental; only cold builds are compared with the baseline's.`,
     '',
     '| configuration | compile time | binary size | runtime | throughput (median) | vector instructions | peak RSS |',
     '| --- | --- | --- | --- | --- | --- | --- |',

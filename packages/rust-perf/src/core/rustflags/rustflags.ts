@@ -11,9 +11,23 @@ import { parseToml, getIn, type TomlTable, type TomlValue } from '../toml/toml';
 import { rustcCfg, rustcInfo } from '../toolchain/rustc';
 import { cfgMatches } from './cfg';
 
+/** Where a run of flags came from: an environment variable, a config table (`build` or a target key), or the rust-perf target itself. */
+export type FlagOrigin = { kind: 'env'; name: string } | { kind: 'config'; file: string; table: string } | { kind: 'added'; by: string };
+
+export interface FlagGroup {
+  flags: string[];
+  origin: FlagOrigin;
+}
+
 export interface RustflagsPlan {
   env: Record<string, string | undefined>;
   flags: string[];
+  /** `flags` in the order cargo gets them, each run with its origin. */
+  groups: FlagGroup[];
+  /** The config files read, lowest precedence first (planRustflags only). */
+  configs?: CargoConfigFile[];
+  /** `rustc --print cfg` of the build's target, when a cfg table needed it (tells init's tables from the user's). */
+  cfgLines?: readonly string[];
   warnings: string[];
   /** Where the user's part of `flags` came from, for messages ("RUSTFLAGS", "<file> [build]", "none"). */
   source?: string;
@@ -24,6 +38,8 @@ export interface RustflagsPlan {
 export interface CargoConfigFile {
   file: string;
   table: TomlTable;
+  /** The file's text, for what only comments say (which tables init wrote). */
+  text?: string;
 }
 
 /** Cargo's config files for cwd, lowest precedence first ($CARGO_HOME, then / … cwd). */
@@ -52,7 +68,10 @@ export function findCargoConfigs(cwd: string, env: NodeJS.ProcessEnv): CargoConf
     const f = pick(path.join(d, '.cargo'));
     if (f && !files.includes(f)) files.push(f);
   }
-  return files.map((file) => ({ file, table: parseToml(fs.readFileSync(file, 'utf8'), file) }));
+  return files.map((file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    return { file, table: parseToml(text, file), text };
+  });
 }
 
 /** A config value for rustflags: an array of strings, or one string split on whitespace. */
@@ -74,8 +93,8 @@ export function envFlags(env: NodeJS.ProcessEnv): { flags: string[]; source: str
 
 export interface ConfigFlags {
   /** target.<triple> and matching cfg tables, joined; undefined when none has rustflags. */
-  target?: { flags: string[]; sources: string[] };
-  build?: { flags: string[]; sources: string[] };
+  target?: { flags: string[]; sources: string[]; groups: FlagGroup[] };
+  build?: { flags: string[]; sources: string[]; groups: FlagGroup[] };
 }
 
 function tripleEnvName(triple: string): string {
@@ -85,15 +104,16 @@ function tripleEnvName(triple: string): string {
 /** Rustflags from config files and their CARGO_* env equivalents, split by kind. */
 export function configFlags(configs: readonly CargoConfigFile[], env: NodeJS.ProcessEnv, triple: string, cfgLines: readonly string[] | undefined): ConfigFlags {
   const out: ConfigFlags = {};
-  const add = (kind: 'target' | 'build', flags: string[] | undefined, source: string) => {
+  const add = (kind: 'target' | 'build', flags: string[] | undefined, source: string, origin: FlagOrigin) => {
     if (!flags) return;
-    const slot = (out[kind] ??= { flags: [], sources: [] });
+    const slot = (out[kind] ??= { flags: [], sources: [], groups: [] });
     // Arrays from several config files are joined, higher precedence later.
     slot.flags.push(...flags);
     slot.sources.push(source);
+    slot.groups.push({ flags, origin });
   };
   for (const { file, table } of configs) {
-    add('build', flagsFromValue(getIn(table, ['build', 'rustflags'])), `${file} [build]`);
+    add('build', flagsFromValue(getIn(table, ['build', 'rustflags'])), `${file} [build]`, { kind: 'config', file, table: 'build' });
     const targets = getIn(table, ['target']);
     if (targets && typeof targets === 'object' && !Array.isArray(targets)) {
       for (const [key, section] of Object.entries(targets)) {
@@ -101,12 +121,12 @@ export function configFlags(configs: readonly CargoConfigFile[], env: NodeJS.Pro
         const flags = flagsFromValue((section as TomlTable).rustflags);
         if (!flags) continue;
         const matches = key.startsWith('cfg(') ? cfgLines !== undefined && cfgMatches(key, cfgLines) : key === triple;
-        if (matches) add('target', flags, `${file} [target.${key.startsWith('cfg(') ? `'${key}'` : key}]`);
+        if (matches) add('target', flags, `${file} [target.${key.startsWith('cfg(') ? `'${key}'` : key}]`, { kind: 'config', file, table: key });
       }
     }
   }
-  add('build', flagsFromValue(env.CARGO_BUILD_RUSTFLAGS), 'CARGO_BUILD_RUSTFLAGS');
-  add('target', flagsFromValue(env[tripleEnvName(triple)]), tripleEnvName(triple));
+  add('build', flagsFromValue(env.CARGO_BUILD_RUSTFLAGS), 'CARGO_BUILD_RUSTFLAGS', { kind: 'env', name: 'CARGO_BUILD_RUSTFLAGS' });
+  add('target', flagsFromValue(env[tripleEnvName(triple)]), tripleEnvName(triple), { kind: 'env', name: tripleEnvName(triple) });
   return out;
 }
 
@@ -141,6 +161,8 @@ export interface ResolveInput {
   triple: string;
   cfgLines?: readonly string[];
   add: readonly string[];
+  /** Who adds `add`, for the provenance of those flags (e.g. "build-pgo's profdata option"). */
+  addedBy?: string;
 }
 
 /** Pure part of the planner: which flags cargo would use, plus ours. */
@@ -150,9 +172,11 @@ export function resolveRustflags(input: ResolveInput): Omit<RustflagsPlan, 'targ
   const user = envFlags(input.env);
   let base: string[];
   let source: string;
+  let groups: FlagGroup[];
   if (user) {
     base = user.flags;
     source = user.source;
+    groups = [{ flags: user.flags, origin: { kind: 'env', name: user.source } }];
     if (input.env.CARGO_ENCODED_RUSTFLAGS !== undefined && input.env.RUSTFLAGS !== undefined)
       warnings.push('Both CARGO_ENCODED_RUSTFLAGS and RUSTFLAGS are set; cargo uses CARGO_ENCODED_RUSTFLAGS and ignores RUSTFLAGS.');
     const ignored = [...(fromConfig.target?.sources ?? []), ...(fromConfig.build?.sources ?? [])];
@@ -163,6 +187,7 @@ export function resolveRustflags(input: ResolveInput): Omit<RustflagsPlan, 'targ
   } else if (fromConfig.target) {
     base = fromConfig.target.flags;
     source = fromConfig.target.sources.join(', ');
+    groups = fromConfig.target.groups;
     // Only flags the target tables lack are lost (init copies [build] rustflags into its target tables).
     const lost = fromConfig.build ? missingFlags(fromConfig.build.flags, fromConfig.target.flags) : [];
     if (fromConfig.build && lost.length > 0)
@@ -172,22 +197,25 @@ export function resolveRustflags(input: ResolveInput): Omit<RustflagsPlan, 'targ
   } else if (fromConfig.build) {
     base = fromConfig.build.flags;
     source = fromConfig.build.sources.join(', ');
+    groups = fromConfig.build.groups;
   } else {
     base = [];
     source = 'none';
+    groups = [];
   }
   const flags = [...base, ...input.add];
+  if (input.add.length > 0) groups = [...groups, { flags: [...input.add], origin: { kind: 'added', by: input.addedBy ?? 'this rust-perf target' } }];
   // With nothing to add, cargo's own choice stands untouched.
   const env: Record<string, string | undefined> = input.add.length === 0 ? {} : { CARGO_ENCODED_RUSTFLAGS: flags.join('\x1f'), RUSTFLAGS: undefined };
-  return { env, flags, warnings, source };
+  return { env, flags, groups, ...(input.cfgLines ? { cfgLines: input.cfgLines } : {}), warnings, source };
 }
 
 /** The effective rustflags cargo would use for this build (config files + user env), plus `add`, encoded for CARGO_ENCODED_RUSTFLAGS (RUSTFLAGS removed), so the user's config and env flags are kept. */
-export async function planRustflags(opts: { cargoRoot: string /* absolute */; env: NodeJS.ProcessEnv; add: string[]; target?: string }): Promise<RustflagsPlan> {
+export async function planRustflags(opts: { cargoRoot: string /* absolute */; env: NodeJS.ProcessEnv; add: string[]; addedBy?: string; target?: string }): Promise<RustflagsPlan> {
   const configs = findCargoConfigs(opts.cargoRoot, opts.env);
   const configTarget = [...configs].reverse().map((c) => getIn(c.table, ['build', 'target'])).find((t): t is string => typeof t === 'string');
   const explicit = opts.target ?? opts.env.CARGO_BUILD_TARGET ?? configTarget;
   const triple = explicit ?? (await rustcInfo(opts.cargoRoot, opts.env)).host;
   const cfgLines = needsCfg(configs) ? await rustcCfg(opts.cargoRoot, explicit, opts.env) : undefined;
-  return { ...resolveRustflags({ configs, env: opts.env, triple, cfgLines, add: opts.add }), target: triple };
+  return { ...resolveRustflags({ configs, env: opts.env, triple, cfgLines, add: opts.add, addedBy: opts.addedBy }), configs, target: triple };
 }

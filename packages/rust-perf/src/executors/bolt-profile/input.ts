@@ -70,6 +70,7 @@ export async function buildBoltInput(o: {
       cargoRoot: o.setup.cargoRoot,
       args: { ...base, bins: o.bins },
       addRustflags: flags,
+      addedBy: 'bolt-profile (relocations and symbols llvm-bolt needs, its profdata option)',
       env: process.env,
       targetDir: o.layout.inputTargetDir,
     });

@@ -47,12 +47,13 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
         cargoRoot: setup.cargoRoot,
         args: cargoArgsFrom(options, setup.pkg, profile, options.target ?? host),
         addRustflags: profileUseFlags(usePath, options.cpu),
+        addedBy: `the ${context.targetName ?? 'build-pgo'} target (its profdata option${options.cpu ? ` and cpu = ${options.cpu}` : ''})`,
         env: process.env,
         targetDir: pgoUseTargetDir(setup.targetDir, setup.pkg),
       }),
     );
     await progress.phase('publish binaries and coverage', async () => {
-      reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs, compiled: result.compiled });
+      reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs, compiled: result.compiled, buildKind: result.buildKind });
       let stats: ProfileStats | undefined;
       try {
         const tool = await findLlvmProfdata(setup.cargoRoot);

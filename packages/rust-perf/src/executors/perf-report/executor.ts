@@ -1,7 +1,7 @@
 // perf-report: the project's binary in a matrix of build configurations, each timed on the project's
 // own workload, written as report.json / report.md / report.svg. Binaries of build-release,
-// build-native and build-pgo come from those targets' outputs (dependsOn, so Nx restores them from its
-// cache); the report builds only the configurations no target produces.
+// build-native, build-pgo and build-bolt come from those targets' outputs, run through Nx for the
+// configurations asked for only (core/report/plan.ts); the report builds the configurations no target produces.
 // With counting on (the default), each configuration is also built for one CPU level valgrind decodes
 // and counted once under cachegrind and DHAT (core/count): deterministic columns beside wall time.
 import * as fs from 'node:fs';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { ExecutorContext } from '@nx/devkit';
 import { runCargoBuild } from '../../core/cargo/build';
-import { copyFileAtomic, replaceDirAtomic } from '../../core/fs/atomic';
+import { copyFileAtomic, replaceDirAtomic, writeFileAtomic } from '../../core/fs/atomic';
 import { readPackageInfo } from '../../core/pgo/package';
 import { profileUseFlags, profileUsePath } from '../../core/pgo/plan';
 import { resolveWorkload } from '../../core/pgo/workload';
@@ -33,8 +33,11 @@ import {
   type CountResult,
 } from '../../core/count';
 import { rustcInfo } from '../../core/toolchain/rustc';
-import { setupBuild, type BuildSetup } from '../shared/build-executor';
-import { boltBinDir, BOLT_REPORT_CONFIGURATION } from '../../core/bolt/plan';
+import { lastMeasuredBuild, setupBuild, type BuildRecord, type BuildSetup } from '../shared/build-executor';
+import { BOLT_REPORT_CONFIGURATION } from '../../core/bolt/plan';
+import type { BuildKind } from '../../core/cargo/build';
+import { reportBuildPlan } from '../../core/report/plan';
+import { projectTargets, runNxTargets } from './nx-targets';
 import type { PerfReportExecutorOptions } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 import { THP_CONFIGURATION, hugePageColumns, type MemorySection } from '../../core/report/memory';
@@ -47,6 +50,7 @@ interface Candidate {
   description: string;
   binary: string;
   buildSeconds: number | null;
+  buildKind?: BuildKind;
   source: string;
   /** On top of the workload's environment (the thp row's allocator switch). */
   env?: Record<string, string>;
@@ -72,34 +76,41 @@ interface OwnBuild {
 
 const ALL_CONFIGS = ['dev', 'release', 'release+system-alloc', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native', BOLT_REPORT_CONFIGURATION.name, THP_CONFIGURATION];
 const ALLOCATOR_CONFIG = 'release+system-alloc';
-// Asked for by name only: it needs llvm-bolt and a build-bolt run, which perf-report does not depend on.
+// Asked for by name only: it needs llvm-bolt and runs bolt-profile's workload (build-bolt runs then).
 // thp: a memory question (huge pages per process) rather than a build, asked for by name too.
 const OPT_IN = new Set<string>([BOLT_REPORT_CONFIGURATION.name, THP_CONFIGURATION]);
 
 /** A binary another target published, with the build time it recorded beside it. */
 function reused(name: string, description: string, dir: string, bin: string, target: string, root: string): Candidate {
   const binary = path.join(dir, bin);
-  if (!fs.existsSync(binary)) throw new Error(`${path.relative(root, binary)} is missing: the ${target} target should have produced it (perf-report depends on it).`);
+  if (!fs.existsSync(binary)) throw new Error(`${path.relative(root, binary)} is missing: the ${target} target ran but did not produce it (is ${bin} a binary of this package?).`);
   const record = path.join(dir, 'build.json');
-  const data = fs.existsSync(record) ? (JSON.parse(fs.readFileSync(record, 'utf8')) as { durationMs: number; compiled?: boolean }) : undefined;
+  const data = fs.existsSync(record) ? (JSON.parse(fs.readFileSync(record, 'utf8')) as Partial<BuildRecord>) : undefined;
   // A record of an up-to-date cargo run measured no compilation: say so rather than print its 0.1 s.
-  const seconds = data && data.compiled !== false ? data.durationMs / 1000 : null;
-  return { name, description, binary, buildSeconds: seconds, source: `from ${target}` };
+  const seconds = data?.durationMs !== undefined && data.compiled !== false ? data.durationMs / 1000 : null;
+  return { name, description, binary, buildSeconds: seconds, ...(data?.buildKind ? { buildKind: data.buildKind } : {}), source: `from ${target}` };
 }
 
 async function build(setup: BuildSetup, spec: OwnBuild, bin: string, target: string | undefined): Promise<Candidate> {
+  // Each configuration in its own target dir: none thrashes another's (or the user's) cache, and the first build there is cold.
+  const targetDir = path.join(setup.targetDir, 'rust-perf', 'report', spec.name.replace(/[^\w.-]/g, '_'));
   const result = await runCargoBuild({
     cargoRoot: setup.cargoRoot,
     args: { package: setup.pkg, profile: spec.profile, bins: [bin], target, features: spec.features },
     addRustflags: spec.addRustflags,
+    addedBy: `perf-report's ${spec.name} configuration`,
     env: process.env,
-    // Each configuration in its own target dir: none thrashes another's (or the user's) cache.
-    targetDir: path.join(setup.targetDir, 'rust-perf', 'report', spec.name.replace(/[^\w.-]/g, '_')),
+    targetDir,
     extraEnv: spec.extraEnv,
   });
   const exe = result.artifacts.find((a) => a.kind === 'bin' && a.name === bin);
   if (!exe) throw new Error(`cargo built no binary named ${bin} for ${spec.name}`);
-  return { name: spec.name, description: spec.description, binary: exe.executable, buildSeconds: result.durationMs / 1000, source: 'built by perf-report' };
+  // Up to date from an earlier report: the last build of it that compiled is the measurement.
+  const recordFile = path.join(targetDir, 'rust-perf-build.json');
+  const record = lastMeasuredBuild(recordFile, { profile: spec.profile, rustflags: result.rustflags, durationMs: result.durationMs, compiled: result.compiled, buildKind: result.buildKind });
+  writeFileAtomic(recordFile, JSON.stringify(record, null, 2) + '\n');
+  const buildSeconds = record.compiled ? record.durationMs / 1000 : null;
+  return { name: spec.name, description: spec.description, binary: exe.executable, buildSeconds, buildKind: record.buildKind, source: 'built by perf-report' };
 }
 
 /** A configuration's counted columns from its counted run (or why there are none). */
@@ -141,7 +152,13 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
     if (!entry || !('bin' in entry)) throw new Error(`perf-report needs a workload that runs a binary ({ bin, args }) in ${pkg.manifestPath} [package.metadata.rust-perf] or the workload option.`);
     const rustc = await rustcInfo(setup.cargoRoot);
     const pgoProfile = options.pgoProfile ?? 'release';
-    const dist = (kind: string) => path.resolve(context.root, 'dist', 'rust', setup.project, kind);
+    const targets = projectTargets(context);
+    const plan = reportBuildPlan(wanted, Object.fromEntries(Object.entries(targets).map(([n, t]) => [n, t.executor])), setup.project);
+    // A reused binary sits in its target's outputPath (inference qualifies it when two roots share a crate name).
+    const dist = (configuration: string, kind: string) => {
+      const outputPath = targets[plan.fromTarget[configuration]]?.options?.outputPath;
+      return path.resolve(context.root, typeof outputPath === 'string' ? outputPath : path.join('dist', 'rust', setup.project, kind));
+    };
 
     const count = options.count !== false;
     // valgrind missing: one line naming the package, and the report without counted columns' numbers.
@@ -155,7 +172,10 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         console.log(`  not counted: ${missing}`);
       }
     }
-    const progress = new Progress('perf-report', (count && missing === undefined ? 5 : 3) + (wanted.includes(THP_CONFIGURATION) ? 1 : 0));
+    const progress = new Progress('perf-report', (count && missing === undefined ? 5 : 3) + (plan.nxTargets.length > 0 ? 1 : 0) + (wanted.includes(THP_CONFIGURATION) ? 1 : 0));
+    if (plan.nxTargets.length > 0)
+      await progress.phase(`nx targets for ${Object.keys(plan.fromTarget).join(', ')}: ${plan.nxTargets.join(', ')}`, () => runNxTargets(context, setup.project, plan.nxTargets));
+    if (plan.ownBuilds.length > 0) console.log(`  perf-report builds ${plan.ownBuilds.join(', ')} itself, each in its own target dir`);
     const specs = new Map<string, CountedSpec>();
     const roots = kernelRoots();
     let thp: ThpSetup | undefined;
@@ -174,25 +194,21 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         console.log(`  ${name}:`);
         if (name === 'dev') out.push(await build(setup, { name, description: "cargo's dev profile (what `cargo build` gives)", profile: 'dev', addRustflags: [] }, entry.bin, undefined));
         if (name === 'release')
-          out.push(reused(name, `the release profile as configured (rust-perf:init tunes it)${hasAllocator ? ", with rust-perf:allocator's #[global_allocator]" : ''}`, dist('release'), entry.bin, 'build-release', context.root));
+          out.push(reused(name, `the release profile as configured (rust-perf:init tunes it)${hasAllocator ? ", with rust-perf:allocator's #[global_allocator]" : ''}`, dist(name, 'release'), entry.bin, plan.fromTarget[name], context.root));
         if (name === ALLOCATOR_CONFIG)
           out.push(await build(setup, { name, description: `release with the system allocator (--features ${SYSTEM_ALLOCATOR_FEATURE})`, profile: 'release', addRustflags: [], features: [SYSTEM_ALLOCATOR_FEATURE] }, entry.bin, undefined));
-        if (name === 'release+native') out.push(reused(name, 'release with -C target-cpu=native', dist('native'), entry.bin, 'build-native', context.root));
+        if (name === 'release+native') out.push(reused(name, 'release with -C target-cpu=native', dist(name, 'native'), entry.bin, plan.fromTarget[name], context.root));
         if (name === 'release+fat-lto')
           out.push(await build(setup, { name, description: 'release with lto = "fat"', profile: 'release', addRustflags: [], extraEnv: { CARGO_PROFILE_RELEASE_LTO: 'fat' } }, entry.bin, undefined));
-        if (name === 'pgo') out.push(reused(name, `profile-guided (${pgoProfile} profile + -Cprofile-use; compile time is the optimized build only, without pgo-profile)`, dist('pgo'), entry.bin, 'build-pgo', context.root));
+        if (name === 'pgo') out.push(reused(name, `profile-guided (${pgoProfile} profile + -Cprofile-use; compile time is the optimized build only, without pgo-profile)`, dist(name, 'pgo'), entry.bin, plan.fromTarget[name], context.root));
         if (name === 'pgo+native')
           out.push(await build(setup, { name, description: `profile-guided with -C target-cpu=native (${pgoProfile} profile)`, profile: pgoProfile, addRustflags: profileUseFlags(profileUse(), 'native') }, entry.bin, rustc.host));
-        if (name === BOLT_REPORT_CONFIGURATION.name) {
-          const dir = path.resolve(context.root, boltBinDir(setup.project));
-          if (!fs.existsSync(path.join(dir, entry.bin))) throw new Error(`${path.relative(context.root, path.join(dir, entry.bin))} is missing: run \`nx run ${setup.project}:${BOLT_REPORT_CONFIGURATION.target}\` before a perf-report with ${name}.`);
-          out.push(reused(name, BOLT_REPORT_CONFIGURATION.description, dir, entry.bin, BOLT_REPORT_CONFIGURATION.target, context.root));
-        }
+        if (name === BOLT_REPORT_CONFIGURATION.name) out.push(reused(name, BOLT_REPORT_CONFIGURATION.description, dist(name, 'bolt'), entry.bin, plan.fromTarget[name], context.root));
         if (name === THP_CONFIGURATION) {
-          const release = reused(name, '', dist('release'), entry.bin, 'build-release', context.root);
+          const release = reused(name, '', dist(name, 'release'), entry.bin, plan.fromTarget[name], context.root);
           thp = await prepareThp(release.binary, entry.env, roots, setup.cargoRoot);
           // The same binary as release: no compile time of its own.
-          if (thp.plan.applicable) out.push({ ...release, buildSeconds: null, source: "release's binary, from build-release", description: `release's binary (${thp.section.allocator}) with huge pages asked for per process: ${thp.plan.how}`, env: thp.plan.env });
+          if (thp.plan.applicable) out.push({ ...release, buildSeconds: null, buildKind: undefined, source: `release's binary, from ${plan.fromTarget[name]}`, description: `release's binary (${thp.section.allocator}) with huge pages asked for per process: ${thp.plan.how}`, env: thp.plan.env });
           else console.log(`  ${name}: not applicable: ${thp.plan.reason}`);
         }
         // The same builds as above (or as the reused targets'), for counting.
@@ -305,6 +321,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
           name: c.name,
           description: c.description,
           buildSeconds: c.buildSeconds,
+          ...(c.buildKind ? { buildKind: c.buildKind } : {}),
           source: c.source,
           binaryBytes: fs.statSync(c.binary).size,
           runtimeSeconds: spread(t.seconds),

@@ -65,6 +65,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
         cargoRoot: setup.cargoRoot,
         args: { ...cargoArgsFrom(options, setup.pkg, profile, options.target ?? host), bins: targets.bins, benches: targets.benches },
         addRustflags: instrumentFlags(layout),
+        addedBy: `the ${context.targetName ?? 'pgo-profile'} target (instrumentation)`,
         env: process.env,
         targetDir: layout.instrumentedTargetDir,
       }),

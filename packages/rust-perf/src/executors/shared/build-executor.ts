@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import { publishExecutables, resolveTargetDir, runCargoBuild, type CargoArtifact, type CargoBuildArgs } from '../../core/cargo/build';
+import { publishExecutables, resolveTargetDir, runCargoBuild, type BuildKind, type CargoArtifact, type CargoBuildArgs } from '../../core/cargo/build';
 import { findCargoConfigs } from '../../core/rustflags/rustflags';
 import { formatSeconds } from '../../core/progress';
 import { writeFileAtomic } from '../../core/fs/atomic';
@@ -52,6 +52,8 @@ export interface BuildRecord {
   rustflags: string[];
   durationMs: number;
   compiled: boolean;
+  /** cold (every unit compiled) or incremental; absent in records written before it was recorded. */
+  buildKind?: BuildKind;
 }
 
 function readRecord(file: string): BuildRecord | undefined {
@@ -62,14 +64,18 @@ function readRecord(file: string): BuildRecord | undefined {
   }
 }
 
-export function reportBinaries(setup: BuildSetup, artifacts: readonly CargoArtifact[], built: BuildRecord): void {
-  // An up-to-date cargo run measures no compilation: keep the last record of the same build that did.
-  const previous = readRecord(path.join(setup.outDir, 'build.json'));
+/** The record to keep for a build: an up-to-date cargo run measures no compilation, so the last record of the same build that compiled stands. */
+export function lastMeasuredBuild(recordFile: string, built: BuildRecord): BuildRecord {
+  const previous = readRecord(recordFile);
   const same = previous?.compiled && previous.profile === built.profile && JSON.stringify(previous.rustflags) === JSON.stringify(built.rustflags);
-  const record = !built.compiled && same ? previous : built;
+  return !built.compiled && same ? previous : built;
+}
+
+export function reportBinaries(setup: BuildSetup, artifacts: readonly CargoArtifact[], built: BuildRecord): void {
+  const recordFile = path.join(setup.outDir, 'build.json');
+  const record = lastMeasuredBuild(recordFile, built);
   const bins = artifacts.filter((a) => a.kind === 'bin');
   const names = publishExecutables(bins, setup.outDir);
-  const recordFile = path.join(setup.outDir, 'build.json');
   writeFileAtomic(recordFile, JSON.stringify(record, null, 2) + '\n');
   // The folder is not empty (build.json is the build's record): say what it holds.
   if (bins.length === 0) console.log(`No binaries were built for ${setup.pkg} (a library only?); the build is recorded in ${path.relative(setup.workspaceRoot, recordFile)}.`);
@@ -93,10 +99,11 @@ export async function runBuildExecutor(
       cargoRoot: setup.cargoRoot,
       args: cargoArgsFrom(options, setup.pkg, profile, target),
       addRustflags: await kind.addRustflags(setup),
+      addedBy: `the ${context.targetName ?? `${kind.outputKind} build`} target`,
       env: process.env,
       targetDir: kind.targetDir?.(setup),
     });
-    reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs, compiled: result.compiled });
+    reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs, compiled: result.compiled, buildKind: result.buildKind });
     console.log(`${setup.pkg}: ${kind.outputKind} build with profile \`${profile}\` done in ${formatSeconds(Date.now() - t0)}`);
     return { success: true };
   } catch (e) {
