@@ -1,4 +1,5 @@
 // Counted builds keep symbols whatever the profile's strip: DHAT's allocation sites need them.
+// (A -Cprofile-use build keeps its profile's strip: e2e counted.spec checks PGO still applies there.)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
