@@ -51,7 +51,7 @@ async function run() {
   }
 }
 
-module.exports = { run };
+module.exports = { run, BENCHES, arg, dist, cargoRoot };
 if (require.main === module)
   run().catch((e) => {
     console.error(e);

@@ -28,8 +28,9 @@ function mulberry32(seed) {
   };
 }
 
-function generateWorkspace(dir, crates) {
-  const marker = path.join(dir, 'crates', `.generated-${crates}`);
+// benchesPerCrate: that many benches/b<i>.rs per crate (auto-discovered bench targets), for bench/shards.
+function generateWorkspace(dir, crates, benchesPerCrate = 0) {
+  const marker = path.join(dir, 'crates', `.generated-${crates}${benchesPerCrate ? `-${benchesPerCrate}-benches` : ''}`);
   if (fs.existsSync(marker)) return;
   fs.rmSync(path.join(dir, 'crates'), { recursive: true, force: true });
   const rand = mulberry32(42);
@@ -44,6 +45,8 @@ function generateWorkspace(dir, crates) {
     fs.mkdirSync(path.join(crateDir, 'src'), { recursive: true });
     fs.writeFileSync(path.join(crateDir, 'Cargo.toml'), `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n${depLines.join('\n')}\n`);
     fs.writeFileSync(path.join(crateDir, 'src', 'lib.rs'), '');
+    if (benchesPerCrate) fs.mkdirSync(path.join(crateDir, 'benches'), { recursive: true });
+    for (let b = 0; b < benchesPerCrate; b++) fs.writeFileSync(path.join(crateDir, 'benches', `b${b}.rs`), 'fn main() {}\n');
   }
   fs.writeFileSync(marker, '');
 }
@@ -54,7 +57,7 @@ function sh(file, args, opts = {}) {
   return r;
 }
 
-function prepare(dir, crates) {
+function prepare(dir, crates, benchesPerCrate = 0) {
   fs.mkdirSync(dir, { recursive: true });
   const pkg = {
     name: 'inference-bench',
@@ -70,7 +73,7 @@ function prepare(dir, crates) {
     sh('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps'], { cwd: dir, stdio: 'inherit' });
   }
   fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\ntarget\n.nx\n.show-projects.out\n');
-  generateWorkspace(dir, crates);
+  generateWorkspace(dir, crates, benchesPerCrate);
 }
 
 function setPlugins(dir, plugins) {
@@ -250,7 +253,7 @@ async function runInferenceBench({ crates = 1000, runs = 5, dir = path.join(os.t
   return result;
 }
 
-module.exports = { run: () => runInferenceBench(), runInferenceBench };
+module.exports = { run: () => runInferenceBench(), runInferenceBench, prepare, setPlugins, timeShowProjects, median, spread, sh };
 
 if (require.main === module) {
   const arg = (name, fallback) => {

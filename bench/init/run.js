@@ -2,7 +2,7 @@
 // `nx g rust-perf:init` on a generated 200-crate Cargo workspace, timed beside `nx g` of a trivial
 // local generator (writes one file) in the same Nx workspace, alternating runs; prints medians,
 // min–max and the ratio (target: under 2×). init is measured twice: with defaults (it runs rustc
-// to probe the host and prove the linker) and with --skipConfig (TOML and nx.json edits only).
+// to probe the host) and with --skipConfig (TOML and nx.json edits only).
 //
 //   node bench/init/run.js [--crates 200] [--runs 7] [--dir /tmp/rust-perf-bench-init]
 // Needs `npm run build` first (rust-perf is installed from packages/rust-perf).

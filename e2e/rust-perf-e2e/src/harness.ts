@@ -67,7 +67,7 @@ function tarballPath(): string {
   return path.join(e2eRoot, 'rust-perf.tgz');
 }
 
-async function must(file: string, args: string[], cwd: string, env?: Record<string, string | undefined>): Promise<RunResult> {
+export async function must(file: string, args: string[], cwd: string, env?: Record<string, string | undefined>): Promise<RunResult> {
   const result = await run(file, args, { cwd, env, echo: verbose });
   if (result.exitCode !== 0) {
     throw new Error(`${result.command} (in ${cwd}) exited with ${result.exitCode ?? result.signal}\n${result.stdout}\n${result.stderr}`);
@@ -107,7 +107,7 @@ export async function prepareTemplate(nxVersion = DEFAULT_NX_VERSION): Promise<s
   return template;
 }
 
-function nxEnv(extra?: Record<string, string | undefined>, sharedTarget = true): Record<string, string | undefined> {
+export function nxEnv(extra?: Record<string, string | undefined>, sharedTarget = true): Record<string, string | undefined> {
   return {
     NX_DAEMON: 'false',
     NX_NO_CLOUD: 'true',

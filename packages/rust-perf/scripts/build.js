@@ -44,7 +44,7 @@ for (const { implementation } of Object.values(executors)) {
     platform: 'node',
     target: 'node18',
     format: 'cjs',
-    external: ['@nx/devkit'],
+    external: ['@nx/devkit', 'nx'],
     sourcemap: false,
     logLevel: 'warning',
   });

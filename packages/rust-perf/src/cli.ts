@@ -1,14 +1,27 @@
 // `rust-perf doctor [--json] [--cargoRoot <dir>]`: the checks without Nx, for a first look at a machine.
 // `rust-perf cpu-key <cargoRoot>`: the runtime cache-key input of inferred builds (core/cargo/cpu-key.ts).
 // `rust-perf bolt-version <cargoRoot>`: the llvm-bolt bolt-profile/build-bolt would run, for their cache key.
+// `rust-perf bench-plan | bench-shard | bench-summary`: atomized benches over CI machines (bench-shards-cli.ts).
 // Each command loads its modules on use: cpu-key runs on every task hash, so it must start fast.
 
-const USAGE = 'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]\n       rust-perf cpu-key <folder of the Cargo workspace>\n       rust-perf bolt-version <folder of the Cargo workspace>';
+const USAGE =
+  'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]\n       rust-perf cpu-key <folder of the Cargo workspace>\n       rust-perf bolt-version <folder of the Cargo workspace>\n' +
+  '       rust-perf bench-plan | bench-shard | bench-summary (rust-perf bench-plan --help)';
+const SHARD_COMMANDS = ['bench-plan', 'bench-shard', 'bench-summary'];
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'cpu-key') return cpuKeyCommand(rest);
   if (command === 'bolt-version') return boltVersionCommand(rest);
+  if (SHARD_COMMANDS.includes(command)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const shards = require('./bench-shards-cli') as typeof import('./bench-shards-cli');
+    if (rest[0] === '--help' || rest[0] === '-h') {
+      process.stdout.write(`usage:\n${shards.SHARDS_USAGE}\n`);
+      return 0;
+    }
+    return shards.shardsCommand(command, rest);
+  }
   if (command !== 'doctor') {
     process.stderr.write(`${USAGE}\n`);
     return command === '--help' || command === '-h' ? 0 : 2;

@@ -8,6 +8,7 @@ const read = (rel: string) => fs.readFileSync(path.join(repo, rel), 'utf8');
 
 /** The pages other docs and helpers link to by name; README links each of them. */
 const PAGES = [
+  'docs/install.md',
   'docs/init.md',
   'docs/inference.md',
   'docs/builds-and-pgo.md',

@@ -170,7 +170,7 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
   const project = projectNames(layout.packages.map((p) => ({ name: p.manifest.package.name, root: p.root, cargoRoot: p.cargoRoot })));
   const users = binaryUsers(dependencies, new Map(layout.packages.filter((p) => (targetsByRoot.get(p.root)?.bins.length ?? 0) > 0).map((p) => [p.root, project.get(p.root) as string])));
   const crates = layout.packages.map((p): CrateModel => {
-    const targets = targetsByRoot.get(p.root) ?? { bins: [], benches: [] };
+    const targets = targetsByRoot.get(p.root) ?? { bins: [], benches: [], benchFiles: [] };
     const crate: CrateModel = {
       name: p.manifest.package.name,
       project: project.get(p.root) as string,
@@ -181,6 +181,7 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
       benches: targets.benches,
       productionProfile: (wsByRoot.get(p.cargoRoot)?.manifest.workspace?.profiles ?? []).includes('production'),
     };
+    if (targets.benches.length > 0) crate.benchFiles = targets.benchFiles;
     if (p.manifest.package.description !== undefined) crate.description = p.manifest.package.description;
     if (p.manifest.package.workload !== undefined) crate.workload = p.manifest.package.workload;
     if (p.manifest.procMacro) crate.procMacro = true;

@@ -3,6 +3,7 @@ import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
 // Only node builtins load with it: the runner and the TOML parser are required on use.
 import { HOST_CPU_ARGS } from '../core/cargo/cpu-key';
+import { atomizedBenchTargets, dependencySourcesInput } from './bench-targets';
 import type { NormalizedPluginOptions } from './options';
 
 type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
@@ -23,6 +24,8 @@ export interface CrateModel {
   bins: string[];
   /** Criterion benches (harness = false or auto-discovered). */
   benches: string[];
+  /** Every bench target's root file relative to the package folder (set when there are criterion benches). */
+  benchFiles?: Array<{ name: string; path: string }>;
   /** `[package.metadata.rust-perf].workload` as written. */
   workload?: unknown;
   /** The workspace root manifest defines `[profile.production]`. */
@@ -267,6 +270,8 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
       parallelism: false,
     };
   }
+  const atomized = crate.benches.length > 0 && names.atomizeBenches ? atomizedBenchTargets(crate, names, context) : undefined;
+  if (atomized) Object.assign(targets, atomized.targets);
   const flamegraphSubject = crate.bins.length > 0 ? { bin: crate.bins[0] } : crate.benches.length > 0 ? { bench: crate.benches[0] } : undefined;
   if (flamegraphSubject) {
     targets[names.flamegraphTargetName] = target(
@@ -340,12 +345,13 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
     name: project,
     root: crate.root,
     projectType: crate.bins.length > 0 ? 'application' : 'library',
-    namedInputs: rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders),
+    namedInputs: { ...rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders), ...(names.atomizeBenches ? dependencySourcesInput(crate, context) : {}) },
     targets,
     metadata: {
       technologies: ['rust'],
       ...(crate.description !== undefined ? { description: crate.description } : {}),
       ...(pgo ? {} : { 'rust-perf': { notes: [pgoNote(crate, names)] } }),
+      ...(atomized ? { targetGroups: atomized.targetGroups } : {}),
     },
   };
 }

@@ -137,7 +137,7 @@ describe('createNodes', () => {
   it('gives a crate with a binary and benches every target, with exact options, inputs and outputs', async () => {
     const md = (await inferProjects())['market-data'];
     const targets = md.targets ?? {};
-    expect(Object.keys(targets)).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'perf-report', 'bolt-profile', 'build-bolt', 'doctor']);
+    expect(Object.keys(targets)).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'bench--orderbook_bench', 'bench-ci', 'flamegraph', 'perf-report', 'bolt-profile', 'build-bolt', 'doctor']);
     expect(md.projectType).toBe('application');
     expect(md.namedInputs).toEqual({
       rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**'],
@@ -157,6 +157,8 @@ describe('createNodes', () => {
         { env: 'RUSTFLAGS' },
         { env: 'CARGO_ENCODED_RUSTFLAGS' },
       ],
+      // What a crate that depends on market-data is built from: not its bench files.
+      rustDependencySources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '!{projectRoot}/benches/orderbook_bench.rs'],
     });
     const summary = Object.fromEntries(
       Object.entries(targets).map(([name, t]) => [name, { executor: t.executor, cache: t.cache, options: t.options, inputs: t.inputs, outputs: t.outputs, dependsOn: t.dependsOn, parallelism: t.parallelism }]),
@@ -193,6 +195,24 @@ describe('createNodes', () => {
         dependsOn: ['pgo-profile'],
       },
       bench: { executor: 'rust-perf:bench', cache: false, options: { ...opts, benches: ['orderbook_bench'], outputPath: 'dist/bench/market-data' }, inputs: base, outputs, dependsOn: undefined, parallelism: false },
+      'bench--orderbook_bench': {
+        executor: 'rust-perf:bench',
+        cache: true,
+        options: { ...opts, benches: ['orderbook_bench'], outputPath: 'dist/bench-ci/market-data/orderbook_bench' },
+        inputs: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '^rustDependencySources', 'rustWorkspace', cpuKey],
+        outputs,
+        dependsOn: undefined,
+        parallelism: false,
+      },
+      'bench-ci': {
+        executor: 'nx:noop',
+        cache: true,
+        options: undefined,
+        inputs: undefined,
+        outputs: undefined,
+        dependsOn: [{ target: 'bench--orderbook_bench', params: 'forward' }],
+        parallelism: undefined,
+      },
       flamegraph: { executor: 'rust-perf:flamegraph', cache: false, options: { ...opts, bin: 'market-data', outputPath: 'dist/flamegraph/market-data' }, inputs: base, outputs, dependsOn: undefined },
       'perf-report': {
         executor: 'rust-perf:perf-report',
@@ -221,15 +241,18 @@ describe('createNodes', () => {
       },
       doctor: { executor: 'rust-perf:doctor', cache: false, options: { cargoRoot: 'rust' }, inputs: undefined, outputs: undefined, dependsOn: undefined },
     });
-    for (const t of Object.values(targets)) {
+    for (const [name, t] of Object.entries(targets)) {
+      expect(t.metadata?.description).toEqual(expect.any(String));
+      // The atomized benches stay lean (Nx's cost grows with every key); bench-ci carries technologies and help.
+      if (name.startsWith('bench--')) continue;
       expect(t.metadata?.technologies).toEqual(['rust']);
       expect(t.metadata?.description).toEqual(expect.any(String));
-      expect(t.metadata?.help?.command).toMatch(/^npx nx run market-data:[a-z-]+ --help$/);
+      expect(t.metadata?.help?.command).toMatch(/^npx nx run market-data:[a-z_-]+ --help$/);
     }
   });
 
   it.each([
-    ['[infer-library-no-pgo] a lib-only crate with benches: bench and a flamegraph of its first bench, no PGO', 'common', ['build-release', 'build-native', 'bench', 'flamegraph', 'doctor'], { bench: 'codec_bench' }],
+    ['[infer-library-no-pgo] a lib-only crate with benches: bench and a flamegraph of its first bench, no PGO', 'common', ['build-release', 'build-native', 'bench', 'bench--codec_bench', 'bench-ci', 'flamegraph', 'doctor'], { bench: 'codec_bench' }],
     ['a binary crate without benches: no bench target', 'execution-engine', ['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'flamegraph', 'perf-report', 'bolt-profile', 'build-bolt', 'doctor'], { bin: 'execution-engine' }],
     ['a lib-only crate without benches: neither bench nor flamegraph nor PGO', 'scratch', ['build-release', 'build-native', 'doctor'], undefined],
     ['[infer-proc-macro] a proc-macro crate: no build targets at all', 'derive', ['doctor'], undefined],
@@ -257,7 +280,7 @@ describe('createNodes', () => {
   it('[infer-library-no-pgo] gives a library PGO targets when its workload names a command', async () => {
     write('rust/common/Cargo.toml', FILES['rust/common/Cargo.toml'] + '\n[package.metadata.rust-perf]\nworkload = [{ command = ["cargo", "run", "-p", "market-data", "--release"] }]\n');
     const common = (await inferProjects()).common;
-    expect(Object.keys(common.targets ?? {})).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'flamegraph', 'doctor']);
+    expect(Object.keys(common.targets ?? {})).toEqual(['build-release', 'build-native', 'pgo-profile', 'build-pgo', 'bench', 'bench--codec_bench', 'bench-ci', 'flamegraph', 'doctor']);
     expect(common.metadata?.['rust-perf']).toBeUndefined();
   });
 
@@ -299,10 +322,22 @@ describe('createNodes', () => {
 
   it('renames targets from the plugin options (dependsOn follows)', async () => {
     const md = (await inferProjects(manifests(), { buildPgoTargetName: 'pgo', pgoProfileTargetName: 'profile', benchTargetName: 'criterion', boltProfileTargetName: 'bolt-fdata', buildBoltTargetName: 'bolt' }))['market-data'];
-    expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'flamegraph', 'perf-report', 'bolt-fdata', 'bolt', 'doctor']);
+    expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'criterion--orderbook_bench', 'bench-ci', 'flamegraph', 'perf-report', 'bolt-fdata', 'bolt', 'doctor']);
+    expect(md.targets?.['bench-ci'].metadata?.['rust-perf']).toEqual({ nonAtomizedTarget: 'criterion' });
+    expect(md.targets?.['criterion--orderbook_bench'].metadata?.['rust-perf']).toEqual({ atomizedFrom: 'criterion' });
     expect(md.targets?.pgo.dependsOn).toEqual(['profile']);
     expect(md.targets?.['bolt-fdata'].dependsOn).toEqual(['profile']);
     expect(md.targets?.bolt.dependsOn).toEqual(['bolt-fdata']);
+  });
+
+  it('[infer-atomized-benches] lists every bench of a crate as its own target in the bench group, and none with atomizeBenches: false', async () => {
+    write('rust/market-data/benches/depth_bench.rs', '');
+    const md = (await inferProjects())['market-data'];
+    expect(md.metadata?.targetGroups).toEqual({ 'Bench (CI)': ['bench-ci', 'bench--orderbook_bench', 'bench--depth_bench'] });
+    expect(md.targets?.['bench--depth_bench'].inputs).toContain('!{projectRoot}/benches/orderbook_bench.rs');
+    const off = (await inferProjects(manifests(), { atomizeBenches: false }))['market-data'];
+    expect(Object.keys(off.targets ?? {}).filter((t) => t.startsWith('bench'))).toEqual(['bench']);
+    expect(off.metadata?.targetGroups).toBeUndefined();
   });
 
   it('rejects option values that would make two targets share a name', async () => {

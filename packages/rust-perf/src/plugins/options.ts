@@ -14,6 +14,10 @@ export interface RustPerfPluginOptions {
   includeExcluded?: boolean;
   boltProfileTargetName?: string;
   buildBoltTargetName?: string;
+  /** The aggregate of the atomized bench targets (`<benchTargetName>--<bench>`), as @nx/jest's `ciTargetName`. Default `bench-ci`. */
+  benchCiTargetName?: string;
+  /** One Nx target per criterion bench plus the `bench-ci` aggregate, so CI can spread benches over machines. Default true. */
+  atomizeBenches?: boolean;
 }
 
 export interface TargetNames {
@@ -27,11 +31,13 @@ export interface TargetNames {
   perfReportTargetName: string;
   boltProfileTargetName: string;
   buildBoltTargetName: string;
+  benchCiTargetName: string;
 }
 
 export interface NormalizedPluginOptions extends TargetNames {
   outputRoot: string;
   includeExcluded: boolean;
+  atomizeBenches: boolean;
 }
 
 export const DEFAULT_TARGET_NAMES: TargetNames = {
@@ -45,6 +51,7 @@ export const DEFAULT_TARGET_NAMES: TargetNames = {
   perfReportTargetName: 'perf-report',
   boltProfileTargetName: 'bolt-profile',
   buildBoltTargetName: 'build-bolt',
+  benchCiTargetName: 'bench-ci',
 };
 
 const WHERE = 'nx.json → plugins → rust-perf → options';
@@ -74,5 +81,7 @@ export function normalizeOptions(options: RustPerfPluginOptions | undefined): No
   if (duplicate !== undefined) throw new Error(`rust-perf plugin options name two targets "${duplicate}"; give each target its own name in nx.json`);
   const includeExcluded = options?.includeExcluded ?? false;
   if (typeof includeExcluded !== 'boolean') throw new Error(`rust-perf plugin option includeExcluded must be true or false (${WHERE})`);
-  return { ...names, outputRoot: normalizeOutputRoot(options?.outputRoot), includeExcluded };
+  const atomizeBenches = options?.atomizeBenches ?? true;
+  if (typeof atomizeBenches !== 'boolean') throw new Error(`rust-perf plugin option atomizeBenches must be true or false (${WHERE})`);
+  return { ...names, outputRoot: normalizeOutputRoot(options?.outputRoot), includeExcluded, atomizeBenches };
 }

@@ -85,9 +85,16 @@ describe('generators: bad input fails cleanly, user files untouched', () => {
     expect(msg).toBe('No package named "app" in the Cargo workspace rust/Cargo.toml. Packages: (none). Fix: list the crate folders in [workspace] members = ["…"] of rust/Cargo.toml.');
   });
 
-  it('[gen-two-workspaces] two candidate Cargo workspaces: names both and --cargoRoot', async () => {
-    const msg = await failsUnchanged({ ...BASE, 'tools/Cargo.toml': '[workspace]\nmembers = []\n' }, init());
-    expect(msg).toMatch(/Several Cargo workspaces were found: rust\/Cargo\.toml, tools\/Cargo\.toml\. Choose one with --cargoRoot/);
+  it('[gen-two-workspaces] a crate name in two Cargo roots (crate-deps, bench, allocator): names both roots and --cargoRoot', async () => {
+    const tools = { 'tools/Cargo.toml': '[workspace]\nmembers = ["app"]\n', 'tools/app/Cargo.toml': APP.replace('\n[dependencies]\ncore = { path = "../core" }\n', '') };
+    const msg = await failsUnchanged({ ...BASE, ...tools }, (t) => crateDepsGenerator(t, { project: 'app', preset: 'common' } as CrateDepsGeneratorSchema));
+    expect(msg).toBe('A package "app" is in several Cargo roots: rust/Cargo.toml, tools/Cargo.toml. Choose one with --cargoRoot.');
+  });
+
+  it('[gen-no-cargo-manifest] init in a repository without any Cargo.toml: one line naming what it looked for', async () => {
+    const msg = await failsUnchanged({ 'apps/web/project.json': '{ "name": "web" }\n', 'node_modules/napi/Cargo.toml': '[package]\nname = "napi"\n' }, init());
+    expect(msg).toMatch(/^No Cargo manifest found: looked for Cargo\.toml in every folder of this Nx workspace that \.gitignore and \.nxignore do not ignore \(target\/ and node_modules\/ skipped\)\. Fix: create a package with `cargo new <name>`/);
+    expect(msg.split('\n')).toHaveLength(1);
   });
 
   it('[gen-lto-false-kept] a user\'s lto = false is kept without --force, and the warning names --force', async () => {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, CargoMessageError, exactFilter } from './compare-plan';
+import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, CargoMessageError, exactFilter, otherBenchRoots } from './compare-plan';
 
 const jsonl = fs.readFileSync(path.join(__dirname, '__fixtures__', 'cargo-bench-no-run.jsonl'), 'utf8');
 
@@ -41,5 +41,25 @@ describe('same-job comparison plan', () => {
       added: ['latency_bench'],
       removed: ['old_bench'],
     });
+  });
+
+  it('leaves the other benches\' roots out of an atomized bench\'s changes, keeping shared files and its own folder', () => {
+    const pkg = {
+      name: 'md',
+      manifest_path: '/w/md/Cargo.toml',
+      dependencies: [],
+      targets: [
+        { name: 'md', kind: ['lib'], src_path: '/w/md/src/lib.rs' },
+        { name: 'orderbook', kind: ['bench'], src_path: '/w/md/benches/orderbook.rs' },
+        { name: 'depth', kind: ['bench'], src_path: '/w/md/benches/depth/main.rs' },
+      ],
+    };
+    expect(otherBenchRoots(pkg, ['orderbook'])).toEqual(['/w/md/benches/depth']);
+    expect(otherBenchRoots(pkg, ['depth'])).toEqual(['/w/md/benches/orderbook.rs']);
+    expect(otherBenchRoots(pkg, ['orderbook', 'depth'])).toEqual([]);
+    const inputs = { dirs: ['/w/md', '/w/common'], files: ['/w/Cargo.lock'] };
+    const changed = ['/w/md/benches/depth/main.rs', '/w/md/benches/depth/util.rs', '/w/md/benches/shared.rs', '/w/md/README.md', '/w/Cargo.lock', '/w/other/x.rs'];
+    expect(affectingChanges(changed, inputs, otherBenchRoots(pkg, ['orderbook']))).toEqual(['/w/md/benches/shared.rs', '/w/Cargo.lock']);
+    expect(affectingChanges(changed, inputs)).toEqual(['/w/md/benches/depth/main.rs', '/w/md/benches/depth/util.rs', '/w/md/benches/shared.rs', '/w/Cargo.lock']);
   });
 });

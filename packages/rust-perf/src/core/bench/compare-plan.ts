@@ -32,10 +32,28 @@ export function crateInputs(metadata: CargoMetadata, pkg: MetadataPackage): { di
 
 /**
  * The changed files (absolute) that touch a crate's inputs; empty means its benches need not rerun.
- * Markdown inside a crate is left out, as in the plugin's `rustSources` input (so this agrees with `nx affected`).
+ * Markdown inside a crate is left out, as in the plugin's `rustSources` input (so this agrees with `nx affected`),
+ * and so are `ignored` files and folders (the other benches' roots, when one atomized bench runs).
  */
-export function affectingChanges(changed: readonly string[], inputs: { dirs: string[]; files: string[] }): string[] {
-  return changed.filter((f) => inputs.files.includes(f) || (!f.endsWith('.md') && inputs.dirs.some((d) => f.startsWith(d + path.sep))));
+export function affectingChanges(changed: readonly string[], inputs: { dirs: string[]; files: string[] }, ignored: readonly string[] = []): string[] {
+  const isIgnored = (f: string) => ignored.some((i) => f === i || f.startsWith(i + path.sep));
+  return changed.filter((f) => !isIgnored(f) && (inputs.files.includes(f) || (!f.endsWith('.md') && inputs.dirs.some((d) => f.startsWith(d + path.sep)))));
+}
+
+/**
+ * When only some of a package's benches run (an atomized `bench--<name>` target), the other bench
+ * targets' root files do not make them rerun: absolute paths, a bench in `<dir>/main.rs` owning
+ * its folder. Agrees with the atomized target's Nx inputs.
+ */
+export function otherBenchRoots(pkg: MetadataPackage, selected: readonly string[]): string[] {
+  const benches = pkg.targets.filter((t) => t.kind.includes('bench') && t.src_path !== undefined);
+  if (benches.every((t) => selected.includes(t.name))) return [];
+  const owned = (src: string) => (path.basename(src) === 'main.rs' ? path.dirname(src) : src);
+  const mine = benches.filter((t) => selected.includes(t.name)).map((t) => owned(t.src_path!));
+  return benches
+    .filter((t) => !selected.includes(t.name))
+    .map((t) => owned(t.src_path!))
+    .filter((o) => !mine.some((m) => m === o || m.startsWith(o + path.sep) || o.startsWith(m + path.sep)));
 }
 
 export interface BenchSides {

@@ -13,7 +13,7 @@ export interface BenchTarget {
 export interface MetadataPackage {
   name: string;
   manifest_path: string;
-  targets: { name: string; kind: string[] }[];
+  targets: { name: string; kind: string[]; src_path?: string }[];
   dependencies: { name: string; kind: string | null }[];
   /** `[package.metadata]` as JSON (null when absent) */
   metadata?: Record<string, unknown> | null;

@@ -1,4 +1,4 @@
-// Chooses and proves a linker before its flag is written to .cargo/config.toml: a real link of a
+// Proves a linker the user asked for (--linker mold|lld) before its flag is written to .cargo/config.toml: a real link of a
 // tiny program with the flag, then the output must run and name the linker in its .comment section.
 // Checked here: rustc 1.95 already links x86_64-unknown-linux-gnu with its bundled LLD
 // (`readelf -p .comment` shows "Linker: LLD 22.1.2"), so `--linker lld` adds nothing on such hosts.
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { run, ToolNotFoundError } from '../process/run';
 import type { Host } from './plan';
 
-export type LinkerChoice = 'auto' | 'mold' | 'lld' | 'system';
+/** default (and its old name system): rustc's own linker, no flag; mold, lld: a -fuse-ld flag proven by a test link. */
+export type LinkerChoice = 'default' | 'mold' | 'lld' | 'system';
 
 export interface LinkerDecision {
   /** Flags to write (empty: keep rustc's default). */
@@ -70,24 +71,20 @@ export async function linkProbe(flags: readonly string[], cwd: string): Promise<
 }
 
 /** Decides the linker flags for `choice`, proving any flag with a real link first. */
-export async function decideLinker(choice: LinkerChoice, host: RustcHost, cwd: string): Promise<LinkerDecision> {
-  if (choice === 'system') return { flags: [], reason: 'linker: rustc default kept (--linker system)' };
+export async function decideLinker(choice: 'mold' | 'lld', host: RustcHost, cwd: string): Promise<LinkerDecision> {
   if (host.os !== 'linux') return { flags: [], reason: `linker: rustc default kept (-fuse-ld flags are only written for Linux hosts; host is ${host.triple})` };
-  const defaultLink = await linkProbe([], cwd);
-  const defaultIsLld = defaultLink.ok && defaultLink.comment.includes('LLD');
   if (choice === 'lld') {
-    if (defaultIsLld) return { flags: [], reason: `linker: no flag added, rustc already links ${host.triple} with its bundled LLD (${defaultLink.comment.split('; ')[0]})` };
+    const defaultLink = await linkProbe([], cwd);
+    if (defaultLink.ok && defaultLink.comment.includes('LLD')) return { flags: [], reason: `linker: no flag added, rustc already links ${host.triple} with its bundled LLD (${defaultLink.comment.split('; ')[0]})` };
     const flags = ['-C', 'link-arg=-fuse-ld=lld'];
     const p = await linkProbe(flags, cwd);
-    return p.ok && p.comment.includes('LLD') ? { flags, reason: 'linker: lld (proven by a test link)' } : { flags: [], reason: `linker: lld skipped, ${p.ok ? 'the test link did not use lld' : p.reason}` };
+    if (!p.ok || !p.comment.includes('LLD')) throw new Error(`--linker lld: ${p.ok ? 'the test link did not use lld' : p.reason}; nothing was written. Fix: apt-get install lld (brew install lld), or leave --linker out for rustc's own linker.`);
+    return { flags, reason: 'linker: lld (proven by a test link; every machine building this repository needs lld)' };
   }
-  if (!(await onPath('mold', cwd))) {
-    if (choice === 'mold') return { flags: [], reason: 'linker: mold skipped, mold is not installed (apt-get install mold)' };
-    return { flags: [], reason: `linker: rustc default kept (mold not installed${defaultIsLld ? '; rustc already uses its bundled LLD' : ''})` };
-  }
+  if (!(await onPath('mold', cwd))) throw new Error("--linker mold: mold is not installed on this machine; nothing was written. Fix: apt-get install mold (brew install mold), or leave --linker out for rustc's own linker.");
   const flags = ['-C', 'link-arg=-fuse-ld=mold'];
   const p = await linkProbe(flags, cwd);
-  if (!p.ok) return { flags: [], reason: `linker: mold skipped, ${p.reason}` };
-  if (!p.comment.includes('mold')) return { flags: [], reason: 'linker: mold skipped, the test link succeeded but the binary was not linked by mold' };
-  return { flags, reason: `linker: mold (proven by a test link: ${p.comment.split('; ').find((c) => c.startsWith('mold')) ?? 'mold'})` };
+  if (!p.ok) throw new Error(`--linker mold: ${p.reason}; nothing was written.`);
+  if (!p.comment.includes('mold')) throw new Error('--linker mold: the test link succeeded but the binary was not linked by mold; nothing was written.');
+  return { flags, reason: `linker: mold (proven by a test link: ${p.comment.split('; ').find((c) => c.startsWith('mold')) ?? 'mold'}; every machine building this repository needs mold)` };
 }

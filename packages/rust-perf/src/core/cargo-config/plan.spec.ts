@@ -56,7 +56,8 @@ describe('planCargoConfig', () => {
 # tables are narrowed to never match a build your own target tables match).
 # Profiles belong in Cargo.toml, not here (a [profile] here silently overrides it).
 
-# x86_64 on this host OS: CPU tuning plus the linker proven here.
+# x86_64 on this host OS: CPU tuning plus the linker.
+# -fuse-ld=mold (init --linker mold): every machine that builds this repository, CI runners included, needs mold installed (apt-get install mold / brew install mold); nx g rust-perf:init --linker default removes it.
 [target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']
 rustflags = ["-C", "target-cpu=native", "-C", "link-arg=-fuse-ld=mold"]
 
@@ -91,21 +92,31 @@ rustflags = ["-C", "target-cpu=native"]
     expect(second.kept).toEqual([]);
   });
 
-  it('keeps a user\'s target-cpu unless --force', () => {
+  it('keeps the target-cpu of its table when --cpu is not named; a named --cpu replaces only that flag', () => {
     const existing = `[target.'cfg(target_arch = "x86_64")']\nrustflags = ["-C", "target-cpu=skylake", "--cfg", "mine"] # tuned\n`;
-    const kept = planCargoConfig({ ...base, existing });
-    expect(kept.text).toBe(existing);
-    expect(kept.kept).toEqual([`kept -C target-cpu=skylake in rust/.cargo/config.toml [target.'cfg(target_arch = "x86_64")'] rustflags (use --force to set -C target-cpu=native)`]);
-    const forced = planCargoConfig({ ...base, existing, force: true });
-    expect(forced.text).toBe(`[target.'cfg(target_arch = "x86_64")']\nrustflags = ["-C", "target-cpu=native", "--cfg", "mine"] # tuned\n`);
+    const unnamed = planCargoConfig({ ...base, existing, cpu: undefined });
+    expect(unnamed.text).toBe(existing);
+    expect(unnamed.kept).toEqual([]);
+    const named = planCargoConfig({ ...base, existing });
+    expect(named.text).toBe(`[target.'cfg(target_arch = "x86_64")']\nrustflags = ["-C", "target-cpu=native", "--cfg", "mine"] # tuned\n`);
+    expect(named.notes).toEqual([`replaced -C target-cpu=skylake with -C target-cpu=native in rust/.cargo/config.toml [target.'cfg(target_arch = "x86_64")'] rustflags`]);
   });
 
-  it('--cpu none --force removes the CPU flag an earlier run wrote', () => {
+  it('--cpu none removes the CPU flag an earlier run wrote (and its table), no --force needed; without --cpu it stays', () => {
     const first = planCargoConfig(base).text!;
-    const none = planCargoConfig({ ...base, existing: first, cpu: 'none', force: true });
+    const none = planCargoConfig({ ...base, existing: first, cpu: 'none' });
     expect(none.text).not.toContain('target-cpu');
-    const notForced = planCargoConfig({ ...base, existing: first, cpu: 'none' });
-    expect(notForced.kept[0]).toContain('use --force to remove it');
+    expect(none.text).not.toMatch(/^\[target\./m);
+    expect(planCargoConfig({ ...base, existing: first, cpu: undefined }).text).toBe(first);
+  });
+
+  it('--linker default removes the -fuse-ld flag an earlier init wrote and keeps its target-cpu; without --linker the flag stays', () => {
+    const first = planCargoConfig({ ...base, linkerFlags: mold }).text!;
+    expect(planCargoConfig({ ...base, existing: first, cpu: undefined, linkerFlags: undefined }).text).toBe(first);
+    const plain = planCargoConfig({ ...base, existing: first, cpu: undefined, linkerFlags: [] });
+    expect(plain.text).not.toContain('fuse-ld');
+    expect(plain.text).toContain('rustflags = ["-C", "target-cpu=native"]');
+    expect(plain.kept).toEqual([]);
   });
 
   it('warns about [profile] tables; a target table rustc does not know stops ours, saying why', () => {
@@ -148,15 +159,18 @@ rustflags = ["-C", "target-cpu=native"]
     expect(plan.notes).toEqual([expect.stringMatching(/^not written: \[target\.'cfg\(target_arch = "x86_64"\)'\] with `-C target-cpu=x86-64-v3`, because your target tables .* already cover every build it would apply to, and cargo would join both\. Add `-C target-cpu=x86-64-v3` to your table\(s\) by hand/)]);
   });
 
-  it('a table of an earlier init that joins the user\'s table is kept without --force (no duplicate) and replaced with it', () => {
+  it('a table of an earlier init that joins the user\'s table: its target-cpu moves into the narrowed table without --cpu, and is replaced with --cpu', () => {
     const musl = `[target.x86_64-unknown-linux-musl]\nrustflags = ["-C", "target-feature=+crt-static"]\n`;
     const old = `${musl}\n# x86_64 on this host OS\n[target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']\nrustflags = ["-C", "target-cpu=native"]\n`;
-    const input = { ...base, existing: old, cpu: 'x86-64-v3' as const, tripleCfg: { 'x86_64-unknown-linux-musl': MUSL } };
-    const kept = planCargoConfig(input);
-    expect(kept.text).toBe(old);
-    expect(kept.kept).toEqual([expect.stringContaining('kept -C target-cpu=native in rust/.cargo/config.toml [target.\'cfg(all(target_arch = "x86_64", target_os = "linux"))\'] rustflags (use --force to remove it)')]);
-    const forced = planCargoConfig({ ...input, force: true });
-    expect(forced.text).toBe(`${musl}\n# CPU tuning for x86_64 targets only (AVX2/FMA/BMI2 baseline, x86-64 CPUs from ~2015 on).\n[target.'cfg(all(target_arch = "x86_64", not(all(target_os = "linux", target_env = "musl"))))']\nrustflags = ["-C", "target-cpu=x86-64-v3"]\n`);
+    const input = { ...base, existing: old, cpu: undefined, tripleCfg: { 'x86_64-unknown-linux-musl': MUSL } };
+    const narrowed = (cpu: string, why: string) => `${musl}\n# CPU tuning for x86_64 targets only (${why}).\n[target.'cfg(all(target_arch = "x86_64", not(all(target_os = "linux", target_env = "musl"))))']\nrustflags = ["-C", "target-cpu=${cpu}"]\n`;
+    const moved = planCargoConfig(input);
+    expect(moved.text).toBe(narrowed('native', "the building machine's CPU: every binary built from this config, CI artifacts included, needs that CPU"));
+    expect(moved.kept).toEqual([]);
+    expect(planCargoConfig({ ...input, existing: moved.text }).text).toBe(moved.text);
+    const v3 = narrowed('x86-64-v3', 'AVX2/FMA/BMI2 baseline, x86-64 CPUs from ~2015 on');
+    expect(planCargoConfig({ ...input, cpu: 'x86-64-v3' }).text).toBe(v3);
+    expect(planCargoConfig({ ...input, cpu: 'x86-64-v3', force: true }).text).toBe(v3);
   });
 
   it('names file, line and column for malformed TOML', () => {

@@ -25,9 +25,17 @@ export interface ConfigPlanInput {
   /** Current text of .cargo/config.toml, or null when it does not exist. */
   existing: string | null;
   file: string;
-  cpu: CpuChoice;
-  /** Linker flags proven on the host (e.g. ['-C', 'link-arg=-fuse-ld=mold']), or none. */
-  linkerFlags: string[];
+  /**
+   * target-cpu for x86_64 targets. Given (the user named --cpu): it replaces the target-cpu in
+   * init's tables without --force. Undefined: the one an earlier init wrote stays (none if none).
+   */
+  cpu?: CpuChoice;
+  /**
+   * Linker flags proven on the host (e.g. ['-C', 'link-arg=-fuse-ld=mold']); [] for rustc's own
+   * linker. Given (the user named --linker): they replace init's -fuse-ld flag without --force.
+   * Undefined: the flag an earlier init wrote stays.
+   */
+  linkerFlags?: string[];
   host: Host;
   force: boolean;
   /** `rustc --print cfg --target <triple>` lines for each triple key of the user's target tables (null: rustc does not know it). */
@@ -49,7 +57,7 @@ export interface RustflagsTable {
   comment: string;
 }
 
-const CPU_COMMENT: Record<CpuChoice, string> = {
+const CPU_COMMENT: Record<string, string> = {
   none: '',
   'x86-64-v2': 'SSE4.2/POPCNT baseline, x86-64 CPUs from ~2009 on',
   'x86-64-v3': 'AVX2/FMA/BMI2 baseline, x86-64 CPUs from ~2015 on',
@@ -57,25 +65,38 @@ const CPU_COMMENT: Record<CpuChoice, string> = {
 };
 
 /** The exclusive target tables for a choice of CPU and linker flags. */
-export function plannedTables(cpu: CpuChoice, linkerFlags: readonly string[], host: Host): RustflagsTable[] {
+/** The linker a -fuse-ld flag names (mold, lld, …), or null. */
+export function fuseLdName(flags: readonly string[]): string | null {
+  return /-fuse-ld=([\w.-]+)/.exec(flags.join(' '))?.[1] ?? null;
+}
+
+/** What a committed linker flag asks of every machine, said where the flag is. */
+export function linkerNeedComment(flags: readonly string[]): string {
+  const name = fuseLdName(flags) ?? flags.join(' ');
+  return `-fuse-ld=${name} (init --linker ${name}): every machine that builds this repository, CI runners included, needs ${name} installed (apt-get install ${name} / brew install ${name}); nx g rust-perf:init --linker default removes it.`;
+}
+
+export function plannedTables(cpu: string, linkerFlags: readonly string[], host: Host): RustflagsTable[] {
   const cpuFlags = cpu === 'none' ? [] : ['-C', `target-cpu=${cpu}`];
   const onHost = `all(target_arch = "${host.arch}", target_os = "${host.os}")`;
   if (cpuFlags.length === 0 && linkerFlags.length === 0) return [];
+  const cpuComment = CPU_COMMENT[cpu] ?? `target-cpu=${cpu}`;
   if (linkerFlags.length === 0) {
-    return [{ cfg: 'cfg(target_arch = "x86_64")', flags: cpuFlags, comment: `CPU tuning for x86_64 targets only (${CPU_COMMENT[cpu]}).` }];
+    return [{ cfg: 'cfg(target_arch = "x86_64")', flags: cpuFlags, comment: `CPU tuning for x86_64 targets only (${cpuComment}).` }];
   }
+  const need = linkerNeedComment(linkerFlags);
   if (cpuFlags.length === 0) {
-    return [{ cfg: `cfg(${onHost})`, flags: [...linkerFlags], comment: `Linker proven on this host (${host.arch}-${host.os}); other targets keep rustc's default linker.` }];
+    return [{ cfg: `cfg(${onHost})`, flags: [...linkerFlags], comment: `Linker for this host OS (${host.arch}-${host.os}); other targets keep rustc's default linker.\n# ${need}` }];
   }
   if (host.arch === 'x86_64') {
     return [
-      { cfg: `cfg(${onHost})`, flags: [...cpuFlags, ...linkerFlags], comment: 'x86_64 on this host OS: CPU tuning plus the linker proven here.' },
+      { cfg: `cfg(${onHost})`, flags: [...cpuFlags, ...linkerFlags], comment: `x86_64 on this host OS: CPU tuning plus the linker.\n# ${need}` },
       { cfg: `cfg(all(target_arch = "x86_64", not(target_os = "${host.os}")))`, flags: cpuFlags, comment: 'Other x86_64 targets (Windows/MSVC, macOS, …): CPU tuning only, no linker flags.' },
     ];
   }
   return [
     { cfg: 'cfg(target_arch = "x86_64")', flags: cpuFlags, comment: 'CPU tuning for x86_64 targets only.' },
-    { cfg: `cfg(${onHost})`, flags: [...linkerFlags], comment: `Linker proven on this host (${host.arch}-${host.os}).` },
+    { cfg: `cfg(${onHost})`, flags: [...linkerFlags], comment: `Linker for this host OS (${host.arch}-${host.os}).\n# ${need}` },
   ];
 }
 
@@ -95,10 +116,20 @@ export function isOurCfg(key: string, host: Host): boolean {
   });
 }
 
-/** Every comment init writes above one of its tables for this host (plannedTables' comments, all choices). */
+/**
+ * Every comment line init writes above one of its tables for this host (plannedTables' comments,
+ * all choices; a linker table's first line names no linker), and those of earlier versions, which
+ * wrote a linker table whenever mold was installed.
+ */
 function initComments(host: Host): Set<string> {
-  const out = new Set<string>();
-  for (const cpu of ['none', 'x86-64-v2', 'x86-64-v3', 'native'] as const) for (const l of [[], ['x']]) for (const t of plannedTables(cpu, l, host)) out.add(`# ${t.comment}`);
+  const out = new Set<string>([
+    '# x86_64 on this host OS: CPU tuning plus the linker proven here.',
+    `# Linker proven on this host (${host.arch}-${host.os}); other targets keep rustc's default linker.`,
+    `# Linker proven on this host (${host.arch}-${host.os}).`,
+  ]);
+  for (const cpu of ['none', 'x86-64-v2', 'x86-64-v3', 'native'] as const) {
+    for (const l of [[], ['x']]) for (const t of plannedTables(cpu, l, host)) for (const line of `# ${t.comment}`.split('\n')) out.add(line);
+  }
   return out;
 }
 
@@ -157,7 +188,7 @@ export function flagUnits(flags: readonly string[]): string[][] {
 }
 
 /** The codegen option a unit sets, for the flags we manage: target-cpu and the -fuse-ld link-arg. */
-function managedKey(unit: readonly string[]): string | null {
+export function managedKey(unit: readonly string[]): string | null {
   const opt = unit.length === 2 && unit[0] === '-C' ? unit[1] : unit[0].startsWith('-C') ? unit[0].slice(2) : null;
   if (opt === null) return null;
   if (opt.startsWith('target-cpu=')) return 'target-cpu';
@@ -166,11 +197,18 @@ function managedKey(unit: readonly string[]): string | null {
   return null;
 }
 
-function readFlags(value: TomlValue | undefined): string[] | null {
+export function readFlags(value: TomlValue | undefined): string[] | null {
   if (value === undefined) return null;
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
   if (Array.isArray(value)) return value.map(String);
   return null;
+}
+
+/** Every rustflag a config file sets, in [build] and each [target] table (yours and init's). */
+export function configRustflags(doc: TomlTable): string[] {
+  const target = getIn(doc, ['target']);
+  const targets = target && typeof target === 'object' && !Array.isArray(target) ? Object.values(target) : [];
+  return [getIn(doc, ['build']), ...targets].flatMap((t) => (t && typeof t === 'object' && !Array.isArray(t) ? (readFlags((t as TomlTable).rustflags) ?? []) : []));
 }
 
 const sameUnit = (a: readonly string[], b: readonly string[]) => a.join('\u0000') === b.join('\u0000');
@@ -181,16 +219,10 @@ export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
   const { file, host, force } = input;
   const notes: string[] = [];
   const kept: string[] = [];
-  const tables = plannedTables(input.cpu, input.linkerFlags, host);
   const doc: TomlTable = input.existing === null ? {} : parseToml(input.existing, file);
 
   for (const key of Object.keys((getIn(doc, ['profile']) as TomlTable | undefined) ?? {})) {
     notes.push(`${file} has [profile.${key}]: it overrides Cargo.toml's profile of the same name without warning; consider moving it to Cargo.toml.`);
-  }
-  const buildFlags = readFlags(getIn(doc, ['build', 'rustflags'])) ?? [];
-  const buildUnits = flagUnits(buildFlags);
-  if (buildUnits.length > 0 && tables.length > 0) {
-    notes.push(`${file} [build] rustflags = ${formatValue(buildFlags)}: cargo ignores [build] rustflags when a [target] table matches, so they were copied into the target tables.`);
   }
 
   // The user's own rustflags tables, here and in the other config files cargo reads. A key of the
@@ -205,6 +237,20 @@ export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
   const ours = keys.filter((k) => knownCfgs(host).includes(k) || (isOurCfg(k, host) && reproducible.has(k)));
   const userTables = describe([...keys.filter((k) => !ours.includes(k)).map((key) => ({ file, key })), ...others]);
 
+  // What an earlier init wrote stays unless the user names it now (--cpu, --linker) or --force.
+  const ourUnits = ours.flatMap((k) => flagUnits(readFlags(getIn(doc, ['target', k, 'rustflags'])) ?? []));
+  const earlier = (key: string) => ourUnits.find((u) => managedKey(u) === key);
+  const earlierCpu = earlier('target-cpu')?.join('').replace(/^-C/, '').replace(/^target-cpu=/, '');
+  const cpu = input.cpu ?? earlierCpu ?? 'none';
+  const linkerFlags = input.linkerFlags ?? earlier('fuse-ld') ?? [];
+  const replaces = (unit: readonly string[]) => force || (managedKey(unit) === 'target-cpu' && input.cpu !== undefined) || (managedKey(unit) === 'fuse-ld' && input.linkerFlags !== undefined);
+  const tables = plannedTables(cpu, linkerFlags, host);
+  const buildFlags = readFlags(getIn(doc, ['build', 'rustflags'])) ?? [];
+  const buildUnits = flagUnits(buildFlags);
+  if (buildUnits.length > 0 && tables.length > 0) {
+    notes.push(`${file} [build] rustflags = ${formatValue(buildFlags)}: cargo ignores [build] rustflags when a [target] table matches, so they were copied into the target tables.`);
+  }
+
   // Each planned table, narrowed so it never matches a build one of the user's tables matches.
   const desired = new Map<string, RustflagsTable>();
   for (const t of tables) {
@@ -213,6 +259,7 @@ export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
     if (ex.cfg !== null) desired.set(ex.cfg, { ...t, cfg: ex.cfg });
   }
 
+  const carried = [...desired.values()].flatMap((t) => flagUnits(t.flags));
   let text = input.existing ?? '';
   const created: RustflagsTable[] = [];
   const keptStale: string[] = [];
@@ -229,8 +276,10 @@ export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
       const key = managedKey(w);
       const clash = key === null ? -1 : next.findIndex((u) => managedKey(u) === key);
       if (clash >= 0) {
-        if (force) next[clash] = [...w];
-        else kept.push(`kept ${next[clash].join(' ')} in ${file} [target.${formatKeyPath([cfg])}] rustflags (use --force to set ${w.join(' ')})`);
+        if (replaces(next[clash])) {
+          if (!force) notes.push(`replaced ${next[clash].join(' ')} with ${w.join(' ')} in ${file} [target.${formatKeyPath([cfg])}] rustflags`);
+          next[clash] = [...w];
+        } else kept.push(`kept ${next[clash].join(' ')} in ${file} [target.${formatKeyPath([cfg])}] rustflags (use --force to set ${w.join(' ')})`);
         continue;
       }
       next.push([...w]);
@@ -238,19 +287,18 @@ export function planCargoConfig(input: ConfigPlanInput): ConfigPlan {
     // Flags we manage that the current choice does not want (e.g. --cpu none after --cpu native, or a
     // table of an earlier run that is not exclusive of the user's tables).
     const stale = next.filter((u) => managedKey(u) !== null && !wantUnits.some((w) => sameUnit(w, u)) && !wantUnits.some((w) => managedKey(w) === managedKey(u)));
-    if (stale.length > 0) {
-      if (force) next = next.filter((u) => !stale.includes(u));
-      else {
-        for (const s of stale) kept.push(`kept ${s.join(' ')} in ${file} [target.${formatKeyPath([cfg])}] rustflags (use --force to remove it)`);
-        if (want === undefined) keptStale.push(cfg);
-      }
-    }
+    // A flag that moves to another of our tables (same value, new table shape) is not the user's to keep.
+    const staleKept = stale.filter((u) => !replaces(u) && !carried.some((w) => sameUnit(w, u)));
+    for (const u of stale) if (!staleKept.includes(u) && !force) notes.push(`removed ${u.join(' ')} from ${file} [target.${formatKeyPath([cfg])}] rustflags`);
+    next = next.filter((u) => !stale.includes(u) || staleKept.includes(u));
+    for (const u of staleKept) kept.push(`kept ${u.join(' ')} in ${file} [target.${formatKeyPath([cfg])}] rustflags (use --force to remove it)`);
+    if (staleKept.length > 0 && want === undefined) keptStale.push(cfg);
     // A table of ours with nothing left but the [build] flags we copied goes away entirely.
-    if (want === undefined && force && next.every((u) => buildUnits.some((b) => sameUnit(b, u)))) {
+    if (want === undefined && staleKept.length === 0 && next.every((u) => buildUnits.some((b) => sameUnit(b, u)))) {
       const removed = removeTable(text, cfg);
       if (removed !== null) {
         text = removed;
-        notes.push(`removed [target.${formatKeyPath([cfg])}] from ${file}: init no longer writes it (--force)`);
+        notes.push(`removed [target.${formatKeyPath([cfg])}] from ${file}: init no longer writes it${force ? ' (--force)' : ''}`);
         continue;
       }
     }

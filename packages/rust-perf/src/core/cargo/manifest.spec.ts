@@ -112,8 +112,11 @@ workload = [{ bin = "market-data", args = ["--synthetic", "2000000"] }]
   });
 
   it('rejects a [package] without a name and a non-array members', () => {
-    expect(() => parseManifest('[package]\nversion = "0.1.0"\n', 'a/Cargo.toml')).toThrow(new ManifestError('a/Cargo.toml', '[package] has no `name`'));
-    expect(() => parseManifest('[workspace]\nmembers = "a"\n', 'Cargo.toml')).toThrow('Cargo.toml: workspace.members must be an array of strings');
+    // file:line:column of the key at fault, or of its table when the key is missing.
+    expect(() => parseManifest('# app\n[package]\nversion = "0.1.0"\n', 'a/Cargo.toml')).toThrow(new ManifestError('a/Cargo.toml', '[package] has no `name`', { line: 2, column: 1 }));
+    expect(() => parseManifest('[package]\nname = 3\n', 'a/Cargo.toml')).toThrow('a/Cargo.toml:2:1: [package] has no `name`');
+    expect(() => parseManifest('[workspace]\nresolver = "2"\nmembers = "a"\n', 'Cargo.toml')).toThrow('Cargo.toml:3:1: workspace.members must be an array of strings');
+    expect(() => parseManifest('workspace.exclude = [1]\n', 'Cargo.toml')).toThrow('Cargo.toml:1:1: workspace.exclude must be an array of strings');
   });
 });
 
@@ -144,5 +147,17 @@ describe('crateTargets', () => {
   it('lists the discovered target files (they key the inference cache)', () => {
     const targets = crateTargets(manifest(''), fakeFs(['src/main.rs', 'src/bin/a.rs', 'benches/b.rs']));
     expect(targets.discovered).toEqual(['src/main.rs', 'src/bin/a.rs', 'benches/b.rs']);
+  });
+
+  it('names each bench target\'s root file, declared (explicit path, default path) or discovered, libtest ones too', () => {
+    const extra = '[[bench]]\nname = "depth"\nharness = false\npath = "perf/./depth.rs"\n[[bench]]\nname = "old"\n[[bench]]\nname = "dir_bench"\nharness = false\n';
+    const targets = crateTargets(manifest(extra), fakeFs(['benches/old.rs', 'benches/dir_bench/main.rs', 'benches/dir_bench/util.rs', 'benches/found.rs']));
+    expect(targets.benches).toEqual(['depth', 'dir_bench', 'found']);
+    expect(targets.benchFiles).toEqual([
+      { name: 'depth', path: 'perf/depth.rs' },
+      { name: 'old', path: 'benches/old.rs' },
+      { name: 'dir_bench', path: 'benches/dir_bench/main.rs' },
+      { name: 'found', path: 'benches/found.rs' },
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 // its binary/bench targets. Only what inference needs; everything else in the manifest is ignored.
 import { readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { parseToml, getIn } from '../toml/toml';
+import { getIn, locateKey, parseToml } from '../toml/toml';
 import type { TomlTable, TomlValue } from '../toml/toml';
 
 export type DependencyKind = 'normal' | 'dev' | 'build';
@@ -61,12 +61,14 @@ export interface CargoManifest {
   procMacro: boolean;
 }
 
+/** A manifest cargo would reject; the message names file:line:column of the key at fault (or its table). */
 export class ManifestError extends Error {
   constructor(
     readonly file: string,
     readonly reason: string,
+    readonly at?: { line: number; column: number },
   ) {
-    super(`${file}: ${reason}`);
+    super(`${file}${at ? `:${at.line}:${at.column}` : ''}: ${reason}`);
     this.name = 'ManifestError';
   }
 }
@@ -88,10 +90,10 @@ function str(v: TomlValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function strings(v: TomlValue | undefined, file: string, key: string): string[] {
+function strings(v: TomlValue | undefined, text: string, file: string, path: readonly string[]): string[] {
   if (v === undefined) return [];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-    throw new ManifestError(file, `${key} must be an array of strings`);
+    throw new ManifestError(file, `${path.join('.')} must be an array of strings`, locateKey(text, file, path));
   }
   return v as string[];
 }
@@ -138,7 +140,7 @@ export function parseManifest(text: string, file: string): CargoManifest {
   const pkg = doc.package;
   if (isTable(pkg)) {
     const name = str(pkg.name);
-    if (name === undefined) throw new ManifestError(file, '[package] has no `name`');
+    if (name === undefined) throw new ManifestError(file, '[package] has no `name`', locateKey(text, file, ['package', 'name']));
     manifest.package = {
       name,
       autobins: pkg.autobins !== false,
@@ -168,8 +170,8 @@ export function parseManifest(text: string, file: string): CargoManifest {
       }
     }
     manifest.workspace = {
-      members: strings(ws.members, file, 'workspace.members'),
-      exclude: strings(ws.exclude, file, 'workspace.exclude'),
+      members: strings(ws.members, text, file, ['workspace', 'members']),
+      exclude: strings(ws.exclude, text, file, ['workspace', 'exclude']),
       dependencies,
       profiles: isTable(doc.profile) ? Object.keys(doc.profile) : [],
     };
@@ -234,6 +236,8 @@ export interface CrateTargets {
   benches: string[];
   /** The target source files found on disk; part of the inference cache key (adding a bin changes targets). */
   discovered: string[];
+  /** Every bench target's root source file (criterion or libtest), relative to the crate root: an atomized bench's inputs leave out the others'. */
+  benchFiles: Array<{ name: string; path: string }>;
 }
 
 // Cargo's target auto-discovery: `<dir>/*.rs` and `<dir>/*/main.rs` (cargo reference, "Target auto-discovery").
@@ -258,7 +262,7 @@ const samePath = (a: string | undefined, b: string) => a !== undefined && posix.
 /** The binaries and criterion benches of a package, by cargo's declaration and auto-discovery rules. */
 export function crateTargets(manifest: CargoManifest, fs: CrateFs): CrateTargets {
   const pkg = manifest.package;
-  if (!pkg) return { bins: [], benches: [], discovered: [] };
+  if (!pkg) return { bins: [], benches: [], discovered: [], benchFiles: [] };
   const discovered: string[] = [];
 
   const bins: string[] = [];
@@ -281,16 +285,25 @@ export function crateTargets(manifest: CargoManifest, fs: CrateFs): CrateTargets
   }
 
   const benches: string[] = [];
+  const benchFiles: Array<{ name: string; path: string }> = [];
+  const onDisk = discover(fs, 'benches');
   for (const decl of manifest.benches) {
     const name = declaredName(decl);
-    if (decl.harness === false && name !== undefined && !benches.includes(name)) benches.push(name);
+    if (name === undefined) continue;
+    if (decl.harness === false && !benches.includes(name)) benches.push(name);
+    // Cargo's default path of a declared bench: benches/<name>.rs or benches/<name>/main.rs.
+    const path = decl.path !== undefined ? posix.normalize(decl.path) : (onDisk.find((f) => f.name === name)?.path ?? `benches/${name}.rs`);
+    if (!benchFiles.some((f) => f.name === name)) benchFiles.push({ name, path });
   }
   if (pkg.autobenches) {
-    for (const found of discover(fs, 'benches')) {
+    for (const found of onDisk) {
       discovered.push(found.path);
       const declared = manifest.benches.some((b) => declaredName(b) === found.name || samePath(b.path, found.path));
-      if (!declared) benches.push(found.name);
+      if (!declared) {
+        benches.push(found.name);
+        benchFiles.push(found);
+      }
     }
   }
-  return { bins, benches, discovered };
+  return { bins, benches, discovered, benchFiles };
 }

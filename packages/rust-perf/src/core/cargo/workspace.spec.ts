@@ -1,11 +1,11 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { parseManifest } from './manifest';
 import { globMatchesDir, localDependencies, resolveCargoLayout } from './workspace';
 import { runChecked } from '../process/run';
+import { pkg, writeCrates } from './__fixtures__/crates';
 
-const pkg = (name: string, extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n${extra}`;
 
 function layoutOf(files: Record<string, string>) {
   return resolveCargoLayout(Object.entries(files).map(([file, text]) => parseManifest(text, file)));
@@ -153,11 +153,7 @@ describe('resolveCargoLayout agrees with cargo metadata', () => {
       'rust/tools/helper/Cargo.toml': pkg('helper'),
       'rust/fixtures/Cargo.toml': pkg('fixtures'),
     };
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(join(dir, dirname(file), 'src'), { recursive: true });
-      writeFileSync(join(dir, file), text);
-      writeFileSync(join(dir, dirname(file), 'src', 'lib.rs'), '');
-    }
+    writeCrates(dir, files);
     const result = await runChecked('cargo', ['metadata', '--no-deps', '--format-version', '1', '--offline'], {
       cwd: join(dir, 'rust'),
       env: { CARGO_TARGET_DIR: join(dir, 'target') },

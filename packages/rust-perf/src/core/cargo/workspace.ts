@@ -98,7 +98,7 @@ export interface CargoLayout {
 const dirOf = (file: string) => posix.dirname(file);
 
 /** `exclude` entries are path prefixes; an explicitly listed member folder overrides them (cargo's `is_excluded`). */
-function isExcludedBy(ws: CargoManifest, root: string, dir: string): boolean {
+export function isExcludedBy(ws: CargoManifest, root: string, dir: string): boolean {
   const config = ws.workspace;
   if (!config) return false;
   return config.exclude.some((e) => isWithin(dir, joinDir(root, e))) && !config.members.some((m) => isWithin(dir, joinDir(root, m)));

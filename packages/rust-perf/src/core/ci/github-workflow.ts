@@ -2,6 +2,7 @@
 // come from affectedCommands(), which the e2e suite runs too, so what we test is what we generate.
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
+import { shardedJobs } from './sharded-workflow';
 
 export interface WorkflowOptions {
   name: string;
@@ -18,9 +19,17 @@ export interface WorkflowOptions {
   nodeVersion: string;
   /** Folder of the Cargo workspace relative to the repo root, e.g. "rust". */
   cargoRoot: string;
+  /** Every Cargo root of a repository with several (each with its own target dir and Cargo.lock); replaces cargoRoot for the cache. */
+  cargoRoots?: string[];
   buildTarget: string;
   benchTarget: string;
   pgoTarget: string;
+  /** Linkers the committed .cargo/config.toml files name with -fuse-ld (e.g. mold): the runner installs them. */
+  linkers?: string[];
+  /** More than 1: the bench gate over a matrix of this many jobs (core/ci/sharded-workflow.ts). */
+  shards?: number;
+  /** The atomized benches' aggregate target (plugin option benchCiTargetName). */
+  benchCiTarget?: string;
 }
 
 export const BASELINE_DIR = '.bench-baseline';
@@ -63,7 +72,7 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
   const [build, ...rest] = affectedCommands(o, '$NX_BASE', '$NX_HEAD');
   const bench = rest[rest.length - 1];
   const pgo = o.pgo ? rest[0] : undefined;
-  const cargo = o.cargoRoot === '.' ? '' : `${o.cargoRoot}/`;
+  const prefixes = (o.cargoRoots && o.cargoRoots.length > 0 ? o.cargoRoots : [o.cargoRoot]).map((r) => (r === '.' || r === '' ? '' : `${r}/`));
   const steps: Record<string, unknown>[] = [
     { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
     { uses: 'actions/setup-node@v4', with: { 'node-version': o.nodeVersion, cache: 'npm' } },
@@ -78,8 +87,8 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
       uses: 'actions/cache@v4',
       with: {
         // ~/.cache/rust-perf/tools: inferno, installed once when a flamegraph is first drawn.
-        path: ['~/.cargo/registry', '~/.cargo/git', '~/.cache/rust-perf/tools', `${cargo}target`].join('\n'),
-        key: `cargo-\${{ runner.os }}-\${{ steps.toolchain.outputs.rustc }}-\${{ hashFiles('${cargo}Cargo.lock') }}`,
+        path: ['~/.cargo/registry', '~/.cargo/git', '~/.cache/rust-perf/tools', ...prefixes.map((p) => `${p}target`)].join('\n'),
+        key: `cargo-\${{ runner.os }}-\${{ steps.toolchain.outputs.rustc }}-\${{ hashFiles(${prefixes.map((p) => `'${p}Cargo.lock'`).join(', ')}) }}`,
         'restore-keys': `cargo-\${{ runner.os }}-\${{ steps.toolchain.outputs.rustc }}-`,
       },
     },
@@ -89,6 +98,11 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
       name: 'Install llvm-profdata matching rustc (and perf)',
       run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq "llvm-${{ steps.toolchain.outputs.llvm }}" linux-tools-common linux-tools-generic',
     });
+  }
+  // A committed -fuse-ld=<linker> fails every link on a runner without it.
+  const linkers = (o.linkers ?? []).filter((l) => /^[\w.+-]+$/.test(l));
+  if (linkers.length > 0) {
+    steps.push({ name: `Install the linker .cargo/config.toml names (${linkers.join(', ')})`, run: `sudo apt-get update -qq\nsudo apt-get install -y -qq ${linkers.join(' ')}` });
   }
   const crossRun = o.gate === 'cross-run';
   if (!crossRun) {
@@ -145,10 +159,23 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
       with: { name: 'rust-perf', path: 'dist/bench\ndist/flamegraph', 'if-no-files-found': 'ignore' },
     },
   );
+  const on = { pull_request: {}, push: { branches: [o.mainBranch] } };
+  const permissions = { contents: 'read', actions: 'read' };
+  if ((o.shards ?? 1) > 1) {
+    // The single job's setup, split: whatever it installs before `npm ci` (toolchain, caches, tools) each bench shard installs too.
+    const npmAt = steps.findIndex((s) => s.run === 'npm ci');
+    const node = steps.filter((s) => s.uses === 'actions/setup-node@v4');
+    const setup = {
+      checkout: steps.slice(0, 1),
+      toolchain: steps.slice(1, npmAt).filter((s) => !node.includes(s)),
+      npm: [...node, ...steps.slice(npmAt, npmAt + 2)],
+    };
+    return { name: o.name, on, permissions, jobs: shardedJobs({ ...o, shards: o.shards ?? 1, benchCiTarget: o.benchCiTarget ?? 'bench-ci' }, setup) };
+  }
   return {
     name: o.name,
-    on: { pull_request: {}, push: { branches: [o.mainBranch] } },
-    permissions: { contents: 'read', actions: 'read' },
+    on,
+    permissions,
     jobs: { perf: { 'runs-on': 'ubuntu-latest', steps } },
   };
 }

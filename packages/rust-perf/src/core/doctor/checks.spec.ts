@@ -60,6 +60,14 @@ describe('doctor checks', () => {
     expect(byId({ ...healthy, cpu: { hostFeatures: ['avx2'], requiredFeatures: [] } }, 'cpu')!.status).toBe('warn');
   });
 
+  it('[doctor-cpu-hint-keeps-values] the CPU fixes name the narrowest init: --cpu alone (no --force), Cargo.toml untouched, the Cargo root named', () => {
+    const tooNew = byId({ ...healthy, cargoRoot: 'apps/a', cpu: { configured: 'x86-64-v3', hostFeatures: ['sse4.2'], requiredFeatures: requiredFeatures('x86-64-v3') } }, 'cpu')!;
+    expect(tooNew.fix).toBe('nx g rust-perf:init --cpu none --skipProfiles --cargoRoot apps/a (or --cpu native); it changes target-cpu in .cargo/config.toml only, every other value you kept stays');
+    const unused = byId({ ...healthy, cargoRoot: '', cpu: { hostFeatures: ['avx2'], requiredFeatures: [] } }, 'cpu')!;
+    expect(unused.fix).toBe('nx run <project>:build-native for CPU-tuned local builds (cached per CPU), or nx g rust-perf:init --cpu x86-64-v3 --skipProfiles for shipped binaries; it changes target-cpu in .cargo/config.toml only, every other value you kept stays');
+    for (const c of [tooNew, unused]) expect(c.fix).not.toContain('--force');
+  });
+
   it('a profiling profile that strips symbols fails', () => {
     const c = byId({ ...healthy, symbols: [{ profile: 'profiling', strip: 'symbols', source: 'Cargo.toml [profile.release] strip', defined: true }] }, 'symbols:profiling')!;
     expect(c.status).toBe('fail');
@@ -70,7 +78,17 @@ describe('doctor checks', () => {
   });
 
   it('a linker that does not link fails', () => {
-    expect(byId({ ...healthy, linker: { requested: 'mold', links: false, error: 'cannot find mold' } }, 'linker')!).toMatchObject({ status: 'fail', fix: expect.stringContaining('mold') });
+    expect(byId({ ...healthy, linker: { requested: 'mold', installed: true, links: false, error: 'cannot find mold' } }, 'linker')!).toMatchObject({ status: 'fail', fix: expect.stringContaining('apt-get install mold') });
+  });
+
+  it('[doctor-linker-missing] a linker the config names but this machine lacks fails with the apt and brew lines', () => {
+    expect(byId({ ...healthy, linker: { requested: 'mold', installed: false, links: false } }, 'linker')).toEqual({
+      id: 'linker',
+      status: 'fail',
+      summary: '.cargo/config.toml links with -fuse-ld=mold, which is not installed here: every build of this repository fails to link on this machine',
+      fix: 'apt-get install mold (Debian/Ubuntu) or brew install mold (macOS), or nx g rust-perf:init --linker default to stop naming it',
+    });
+    expect(byId({ ...healthy, linker: { requested: 'mold', installed: true, links: true } }, 'linker')!.summary).toBe('mold links a test program (every machine building this repository needs mold)');
   });
 
   it('renders a table with counts', () => {

@@ -26,15 +26,23 @@ export interface DoctorFacts {
   hardwareCounters?: boolean;
   /** `valgrind --version` (counted columns of perf-report, `--count`), undefined when it is missing. */
   valgrind?: string;
-  linker?: { requested: 'mold' | 'lld' | 'default'; links: boolean; error?: string };
-  moldPath?: string;
+  /** The linker the effective rustflags name with -fuse-ld (default: none), whether it is on PATH, and a test link. */
+  linker?: { requested: string; installed?: boolean; links: boolean; error?: string };
   cpu?: { configured?: string; hostFeatures: string[]; requiredFeatures?: string[] };
   symbols?: Array<{ profile: string; strip: string; source: string; defined: boolean }>;
   envRustflags?: { source: string; overridesConfig: boolean };
+  /** The Cargo root doctor ran in ('' is the Nx root), so a fix names it with --cargoRoot. */
+  cargoRoot?: string;
   allocators?: Array<{ package: string; bin: string; allocator: string; /** false: a cfg on the allocator could not be evaluated. */ known?: boolean }>;
 }
 
 const WATCHED_FEATURES = ['avx2', 'fma', 'avx512f'];
+
+const rootArg = (cargoRoot: string | undefined) => (cargoRoot ? ` --cargoRoot ${cargoRoot}` : '');
+
+// The narrowest init: --cpu replaces only target-cpu (no --force), --skipProfiles leaves Cargo.toml alone.
+const cpuCommand = (cpu: string, cargoRoot: string | undefined) => `nx g rust-perf:init --cpu ${cpu} --skipProfiles${rootArg(cargoRoot)}`;
+const CPU_ONLY = '; it changes target-cpu in .cargo/config.toml only, every other value you kept stays';
 
 export function evaluate(f: DoctorFacts): Check[] {
   const checks: Check[] = [];
@@ -88,12 +96,19 @@ export function evaluate(f: DoctorFacts): Check[] {
   }
 
   if (f.linker) {
-    const what = f.linker.requested === 'default' ? "rustc's default linker" : f.linker.requested;
-    checks.push(
-      f.linker.links
-        ? { id: 'linker', status: 'pass', summary: `${what} links a test program${f.moldPath && f.linker.requested !== 'mold' ? ` (mold is available at ${f.moldPath})` : ''}` }
-        : { id: 'linker', status: 'fail', summary: `${what} fails to link: ${f.linker.error ?? 'unknown error'}`, fix: f.linker.requested === 'mold' ? 'apt-get install mold, or remove -fuse-ld=mold from .cargo/config.toml' : 'install a C toolchain: apt-get install build-essential' },
-    );
+    const named = f.linker.requested !== 'default';
+    const what = named ? f.linker.requested : "rustc's default linker";
+    const install = `apt-get install ${f.linker.requested} (Debian/Ubuntu) or brew install ${f.linker.requested} (macOS)`;
+    const drop = `or nx g rust-perf:init --linker default${rootArg(f.cargoRoot)} to stop naming it`;
+    if (named && f.linker.installed === false) {
+      checks.push({ id: 'linker', status: 'fail', summary: `.cargo/config.toml links with -fuse-ld=${what}, which is not installed here: every build of this repository fails to link on this machine`, fix: `${install}, ${drop}` });
+    } else {
+      checks.push(
+        f.linker.links
+          ? { id: 'linker', status: 'pass', summary: `${what} links a test program${named ? ` (every machine building this repository needs ${what})` : ''}` }
+          : { id: 'linker', status: 'fail', summary: `${what} fails to link: ${f.linker.error ?? 'unknown error'}`, fix: named ? `${install}, ${drop}` : 'install a C toolchain: apt-get install build-essential' },
+      );
+    }
   }
 
   if (f.cpu) {
@@ -102,9 +117,9 @@ export function evaluate(f: DoctorFacts): Check[] {
     const missing = (f.cpu.requiredFeatures ?? []).filter((x) => !host.has(x));
     const cfg = f.cpu.configured ?? 'none (generic x86-64)';
     if (missing.length) {
-      checks.push({ id: 'cpu', status: 'fail', summary: `target-cpu=${cfg} needs ${missing.join(', ')}, which this CPU lacks: binaries will die with SIGILL`, fix: 'nx g rust-perf:init --cpu none --force (or --cpu native)' });
+      checks.push({ id: 'cpu', status: 'fail', summary: `target-cpu=${cfg} needs ${missing.join(', ')}, which this CPU lacks: binaries will die with SIGILL`, fix: `${cpuCommand('none', f.cargoRoot)} (or --cpu native)${CPU_ONLY}` });
     } else if (!f.cpu.configured && present.length) {
-      checks.push({ id: 'cpu', status: 'warn', summary: `this CPU has ${present.join(', ')} but builds target generic x86-64`, fix: 'nx g rust-perf:init --cpu native --force (local) or --cpu x86-64-v3 (portable)' });
+      checks.push({ id: 'cpu', status: 'warn', summary: `this CPU has ${present.join(', ')} but builds target generic x86-64`, fix: `nx run <project>:build-native for CPU-tuned local builds (cached per CPU), or ${cpuCommand('x86-64-v3', f.cargoRoot)} for shipped binaries${CPU_ONLY}` });
     } else {
       checks.push({ id: 'cpu', status: 'pass', summary: `target-cpu=${cfg}; host has ${present.join(', ') || 'none of ' + WATCHED_FEATURES.join(', ')}` });
     }

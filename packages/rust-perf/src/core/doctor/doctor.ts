@@ -15,7 +15,7 @@ export interface DoctorReport {
 export async function runDoctor(workspaceRoot: string, cargoRoot: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const root = locateCargoWorkspace(diskFileReader(workspaceRoot), cargoRoot);
   const facts = await probe(path.join(workspaceRoot, root), env);
-  const checks = [...evaluate(facts), ...hugePageChecks(readHugePageFacts(kernelRoots(env)), facts.allocators ?? [])];
+  const checks = [...evaluate({ ...facts, cargoRoot: root }), ...hugePageChecks(readHugePageFacts(kernelRoots(env)), facts.allocators ?? [])];
   return { cargoRoot: root || '.', checks, exitCode: exitCode(checks) };
 }
 

@@ -16,6 +16,7 @@ import { hardwareCyclesSupported, parseCapEff, parseParanoid, perfStatProbeArgs,
 import { definesProfile, resolveStrip } from '../flamegraph/profile';
 import { crateTargets, diskCrateFs, parseManifest } from '../cargo/manifest';
 import { diskFileReader, workspacePackages } from '../cargo/locate';
+import { fuseLdName } from '../cargo-config/plan';
 import { configuredCpu, featuresFromCfg, requiredFeatures, type DoctorFacts } from './checks';
 
 function readOrNull(file: string): string | null {
@@ -27,16 +28,18 @@ function readOrNull(file: string): string | null {
 }
 
 async function probeLinker(flags: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<NonNullable<DoctorFacts['linker']>> {
-  const joined = flags.join(' ');
-  const requested = /-fuse-ld=mold/.test(joined) ? 'mold' : /-fuse-ld=lld/.test(joined) ? 'lld' : 'default';
+  const requested = fuseLdName(flags) ?? 'default';
+  // gcc/clang look for ld.<name> (mold also installs it as ld.mold); lld is found through rustc's gcc-ld too.
+  const installed = requested === 'default' ? undefined : whichSync(`ld.${requested}`) !== undefined || whichSync(requested) !== undefined;
+  if (installed === false) return { requested, installed, links: false, error: `${requested} is not on PATH` };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-perf-doctor-'));
   try {
     fs.writeFileSync(path.join(dir, 'main.rs'), 'fn main() { println!("linked"); }\n');
     const out = path.join(dir, 'main');
     const result = await run(env.RUSTC ?? 'rustc', [...flags, '-o', out, path.join(dir, 'main.rs')], { cwd, env: { RUSTFLAGS: undefined, CARGO_ENCODED_RUSTFLAGS: undefined } });
-    if (result.exitCode !== 0) return { requested, links: false, error: result.stderr.split('\n').find((l) => l.startsWith('error')) ?? result.stderr.slice(0, 300) };
+    if (result.exitCode !== 0) return { requested, installed, links: false, error: result.stderr.split('\n').find((l) => l.startsWith('error')) ?? result.stderr.slice(0, 300) };
     const ran = await run(out, [], { cwd: dir });
-    return ran.stdout.includes('linked') ? { requested, links: true } : { requested, links: false, error: 'the linked program did not run' };
+    return ran.stdout.includes('linked') ? { requested, installed, links: true } : { requested, installed, links: false, error: 'the linked program did not run' };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -99,7 +102,6 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
   }
   Object.assign(facts, await probePerf(cargoRootAbs));
   facts.valgrind = await valgrindVersion(valgrindPath()).catch(() => undefined);
-  facts.moldPath = whichSync('mold');
 
   // The config's own flags (what a plain `cargo build` gets without the env overriding them).
   const withoutEnv = { ...env, RUSTFLAGS: undefined, CARGO_ENCODED_RUSTFLAGS: undefined };

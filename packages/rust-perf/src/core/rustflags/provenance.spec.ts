@@ -22,6 +22,15 @@ describe('rustflags provenance', () => {
     ]);
   });
 
+  it('a table init --linker mold wrote (two comment lines), and one an earlier init wrote when mold was installed, are init\'s', () => {
+    const mold = planCargoConfig({ existing: null, file: '/w/rust/.cargo/config.toml', linkerFlags: ['-C', 'link-arg=-fuse-ld=mold'], host: linux, force: false }).text as string;
+    expect(mold).toContain('needs mold installed');
+    const where = `rust-perf's table, written by init: rust/.cargo/config.toml [target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']`;
+    expect(labels([file('/w/rust/.cargo/config.toml', mold)])).toEqual([{ flag: '-C link-arg=-fuse-ld=mold', from: where }]);
+    const earlier = `# Linker proven on this host (x86_64-linux); other targets keep rustc's default linker.\n[target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n`;
+    expect(labels([file('/w/rust/.cargo/config.toml', earlier)])).toEqual([{ flag: '-C link-arg=-fuse-ld=mold', from: where }]);
+  });
+
   it('calls a table of the same shape without init\'s comment the user\'s, and so the user\'s own triple table', () => {
     const mine = file('/w/rust/.cargo/config.toml', '[target.\'cfg(target_arch = "x86_64")\']\nrustflags = ["-C", "target-cpu=x86-64-v2"]\n\n[target.x86_64-unknown-linux-gnu]\nrustflags = ["--cfg", "tokio_unstable"]\n');
     expect(labels([mine])).toEqual([

@@ -337,6 +337,21 @@ function key(path: readonly string[]): string {
   return JSON.stringify(path);
 }
 
+/**
+ * Where `path` is defined in a valid document (its key, or its [header]), for messages that name
+ * file:line:column; a path that is not there gives its nearest defined parent, else 1:1.
+ */
+export function locateKey(text: string, file: string, path: readonly string[]): { line: number; column: number } {
+  const defs = new Definitions(parseAst(text, file));
+  for (let depth = path.length; depth > 0; depth--) {
+    const def = defs.get(path.slice(0, depth));
+    if (def === undefined) continue;
+    const node = def.kind === 'dotted' ? def.kvs[0] : def.kind === 'value' || def.kind === 'inline' ? def.kv : def.node;
+    return lineColumnAt(text, node.range[0]);
+  }
+  return { line: 1, column: 1 };
+}
+
 function headerText(t: AST.TOMLTable): string {
   const name = formatKeyPath(t.key.keys.map(keyName));
   return t.kind === 'array' ? `[[${name}]]` : `[${name}]`;

@@ -1,30 +1,18 @@
 // `bench --compareRef <ref>`: the base and the head built and measured in this job, in alternating
 // rounds on one core, compared round by round (core/bench/paired.ts). Never numbers from another machine.
+// What is compared and how the rounds merge is core/bench/gate-plan.ts; this file runs processes and prints.
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzedTitles, readRunResults, type CriterionResult, type Estimate } from '../../core/bench/criterion';
-import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, exactFilter } from '../../core/bench/compare-plan';
+import { analyzedTitles, readRunResults, type CriterionResult } from '../../core/bench/criterion';
+import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, exactFilter, otherBenchRoots } from '../../core/bench/compare-plan';
 import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { countProgram, valgrindVersion } from '../../core/count';
-import {
-  compareCounted,
-  compareMetric,
-  comparisonRows,
-  decide,
-  describeComparison,
-  median,
-  pairedGate,
-  renderComparisonMarkdown,
-  roundOrder,
-  WALL_LABELS,
-  type BenchComparison,
-  type PairedRound,
-  type WallStatistic,
-} from '../../core/bench/paired';
+import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, roundOrder, type BenchComparison, type WallStatistic } from '../../core/bench/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
+import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, wallValue, roundValue, withCounted, type RoundTable, type Side } from '../../core/bench/gate-plan';
 import { benchTargets, criterionArgs, dependsOnCriterion, selectBenches, type MetadataPackage } from '../../core/bench/plan';
 import type { PhaseLog } from '../../core/bench/progress';
 import { renderTextTable, summarizeResult, type BenchmarkSummary } from '../../core/bench/summary';
@@ -48,16 +36,6 @@ const SETUP_ONLY_FILTER = '^rust-perf: setup only$';
 export const DEFAULT_ROUNDS = 30;
 export const COMPARE_CRITERION = { warmUpTime: 0.1, measurementTime: 0.25, sampleSize: 10 } as const;
 
-type Side = 'base' | 'head';
-/** One side's run in one round: criterion's median (with its interval) and the fastest sample per iteration. */
-interface RoundValue {
-  median: Estimate;
-  fastest?: number;
-}
-const roundValue = (res: CriterionResult): RoundValue => ({ median: res.median, fastest: res.perIteration?.[0] });
-/** The run's wall-time value: its fastest sample, or criterion's median (asked for, or no sample.json). */
-const wallValue = (v: RoundValue, statistic: WallStatistic) => (statistic === 'fastest' && v.fastest !== undefined ? v.fastest : v.median.estimate);
-
 interface SideBuild {
   cargoRoot: string;
   pkgDir: string;
@@ -80,6 +58,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   const diffDir = path.join(outputDir, 'diff');
   fs.rmSync(diffDir, { recursive: true, force: true }); // an earlier run's differential flamegraphs are not this run's
 
+  const startedAt = Date.now();
   log.phase(`base: resolving ${options.compareRef}`);
   const base = await resolveBase(options.compareRef, context.root);
   const headMeta = await cargoMetadata(cargoRoot);
@@ -88,12 +67,12 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   for (const s of selection.skipped) logger.warn(s);
   if (!dependsOnCriterion(pkg)) logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
 
-  const touching = affectingChanges(await changedFiles(base), crateInputs(headMeta, pkg));
+  const touching = affectingChanges(await changedFiles(base), crateInputs(headMeta, pkg), otherBenchRoots(pkg, selection.run));
   const header = { project, package: pkg.name, ref: options.compareRef, baseCommit: base.commit, headCommit: base.head, rounds };
   if (touching.length === 0) {
     const message = `${pkg.name}: nothing it is built from changed since ${options.compareRef} (${base.commit.slice(0, 12)}): its benches were not rerun.`;
     log.phase(message);
-    writeOutputs(outputDir, context, { ...header, rounds: 0 }, [], [], { failed: false, message }, await rustcVersion(cargoRoot));
+    writeOutputs(outputDir, context, { ...header, rounds: 0 }, [], [], { failed: false, message }, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
     return { success: true };
   }
   const shown = touching.slice(0, 3).map((f) => path.relative(base.top, f));
@@ -141,7 +120,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         for (const bench of sides.both) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: baseError.split('\n')[0] });
       } else if (sides.both.length) {
         // per bench, per benchmark id: each side's per-round criterion median and fastest sample
-        const perRound = new Map<string, { bench: string; base: (RoundValue | undefined)[]; head: (RoundValue | undefined)[] }>();
+        const perRound: RoundTable = new Map();
         const baseFailed = new Map<string, string>();
         for (let r = 0; r < rounds; r++) {
           for (const bench of sides.both) {
@@ -153,33 +132,14 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
                 baseFailed.set(bench, `the base's ${bench} failed: ${results.error}`);
                 break;
               }
-              for (const res of results.results) {
-                const entry = perRound.get(res.id) ?? { bench, base: [], head: [] };
-                entry[side][r] = roundValue(res);
-                perRound.set(res.id, entry);
-                if (side === 'head') headResults.set(res.id, res);
-              }
+              recordRound(perRound, side, r, bench, results.results);
+              if (side === 'head') for (const res of results.results) headResults.set(res.id, res);
             }
           }
           log.phase(`round ${r + 1}/${rounds} done (${roundOrder(r).join(' then ')})`);
         }
         for (const [bench, error] of baseFailed) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: error });
-        for (const [id, e] of perRound) {
-          if (baseFailed.has(e.bench)) continue;
-          const both: { base: RoundValue; head: RoundValue }[] = [];
-          for (let r = 0; r < rounds; r++) if (e.base[r] && e.head[r]) both.push({ base: e.base[r]!, head: e.head[r]! });
-          // The fastest sample where criterion wrote every round's samples, else its median (and the label says which).
-          const runs = [...e.base, ...e.head].filter((v): v is RoundValue => v !== undefined);
-          const used: WallStatistic = statistic === 'fastest' && runs.every((v) => v.fastest !== undefined) ? 'fastest' : 'median';
-          const value = (v: RoundValue) => wallValue(v, used);
-          const paired: PairedRound[] = both.map((x) => ({ base: value(x.base), head: value(x.head) }));
-          const headValues = e.head.filter((v): v is RoundValue => v !== undefined).map(value);
-          // criterionRounds: each round's criterion medians with their intervals, kept so the old one-run-each rule can be evaluated on the same runs (bench/gate).
-          const criterionRounds = both.map((x) => ({ base: x.base.median, head: x.head.median }));
-          if (paired.length) comparisons.push({ ...decide(id, e.bench, [compareMetric('wall-time', paired, threshold, WALL_LABELS[used])]), criterionRounds });
-          else if (headValues.length) comparisons.push({ id, bench: e.bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: median(headValues) } });
-          else comparisons.push({ id, bench: e.bench, status: 'removed', metrics: [], verdict: 'removed' });
-        }
+        comparisons.push(...wallComparisons(perRound, rounds, statistic, threshold, new Set(baseFailed.keys())));
       }
       if (options.counted !== false && !baseError) {
         await addCounted(comparisons, { base: baseBuild, head }, countedThreshold, log);
@@ -203,7 +163,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       for (const c of comparisons) log.phase(describeComparison(c));
       const gate = pairedGate(comparisons, thresholds);
       const summaries = [...headResults.values()].map((r) => summarizeResult(r, comparisons.find((c) => c.id === r.id)?.bench ?? ''));
-      writeOutputs(outputDir, context, { ...header, cpu }, comparisons, summaries, gate, await rustcVersion(cargoRoot));
+      writeOutputs(outputDir, context, { ...header, cpu }, comparisons, summaries, gate, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
       logger.info('\n' + renderTextTable(comparisonRows(comparisons)) + '\n');
       if (gate.failed) {
         logger.error(gate.message);
@@ -261,13 +221,12 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
     for (const c of list) {
       const base = counts.base.get(c.id) ?? [];
       const head = counts.head.get(c.id) ?? [];
-      if (base.some((v) => v <= 0) || head.some((v) => v <= 0)) {
-        log.phase(`counted work for ${c.id}: one iteration did not rise above the setup's count; wall time decides`);
+      const next = withCounted(c, base, head, threshold);
+      if ('reason' in next) {
+        log.phase(`counted work for ${c.id}: ${next.reason}; wall time decides`);
         continue;
       }
-      const counted = compareCounted(base, head, threshold);
-      const i = comparisons.indexOf(c);
-      comparisons[i] = { ...decide(c.id, c.bench, [...c.metrics, counted]), criterionRounds: c.criterionRounds };
+      comparisons[comparisons.indexOf(c)] = next;
     }
     log.phase(`counted work for ${bench}: done, 2 runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   }
@@ -343,13 +302,7 @@ async function pickCpu(cwd: string): Promise<number | undefined> {
   if (os.availableParallelism() < 2) return undefined;
   const r = await run('taskset', ['-cp', String(process.pid)], { cwd }).catch(() => undefined);
   if (!r || r.exitCode !== 0) return undefined;
-  const list = /:\s*([\d,-]+)\s*$/.exec(r.stdout.trim())?.[1];
-  if (!list) return undefined;
-  const cpus = list.split(',').flatMap((part) => {
-    const [a, b] = part.split('-').map(Number);
-    return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  });
-  return cpus.length > 1 ? cpus[cpus.length - 1] : undefined;
+  return pinnedCpu(tasksetCpus(r.stdout));
 }
 
 async function rustcVersion(cargoRoot: string): Promise<string> {
@@ -364,26 +317,10 @@ function writeOutputs(
   benchmarks: BenchmarkSummary[],
   gate: { failed: boolean; message: string },
   rustc: string,
+  task: { benches: string[]; startedAt: number },
 ): void {
-  const summary = {
-    schemaVersion: 1,
-    project: header.project,
-    package: header.package,
-    createdAt: new Date().toISOString(),
-    rustc,
-    // The head's last round: keeps summary.json usable as a cross-run baseline too.
-    benchmarks,
-    comparison: {
-      ref: header.ref,
-      baseCommit: header.baseCommit,
-      headCommit: header.headCommit,
-      rounds: header.rounds,
-      cpu: header.cpu ?? null,
-      verdict: gate.failed ? 'fail' : 'pass',
-      message: gate.message,
-      benchmarks: comparisons,
-    },
-  };
+  const run = { ...header, rustc, benches: task.benches, elapsedSeconds: (Date.now() - task.startedAt) / 1000 };
+  const summary = comparisonSummary(run, comparisons, benchmarks, gate, new Date().toISOString());
   writeFileAtomic(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   writeFileAtomic(path.join(outputDir, 'summary.md'), renderComparisonMarkdown(header, comparisons, gate.message));
   logger.info(`wrote ${path.relative(context.root, path.join(outputDir, 'summary.json'))} and summary.md`);

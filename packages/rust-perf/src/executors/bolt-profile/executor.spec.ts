@@ -106,7 +106,7 @@ describe('bolt-profile + build-bolt executors', () => {
     expect(fs.readdirSync(abs('target/rust-perf/bolt/input')).sort()).toEqual(['other-app', 'tiny-app']);
   }, 300_000);
 
-  test('[exec-bolt-mold] with mold in .cargo/config.toml (as init writes it), the input links with lld, which llvm-bolt can read', async () => {
+  test('[exec-bolt-mold] with mold in .cargo/config.toml (as `init --linker mold` writes it), the input links with lld, which llvm-bolt can read', async () => {
     ws.write('rust/.cargo/config.toml', '[build]\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n');
     try {
       const r = await boltProfile({ ...opts, workload }, ws.context('tiny-app'));

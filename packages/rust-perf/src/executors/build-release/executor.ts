@@ -1,3 +1,4 @@
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import type { ExecutorContext } from '@nx/devkit';
 import { runBuildExecutor } from '../shared/build-executor';
 import type { BuildReleaseExecutorOptions } from './schema';

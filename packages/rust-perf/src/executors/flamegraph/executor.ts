@@ -1,3 +1,4 @@
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

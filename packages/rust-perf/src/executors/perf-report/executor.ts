@@ -4,6 +4,7 @@
 // configurations asked for only (core/report/plan.ts); the report builds the configurations no target produces.
 // With counting on (the default), each configuration is also built for one CPU level valgrind decodes
 // and counted once under cachegrind and DHAT (core/count): deterministic columns beside wall time.
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

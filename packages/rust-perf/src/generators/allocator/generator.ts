@@ -1,4 +1,5 @@
 // `nx g rust-perf:allocator --project <crate>`: #[global_allocator] in every binary of the crate.
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import { logger } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
 import { ALLOCATORS, allocatorDependencyPath, binTargets, planAllocatorSource, SYSTEM_ALLOCATOR_FEATURE } from '../../core/allocator/allocator';

@@ -1,6 +1,7 @@
 // `nx g rust-perf:bench --project <crate> --name <bench>`: criterion dev-dependency, [[bench]] entry
 // and a benches/<name>.rs that measures a real public function. Idempotent: an existing [[bench]]
 // of that name is left alone.
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import { logger } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
 import { joinPath } from '../../core/cargo/locate';

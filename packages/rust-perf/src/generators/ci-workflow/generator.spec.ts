@@ -4,6 +4,26 @@ import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import generator from './generator';
 import { affectedCommands, classifyExisting } from '../../core/ci/github-workflow';
+import { mergeCommand, planCommand, shardCommand } from '../../core/ci/sharded-workflow';
+import { run } from '../../core/process/run';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// actionlint (rhysd/actionlint) when this machine has it: on PATH or at $ACTIONLINT. The schema check above always runs.
+async function actionlint(text: string): Promise<{ ran: boolean; findings: string }> {
+  const bin = process.env.ACTIONLINT ?? 'actionlint';
+  const dir = mkdtempSync(join(tmpdir(), 'rust-perf-actionlint-'));
+  try {
+    const file = join(dir, 'perf.yml');
+    writeFileSync(file, text);
+    const r = await run(bin, ['-no-color', '-shellcheck=', '-pyflakes=', file], { cwd: dir }).catch(() => undefined);
+    if (!r) return { ran: false, findings: '' };
+    return { ran: true, findings: (r.stdout + r.stderr).trim() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 interface Step {
   name?: string;
@@ -101,5 +121,82 @@ describe('ci-workflow generator', () => {
     expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toBe(edited);
     await generator(tree, { failOnRegression: 3, force: true });
     expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toContain('--failOnRegression=3');
+  });
+
+  it('[ci-installs-linker] installs the linker a committed .cargo/config.toml names, and none when it names none', async () => {
+    await generator(tree, {});
+    expect(steps(tree).map((s) => s.name ?? '').filter((n) => n.startsWith('Install the linker'))).toEqual([]);
+    tree.write('rust/.cargo/config.toml', `[target.'cfg(all(target_arch = "x86_64", target_os = "linux"))']\nrustflags = ["-C", "link-arg=-fuse-ld=mold"]\n`);
+    await generator(tree, { force: true });
+    const install = steps(tree).find((s) => s.name?.startsWith('Install the linker'));
+    expect(install).toEqual({ name: 'Install the linker .cargo/config.toml names (mold)', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq mold' });
+    // Before the build steps, so the first link already has it.
+    const names = steps(tree).map((s) => s.name ?? s.run ?? s.uses);
+    expect(names.indexOf(install!.name)).toBeLessThan(names.indexOf('Build affected crates'));
+    expect(validateWorkflow(tree.read('.github/workflows/perf.yml', 'utf-8')!).errors).toEqual([]);
+  });
+
+  it('several Cargo roots: caches each root\'s target dir, keyed on each Cargo.lock', async () => {
+    tree.write('tools/replay/Cargo.toml', '[package]\nname = "replay"\nversion = "0.1.0"\n');
+    await generator(tree, {});
+    const cache = steps(tree).find((s) => s.uses === 'actions/cache@v4' && s.name === 'Cache cargo registry and target dir') as unknown as { with: { path: string; key: string } };
+    expect(cache.with.path.split('\n')).toEqual(expect.arrayContaining(['rust/target', 'tools/replay/target']));
+    expect(cache.with.key).toContain("hashFiles('rust/Cargo.lock', 'tools/replay/Cargo.lock')");
+    expect(validateWorkflow(tree.read('.github/workflows/perf.yml', 'utf-8')!).errors).toEqual([]);
+  });
+
+  describe('--shards', () => {
+    interface Job {
+      needs?: string | string[];
+      if?: string;
+      strategy?: { 'fail-fast': boolean; matrix: { shard: number[] } };
+      env?: Record<string, string>;
+      steps: Step[];
+    }
+    const jobs = (t: Tree) => (parse(t.read('.github/workflows/perf.yml', 'utf-8')!) as { jobs: Record<string, Job> }).jobs;
+
+    it('writes a plan job, a matrix of N bench jobs and a gate job that merges after every shard, valid under the Actions schema', async () => {
+      await generator(tree, { shards: 3 });
+      const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
+      expect(validateWorkflow(text).errors).toEqual([]);
+      const j = jobs(tree);
+      expect(Object.keys(j)).toEqual(['plan', 'bench', 'gate']);
+      expect(j.bench.strategy).toEqual({ 'fail-fast': false, matrix: { shard: [1, 2, 3] } });
+      expect(j.bench.needs).toBe('plan');
+      expect(j.gate).toMatchObject({ needs: ['plan', 'bench'], if: 'always()' });
+      const runs = (job: Job) => job.steps.map((s) => s.run).filter(Boolean);
+      expect(runs(j.plan)).toContain(`npx ${planCommand(3, '$NX_BASE', '$NX_HEAD', 'bench-ci').join(' ')}`);
+      expect(runs(j.bench)).toContain(`npx ${shardCommand({ failOnRegression: 5 }, '$NX_BASE', '${{ matrix.shard }}').join(' ')}`);
+      expect(runs(j.gate)).toContain(`npx ${mergeCommand().join(' ')}`);
+      // Each shard has what the single job installs (rust, cargo cache, valgrind) and the remote cache's settings.
+      expect(j.bench.steps.some((s) => s.uses === 'dtolnay/rust-toolchain@stable')).toBe(true);
+      expect(runs(j.bench).join('\n')).toContain('apt-get install -y -qq valgrind');
+      expect(Object.keys(j.bench.env ?? {})).toEqual(['NX_SELF_HOSTED_REMOTE_CACHE_SERVER', 'NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN']);
+      // The costs the merge measured on main come back to the next plan.
+      expect(j.plan.steps.some((s) => s.uses === 'actions/cache/restore@v4')).toBe(true);
+      expect(j.gate.steps.some((s) => s.uses === 'actions/cache/save@v4')).toBe(true);
+    });
+
+    it('passes actionlint with no findings (when actionlint is installed)', async () => {
+      await generator(tree, { shards: 3 });
+      const result = await actionlint(tree.read('.github/workflows/perf.yml', 'utf-8')!);
+      if (!result.ran) {
+        console.warn('actionlint is not installed here (set ACTIONLINT=<path>): only the Actions schema was checked');
+        return;
+      }
+      expect(result.findings).toBe('');
+    });
+
+    it('[gen-shards-unsupported] follows a renamed bench-ci target and refuses combinations it cannot run', async () => {
+      const nxJson = readNxJson(tree)!;
+      nxJson.plugins = [{ plugin: 'rust-perf', options: { benchCiTargetName: 'perf-ci' } }];
+      updateNxJson(tree, nxJson);
+      await generator(tree, { shards: 2 });
+      expect(tree.read('.github/workflows/perf.yml', 'utf-8')).toContain('--ci-target=perf-ci');
+      await expect(generator(tree, { shards: 2, gate: 'cross-run', force: true })).rejects.toThrow('cannot be combined with --gate=cross-run');
+      await expect(generator(tree, { shards: 2, pgo: true, force: true })).rejects.toThrow('--shards writes the sharded bench gate only');
+      await generator(tree, { shards: 1, force: true });
+      expect(Object.keys(jobs(tree))).toEqual(['perf']);
+    });
   });
 });

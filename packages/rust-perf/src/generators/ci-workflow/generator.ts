@@ -1,30 +1,52 @@
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import { logger, readNxJson, type Tree } from '@nx/devkit';
 import { classifyExisting, parseWorkflow, renderWorkflow, type WorkflowOptions } from '../../core/ci/github-workflow';
 import type { CiWorkflowGeneratorSchema } from './schema';
+import { CargoWorkspaceNotFoundError, joinPath, selectCargoRoots, type CargoRoot } from '../../core/cargo/locate';
+import { configRustflags, flagUnits, fuseLdName } from '../../core/cargo-config/plan';
+import { parseToml } from '../../core/toml/toml';
+import { treeReader } from '../shared/tree';
 
 const TARGET_DEFAULTS = { buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo' };
 
 // Target names follow the plugin options in nx.json, so a renamed target is what the workflow runs.
-function targetNames(tree: Tree): Pick<WorkflowOptions, 'buildTarget' | 'benchTarget' | 'pgoTarget'> {
+function targetNames(tree: Tree): Pick<WorkflowOptions, 'buildTarget' | 'benchTarget' | 'pgoTarget' | 'benchCiTarget'> {
   const entry = readNxJson(tree)?.plugins?.find((p) => (typeof p === 'string' ? p : p.plugin) === 'rust-perf');
   const options = (entry && typeof entry !== 'string' ? entry.options : undefined) as Record<string, string> | undefined;
   return {
     buildTarget: options?.buildReleaseTargetName ?? TARGET_DEFAULTS.buildTarget,
     benchTarget: options?.benchTargetName ?? TARGET_DEFAULTS.benchTarget,
     pgoTarget: options?.buildPgoTargetName ?? TARGET_DEFAULTS.pgoTarget,
+    benchCiTarget: options?.benchCiTargetName ?? 'bench-ci',
   };
 }
 
-function detectCargoRoot(tree: Tree): string {
-  const candidates = ['.', ...tree.children('.').filter((c) => !c.startsWith('.') && c !== 'node_modules')];
-  const found = candidates.filter((dir) => {
-    const file = dir === '.' ? 'Cargo.toml' : `${dir}/Cargo.toml`;
-    return tree.exists(file) && /^\s*\[workspace\]/m.test(tree.read(file, 'utf-8') ?? '');
-  });
-  return found[0] ?? '.';
+/** The Cargo roots of the repository (none when it has no Cargo.toml yet: the workflow still renders). */
+function cargoRoots(tree: Tree): CargoRoot[] {
+  try {
+    return selectCargoRoots(treeReader(tree)).roots;
+  } catch (e) {
+    if (e instanceof CargoWorkspaceNotFoundError) return [];
+    throw e;
+  }
+}
+
+/** Linkers named by -fuse-ld in the roots' .cargo/config.toml rustflags ([build] and [target.*]). */
+export function configuredLinkers(tree: Tree, roots: readonly CargoRoot[]): string[] {
+  const names = new Set<string>();
+  for (const root of roots) {
+    const file = joinPath(root.dir, '.cargo/config.toml');
+    if (!tree.exists(file)) continue;
+    for (const unit of flagUnits(configRustflags(parseToml(tree.read(file, 'utf-8')!, file)))) {
+      const name = fuseLdName(unit);
+      if (name !== null) names.add(name);
+    }
+  }
+  return [...names].sort();
 }
 
 export default async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflowGeneratorSchema): Promise<void> {
+  const roots = cargoRoots(tree);
   const options: WorkflowOptions = {
     name: schema.name ?? 'perf',
     mainBranch: schema.mainBranch ?? 'main',
@@ -33,8 +55,11 @@ export default async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflow
     failOnRegression: schema.failOnRegression ?? (schema.gate === 'cross-run' ? 10 : 5),
     pgo: schema.pgo ?? false,
     nodeVersion: schema.nodeVersion ?? '20',
-    cargoRoot: schema.cargoRoot ?? detectCargoRoot(tree),
+    cargoRoot: schema.cargoRoot ?? (roots.length === 1 && roots[0].dir !== '' ? roots[0].dir : '.'),
+    ...(schema.cargoRoot === undefined && roots.length > 1 ? { cargoRoots: roots.map((r) => r.dir || '.') } : {}),
+    linkers: configuredLinkers(tree, roots),
     ...targetNames(tree),
+    ...(schema.shards !== undefined && schema.shards > 1 ? { shards: schema.shards } : {}),
   };
   const file = `.github/workflows/${options.name}.yml`;
   const text = renderWorkflow(options);

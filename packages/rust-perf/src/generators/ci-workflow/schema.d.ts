@@ -8,4 +8,6 @@ export interface CiWorkflowGeneratorSchema {
   nodeVersion?: string;
   cargoRoot?: string;
   force?: boolean;
+  /** Spread the bench gate over a matrix of this many jobs (atomized bench targets). */
+  shards?: number;
 }

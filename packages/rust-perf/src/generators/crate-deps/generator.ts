@@ -1,5 +1,6 @@
 // `nx g rust-perf:crate-deps --project <crate> --preset <name> | --deps a,b`: the seed's per-crate
 // dependencies as `dep = { workspace = true }`, plus the path dependency on `common` where implied.
+import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import { logger } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
 import { joinPath } from '../../core/cargo/locate';

@@ -3,7 +3,8 @@ import type { LinkerChoice } from '../../core/cargo-config/linker';
 import type { LtoChoice, PanicChoice } from '../../core/profiles/profiles';
 
 export interface InitGeneratorSchema {
-  cargoRoot?: string;
+  /** One Cargo root, or several (`--cargoRoot a --cargoRoot b`); default: every root found. */
+  cargoRoot?: string | string[];
   lto?: LtoChoice;
   panic?: PanicChoice;
   cpu?: CpuChoice;

@@ -1,5 +1,5 @@
 import type { Tree } from '@nx/devkit';
-import { findCargoPackage, joinPath, locateCargoWorkspace } from '../../core/cargo/locate';
+import { findCargoPackage, joinPath, selectCargoRoots } from '../../core/cargo/locate';
 import type { CargoPackage } from '../../core/cargo/locate';
 import { getIn, parseToml } from '../../core/toml/toml';
 import type { TomlTable } from '../../core/toml/toml';
@@ -11,11 +11,29 @@ export interface ResolvedCrate {
   pkg: CargoPackage;
 }
 
-/** `--project` is the Cargo package name (the Nx project name rust-perf infers) or its folder. */
+/**
+ * `--project` is the Cargo package name (the Nx project name rust-perf infers) or its folder, looked
+ * up in `--cargoRoot` when given, else in every Cargo root of the repository.
+ */
 export function resolveCrate(tree: Tree, project: string, cargoRoot?: string): ResolvedCrate {
   const reader = treeReader(tree);
-  const root = locateCargoWorkspace(reader, cargoRoot);
+  const { roots } = selectCargoRoots(reader, cargoRoot === undefined || cargoRoot === '' ? [] : [cargoRoot]);
+  const holding = roots.length === 1 ? roots : roots.filter((r) => r.packages.includes(project) || r.packages.length > 0 && safeFind(reader, r.dir, project));
+  if (holding.length > 1) throw new Error(`A package "${project}" is in several Cargo roots: ${holding.map((r) => r.manifestPath).join(', ')}. Choose one with --cargoRoot.`);
+  const root = (holding[0] ?? roots[0]).dir;
+  if (holding.length === 0 && roots.length > 1) {
+    throw new Error(`No package named "${project}" in the Cargo roots ${roots.map((r) => r.manifestPath).join(', ')}. Packages: ${roots.flatMap((r) => r.packages).join(', ')}.`);
+  }
   return { cargoRoot: root, workspaceManifestPath: joinPath(root, 'Cargo.toml'), pkg: findCargoPackage(reader, root, project) };
+}
+
+function safeFind(reader: ReturnType<typeof treeReader>, root: string, project: string): boolean {
+  try {
+    findCargoPackage(reader, root, project);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function workspaceDependencies(text: string, file: string): TomlTable {

@@ -3,7 +3,7 @@
 // anything is written. TOML files are read as strict UTF-8 and written in their own line ending.
 import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import { logger } from '@nx/devkit';
+import { logger, visitNotIgnoredFiles } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
 import type { FileReader } from '../../core/cargo/locate';
 import { decodeToml, lineEndingOf, withLineEnding } from '../../core/toml/toml';
@@ -18,6 +18,14 @@ export function treeReader(tree: Tree): FileReader {
   return {
     read: (path) => (tree.exists(path) && tree.isFile(path) ? readText(tree, path) : null),
     listDirs: (path) => tree.children(path).filter((c) => !tree.isFile(path === '' ? c : `${path}/${c}`)),
+    // Nx's own walk: .gitignore and .nxignore apply as they do to inference's **/Cargo.toml glob.
+    manifests: () => {
+      const found: string[] = [];
+      visitNotIgnoredFiles(tree, '', (file) => {
+        if (file === 'Cargo.toml' || file.endsWith('/Cargo.toml')) found.push(file);
+      });
+      return found;
+    },
   };
 }
 
