@@ -22,6 +22,24 @@ describe('doctor', () => {
     expect(result.stdout).toMatch(/pass\s+llvm-profdata\s+\S+llvm-profdata\S* is LLVM \d+/);
     expect(result.stdout).toMatch(/pass\s+linker/);
     expect(result.stdout).toMatch(/\d+ passed, \d+ warnings, 0 failed/);
+    // The huge-page section, with this machine's values read by the test itself.
+    const mode = /\[(\w+)\]/.exec(fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))![1];
+    const total = /^HugePages_Total:\s+(\d+)/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))![1];
+    expect(result.stdout).toMatch(new RegExp(`pass\\s+thp\\s+THP enabled = ${mode}, defrag = \\S+`));
+    expect(result.stdout).toMatch(new RegExp(`hugetlb-pool\\s+vm\\.nr_hugepages = \\d+; HugePages_Total ${total},.* the guide's vm\\.nr_hugepages=1024 would reserve \\d+ MiB`));
+    expect(result.stdout).toMatch(/huge-pages:market-data\s+market-data\/market-data: per process, no root: GLIBC_TUNABLES=glibc\.malloc\.hugetlb=1/);
+  });
+
+  it('in a "container" without /sys/kernel/mm the huge-page section is a note, not a failure', async () => {
+    const sys = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-sys-'));
+    try {
+      const result = await ws.nx(['run', 'market-data:doctor', '--skip-nx-cache'], { env: { RUST_PERF_SYSFS: sys } });
+      expect(result.stdout).toMatch(new RegExp(`note\\s+thp\\s+transparent huge pages unknown: ${sys}/kernel/mm/transparent_hugepage/enabled is not readable`));
+      expect(result.stdout).toMatch(/note\s+huge-pages:market-data\s+market-data\/market-data: THP is not readable here; where the host allows it, per process: GLIBC_TUNABLES=/);
+      expect(result.stdout).toMatch(/\d+ passed, \d+ warnings, 0 failed/);
+    } finally {
+      fs.rmSync(sys, { recursive: true, force: true });
+    }
   });
 
   it('`rust-perf doctor --json` fails with the fix when PATH hides llvm-profdata', async () => {

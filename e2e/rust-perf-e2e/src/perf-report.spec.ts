@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { createWorkspace, type TestWorkspace } from './harness';
+import { createWorkspace, repoRoot, type TestWorkspace } from './harness';
 
 const started = Date.now();
 afterAll(() => console.log(`perf-report.spec: ${((Date.now() - started) / 1000).toFixed(1)} s`));
@@ -65,4 +65,58 @@ describe('perf-report', () => {
     const pgoRow = ws.read('dist/perf-report/execution-engine/report.md').split('\n').find((l) => l.startsWith('| pgo |')) ?? '';
     expect(pgoRow).toMatch(report.configs.every((c) => c.buildKind === 'cold') ? /^\| pgo \| [\d.]+ s cold \([+-][\d.]+%\) \|/ : /^\| pgo \| [\d.]+ s (cold|incremental) \((compared only when cold|the baseline's build was incremental)\) \|/);
   }, 1_800_000);
+
+  it('thp: the release binary with its allocator\'s own huge-page switch, with the huge-page share, peak RSS and wall spread', async () => {
+    const started = Date.now();
+    const mode = /\[(\w+)\]/.exec(fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))![1];
+    // market-data keeps the system allocator (glibc's switch), execution-engine has jemalloc since beforeAll.
+    for (const [project, variable] of [['market-data', 'GLIBC_TUNABLES'], ['execution-engine', '_RJEM_MALLOC_CONF']]) {
+      const result = await ws.nx(['run', `${project}:perf-report`, '--configurations=release,thp', '--runs=3', '--count=false']);
+      // thp runs release's binary: only build-release runs first.
+      expect(result.stdout + result.stderr).toContain('nx targets for release, thp: build-release');
+      const report = JSON.parse(ws.read(`dist/perf-report/${project}/report.json`)) as Report & {
+        configs: Array<{ name: string; environment?: Record<string, string>; peakRssKiB?: { n: number }; hugePages?: { sharePct: { median: number; min: number; max: number; n: number }; anonymousKiB: { median: number } } }>;
+        memory?: { thp: string; asked: { how?: string }; pageFaults: { byConfig?: Record<string, { min: number; max: number }> } };
+      };
+      expect(report.configs.map((c) => c.name)).toEqual(['release', 'thp']);
+      const [release, thp] = report.configs;
+      expect(Object.keys(thp.environment ?? {})).toEqual([variable]);
+      expect(report.memory?.thp).toMatch(new RegExp(`^enabled = ${mode}, defrag = `));
+      for (const c of [release, thp]) {
+        expect(c.runtimeSeconds.n).toBe(3);
+        expect(c.peakRssKiB?.n).toBe(3);
+        expect(c.hugePages?.sharePct.n).toBe(3);
+        expect(c.hugePages!.anonymousKiB.median).toBeGreaterThan(1024);
+      }
+      // With THP in madvise mode only what asks gets huge pages. jemalloc's thp:always aligns its
+      // extents to 2 MiB and gets them in every run; glibc's hugetlb=1 only madvises its mappings, which
+      // cover an aligned 2 MiB block in some runs and not others (docs/numbers.md), so no floor for it.
+      if (mode === 'madvise') {
+        expect(release.hugePages!.sharePct.max).toBeLessThan(5);
+        if (project === 'execution-engine') {
+          expect(thp.hugePages!.sharePct.min).toBeGreaterThan(50);
+          // One fault per 2 MiB instead of 512: counted by the kernel, so it holds on a busy machine.
+          const faults = report.memory!.pageFaults.byConfig!;
+          expect(faults.thp.max).toBeLessThan(faults.release.min);
+        }
+      }
+      const md = ws.read(`dist/perf-report/${project}/report.md`);
+      expect(md).toContain('## Memory: huge pages');
+      expect(md).toMatch(/^\| thp \| \d+\.\d %/m);
+      expect(md).toMatch(/Counted work \(valgrind\) does not see TLB misses/);
+      expect(md).toMatch(/dTLB misses: /);
+      expect(md).toMatch(/Page faults \(perf stat -e page-faults, median \(min–max\) of 3 runs each\): release [\d,]+ \([\d,]+–[\d,]+\); thp /);
+      expect(result.stdout).toContain('## Memory: huge pages');
+    }
+    console.log(`perf-report thp (two projects): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  it('[report-thp-not-applicable] with THP `never` (the test root for /sys) thp alone fails with the reason and publishes nothing', async () => {
+    const sys = path.join(repoRoot, 'packages/rust-perf/src/core/memory/__fixtures__/host-never/sys');
+    fs.rmSync(path.join(ws.root, 'dist/perf-report/market-data'), { recursive: true, force: true });
+    const result = await ws.nx(['run', 'market-data:perf-report', '--configurations=thp', '--runs=1', '--count=false'], { env: { RUST_PERF_SYSFS: sys }, allowFailure: true });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('nothing to measure: thp is not applicable: THP is `never` on this machine');
+    expect(ws.exists('dist/perf-report/market-data/report.json')).toBe(false);
+  });
 });

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { describeCommand, run, ToolNotFoundError } from '../process/run';
 import { cachegrindArgs, parseCachegrind, simulatedCounts, type SimulatedCounts } from './cachegrind';
 import { dhatArgs, parseDhat, type HeapCounts } from './dhat';
+import { topAllocationSites } from './dhat-sites';
 import { parsePerfStat, perfStatArgs, type HardwareCounts } from './hardware';
 
 export const VALGRIND_FIX = 'apt-get install valgrind';
@@ -140,7 +141,8 @@ export async function countProgram(program: CountedProgram, options: CountOption
       const dhOut = path.join(dir, 'dhat.json');
       const dh = await under(dhatArgs(dhOut));
       if (dh.exitCode !== 0 || dh.timedOut || !fs.existsSync(dhOut)) return { counted: false, command, reason: `DHAT: ${valgrindFailure(dh.stderr, dh.exitCode, dh.signal, dh.timedOut)}` };
-      heap = parseDhat(fs.readFileSync(dhOut, 'utf8'), dhOut);
+      const dhat = fs.readFileSync(dhOut, 'utf8');
+      heap = { ...parseDhat(dhat, dhOut), sites: topAllocationSites(dhat, dhOut) };
     }
     let hardware: HardwareCounts | undefined;
     if (options.hardware !== false && (await hasHardwareCounters())) {

@@ -44,8 +44,19 @@ export interface CountedBuild {
   print?: (line: string) => void;
 }
 
+/** `CARGO_PROFILE_<NAME>_STRIP`: cargo's environment override of a profile's strip setting. */
+export function stripEnvVar(profile: string): string {
+  return `CARGO_PROFILE_${profile.toUpperCase().replace(/-/g, '_')}_STRIP`;
+}
+
 /** Builds the bin for counting and returns its path. */
 export async function buildCountedBinary(b: CountedBuild): Promise<string> {
+  // Symbols kept (strip = "none"): they change no instruction that is counted, and DHAT's allocation
+  // sites and cachegrind's attribution are "???" without them; the timed binary keeps its profile's strip.
+  // Not for a -Cprofile-use build: cargo hashes the profile's settings into -C metadata, which is part
+  // of every mangled name, so the PGO profile would no longer match (measured: −0.4 % instead of −25 %).
+  const strip = stripEnvVar(b.profile);
+  const keepSymbols = !b.addRustflags.some((f) => f.includes('profile-use='));
   const result = await runCargoBuild({
     cargoRoot: b.cargoRoot,
     args: { package: b.package, profile: b.profile, bins: [b.bin], target: b.target, features: b.features },
@@ -53,7 +64,7 @@ export async function buildCountedBinary(b: CountedBuild): Promise<string> {
     addedBy: `the counted ${b.name} build (-C target-cpu=${COUNT_CPU}, which valgrind decodes)`,
     env: process.env,
     targetDir: countedTargetDir(b.targetDir, b.name),
-    extraEnv: b.extraEnv,
+    extraEnv: keepSymbols ? { [strip]: process.env[strip] ?? 'none', ...b.extraEnv } : b.extraEnv,
     print: b.print,
   });
   const exe = result.artifacts.find((a) => a.kind === 'bin' && a.name === b.bin);

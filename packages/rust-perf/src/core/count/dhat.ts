@@ -1,5 +1,6 @@
 // DHAT's heap totals from its JSON output (`--dhat-out-file`, dhatFileVersion 2).
 import { CountParseError } from './cachegrind';
+import type { AllocationSite } from './dhat-sites';
 
 export function dhatArgs(outFile: string): string[] {
   return ['--tool=dhat', `--dhat-out-file=${outFile}`];
@@ -12,6 +13,8 @@ export interface HeapCounts {
   bytesAllocated: number;
   /** Live heap bytes at t-gmax, the moment the heap was largest (Σ gb). */
   peakHeapBytes: number;
+  /** The top allocation sites by bytes allocated (core/count/dhat-sites.ts). */
+  sites?: AllocationSite[];
 }
 
 interface DhatJson {

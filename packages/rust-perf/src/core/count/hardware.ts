@@ -10,11 +10,8 @@ export function perfStatArgs(outFile: string, file: string, args: readonly strin
   return ['stat', '-x', ',', '-e', 'instructions,cycles', '-o', outFile, '--', file, ...args];
 }
 
-/**
- * `perf stat -x,` lines: `value,unit,event,…`. A VM without a PMU prints `<not supported>` (or
- * `<not counted>`) in the value field: no hardware numbers then.
- */
-export function parsePerfStat(text: string): HardwareCounts | undefined {
+/** `perf stat -x,` lines (`value,unit,event,…`) → event → count; `<not supported>` / `<not counted>` values are left out. */
+export function parsePerfEvents(text: string): Map<string, number> {
   const values = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;
@@ -23,6 +20,12 @@ export function parsePerfStat(text: string): HardwareCounts | undefined {
     const n = Number(value);
     if (name && value !== '' && Number.isFinite(n)) values.set(name, n);
   }
+  return values;
+}
+
+/** instructions and cycles; a VM without a PMU prints `<not supported>`: no hardware numbers then. */
+export function parsePerfStat(text: string): HardwareCounts | undefined {
+  const values = parsePerfEvents(text);
   const instructions = values.get('instructions');
   const cycles = values.get('cycles');
   return instructions !== undefined && cycles !== undefined ? { instructions, cycles } : undefined;

@@ -2,6 +2,7 @@
 // hardware counts, and the binaries and args counted runs use.
 export * from './cachegrind';
 export * from './dhat';
+export * from './dhat-sites';
 export * from './hardware';
 export * from './count';
 export * from './counted-build';

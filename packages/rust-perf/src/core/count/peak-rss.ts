@@ -5,13 +5,9 @@
 // be missed; a workload that exits before the first sample reports none.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { watchWhileRunning, type ProcessWatch } from '../process/sample';
 
-export interface PeakRssWatch {
-  /** Pass as `onSpawn` to core/process/run.ts. */
-  onSpawn: (pid: number) => void;
-  /** Stops sampling; the peak in KiB, or undefined when no sample of the program was taken. */
-  stop: () => number | undefined;
-}
+export type PeakRssWatch = ProcessWatch<number>;
 
 /** VmHWM (KiB) from /proc/<pid>/status text, when its `Name:` is the program's (not the forked parent before exec). */
 export function parseVmHwm(status: string, programName?: string): number | undefined {
@@ -25,29 +21,6 @@ export function parseVmHwm(status: string, programName?: string): number | undef
 }
 
 export function watchPeakRss(program: string, intervalMs = 10): PeakRssWatch {
-  let peak: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let pid: number | undefined;
   const name = path.basename(program);
-  const sample = () => {
-    if (pid === undefined) return;
-    try {
-      const kib = parseVmHwm(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), name);
-      if (kib !== undefined) peak = Math.max(peak ?? 0, kib);
-    } catch {
-      // gone already (exited) or no procfs
-    }
-  };
-  return {
-    onSpawn: (p) => {
-      pid = p;
-      sample();
-      timer = setInterval(sample, intervalMs);
-    },
-    stop: () => {
-      sample();
-      if (timer) clearInterval(timer);
-      return peak;
-    },
-  };
+  return watchWhileRunning((pid) => parseVmHwm(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), name), (peak, kib) => Math.max(peak ?? 0, kib), intervalMs);
 }

@@ -3,7 +3,8 @@
 import { VALGRIND_FIX } from '../count/count';
 import { boltInstallFix } from '../toolchain/llvm-bolt';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+// note: a fact doctor could not read (e.g. /sys in a container); never a failure.
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'note';
 
 export interface Check {
   id: string;
@@ -158,7 +159,7 @@ export function exitCode(checks: readonly Check[]): number {
   return checks.some((c) => c.status === 'fail') ? 1 : 0;
 }
 
-const MARK: Record<CheckStatus, string> = { pass: 'pass', warn: 'WARN', fail: 'FAIL' };
+const MARK: Record<CheckStatus, string> = { pass: 'pass', warn: 'WARN', fail: 'FAIL', note: 'note' };
 
 export function renderChecks(checks: readonly Check[]): string {
   const width = Math.max(...checks.map((c) => c.id.length));

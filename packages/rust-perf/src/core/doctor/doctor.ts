@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { diskFileReader, locateCargoWorkspace } from '../cargo/locate';
 import { evaluate, exitCode, renderChecks, type Check } from './checks';
 import { probe } from './probe';
+import { hugePageChecks } from '../memory/doctor-section';
+import { kernelRoots, readHugePageFacts } from '../memory/hugepages';
 
 export interface DoctorReport {
   cargoRoot: string;
@@ -12,7 +14,8 @@ export interface DoctorReport {
 
 export async function runDoctor(workspaceRoot: string, cargoRoot: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const root = locateCargoWorkspace(diskFileReader(workspaceRoot), cargoRoot);
-  const checks = evaluate({ ...(await probe(path.join(workspaceRoot, root), env)), cargoRoot: root });
+  const facts = await probe(path.join(workspaceRoot, root), env);
+  const checks = [...evaluate({ ...facts, cargoRoot: root }), ...hugePageChecks(readHugePageFacts(kernelRoots(env)), facts.allocators ?? [])];
   return { cargoRoot: root || '.', checks, exitCode: exitCode(checks) };
 }
 

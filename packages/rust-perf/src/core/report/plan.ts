@@ -12,6 +12,8 @@ export const CONFIGURATION_EXECUTORS: Readonly<Record<string, string>> = {
   'release+native': 'rust-perf:build-native',
   pgo: 'rust-perf:build-pgo',
   [BOLT_REPORT_CONFIGURATION.name]: `rust-perf:${BOLT_REPORT_CONFIGURATION.target}`,
+  // thp runs release's binary with its allocator's huge-page switch.
+  thp: 'rust-perf:build-release',
 };
 
 /** Configurations perf-report compiles itself from another target's output (pgo+native needs pgo-profile's profile). */

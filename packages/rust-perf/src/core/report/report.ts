@@ -2,6 +2,9 @@
 // workload. Pure: the executor measures, this module summarizes and renders (JSON, markdown, SVG).
 import type { BuildKind } from '../cargo/build';
 import { comparableBuild } from './plan';
+import { renderMemorySection, type HugePageColumns, type MemorySection } from './memory';
+import { renderHeapProfile } from './heap';
+import type { AllocationSite } from '../count/dhat-sites';
 
 export interface Spread {
   median: number;
@@ -38,6 +41,10 @@ export interface ConfigResult {
   peakRssKiB?: Spread;
   /** Counted once under valgrind (deterministic), or why it could not be. Absent when counting was off. */
   counted?: CountedColumns | NotCountedColumn;
+  /** Huge pages backing the runs' anonymous memory (smaps_rollup samples), when sampled. */
+  hugePages?: HugePageColumns;
+  /** Variables the runs of this configuration had on top of the workload's (e.g. the thp row's allocator switch). */
+  environment?: Record<string, string>;
 }
 
 /** Deterministic counts of one run under valgrind (cachegrind + DHAT), at the report's counting.cpu. */
@@ -50,6 +57,8 @@ export interface CountedColumns {
   allocations?: number;
   bytesAllocated?: number;
   peakHeapBytes?: number;
+  /** DHAT's top allocation sites of the counted run (the guide's massif question: where the heap goes). */
+  allocationSites?: AllocationSite[];
   /** perf stat's counts, where the machine has hardware counters: real, but not deterministic. */
   hardware?: { instructions: number; cycles: number };
   /** When the counted binary is another configuration's (e.g. release+native at the counted CPU level is release). */
@@ -89,12 +98,14 @@ export interface Report {
   counting?: Counting;
   /** Which report columns are deterministic (counted once) and which are wall time with spread. */
   columns?: typeof REPORT_COLUMNS;
+  /** The huge-page section, when the thp configuration was asked for. */
+  memory?: MemorySection;
 }
 
 /** Which fields of a configuration repeat exactly, which are wall-time measurements with spread, which are measured once. */
 export const REPORT_COLUMNS = {
   deterministic: ['counted.instructions', 'counted.estimatedCycles', 'counted.branchMispredicts', 'counted.llMisses', 'counted.l1Misses', 'counted.allocations', 'counted.bytesAllocated', 'counted.peakHeapBytes', 'binaryBytes', 'ymmInstructions', 'zmmInstructions'],
-  wallTimeWithSpread: ['runtimeSeconds', 'throughput', 'peakRssKiB'],
+  wallTimeWithSpread: ['runtimeSeconds', 'throughput', 'peakRssKiB', 'hugePages'],
   once: ['buildSeconds', 'counted.hardware'],
 };
 
@@ -146,7 +157,7 @@ export function count(n: number): string {
   return String(n);
 }
 
-function heapBytes(n: number): string {
+export function heapBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
 }
 
@@ -223,6 +234,8 @@ export function renderMarkdown(r: Report): string {
             : []),
         ]
       : []),
+    ...renderHeapProfile(r, base),
+    ...renderMemorySection(r.memory, r.configs, base.name),
     ...r.configs.map((c) => `- **${c.name}**: ${c.description} (${c.source})`),
     '',
   ].join('\n');

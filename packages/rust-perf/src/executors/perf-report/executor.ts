@@ -41,6 +41,10 @@ import { reportBuildPlan } from '../../core/report/plan';
 import { projectTargets, runNxTargets } from './nx-targets';
 import type { PerfReportExecutorOptions } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
+import { THP_CONFIGURATION, hugePageColumns, type MemorySection } from '../../core/report/memory';
+import { faultsAndTlb, prepareThp, type ThpSetup } from '../../core/memory/thp-run';
+import { watchHugePages } from '../../core/memory/watch';
+import { kernelRoots, type AnonymousMemory } from '../../core/memory/hugepages';
 
 interface Candidate {
   name: string;
@@ -49,6 +53,8 @@ interface Candidate {
   buildSeconds: number | null;
   buildKind?: BuildKind;
   source: string;
+  /** On top of the workload's environment (the thp row's allocator switch). */
+  env?: Record<string, string>;
 }
 
 /** How a configuration's binary is built: the counted build repeats it at COUNT_CPU. */
@@ -69,10 +75,11 @@ interface OwnBuild {
   features?: string[];
 }
 
-const ALL_CONFIGS = ['dev', 'release', 'release+system-alloc', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native', BOLT_REPORT_CONFIGURATION.name];
+const ALL_CONFIGS = ['dev', 'release', 'release+system-alloc', 'release+native', 'release+fat-lto', 'pgo', 'pgo+native', BOLT_REPORT_CONFIGURATION.name, THP_CONFIGURATION];
 const ALLOCATOR_CONFIG = 'release+system-alloc';
 // Asked for by name only: it needs llvm-bolt and runs bolt-profile's workload (build-bolt runs then).
-const OPT_IN = new Set<string>([BOLT_REPORT_CONFIGURATION.name]);
+// thp: a memory question (huge pages per process) rather than a build, asked for by name too.
+const OPT_IN = new Set<string>([BOLT_REPORT_CONFIGURATION.name, THP_CONFIGURATION]);
 
 /** A binary another target published, with the build time it recorded beside it. */
 function reused(name: string, description: string, dir: string, bin: string, target: string, root: string): Candidate {
@@ -120,6 +127,7 @@ function countedColumns(entry: { result: CountResult; sameBinaryAs?: string } | 
       llMisses: r.simulated.llMisses,
       l1Misses: r.simulated.l1Misses,
       ...(r.heap ? { allocations: r.heap.allocations, bytesAllocated: r.heap.bytesAllocated, peakHeapBytes: r.heap.peakHeapBytes } : {}),
+      ...(r.heap?.sites ? { allocationSites: r.heap.sites } : {}),
       ...(r.hardware ? { hardware: r.hardware } : {}),
       ...(entry.sameBinaryAs ? { sameBinaryAs: entry.sameBinaryAs } : {}),
     },
@@ -165,11 +173,13 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         console.log(`  not counted: ${missing}`);
       }
     }
-    const progress = new Progress('perf-report', (count && missing === undefined ? 5 : 3) + (plan.nxTargets.length > 0 ? 1 : 0));
+    const progress = new Progress('perf-report', (count && missing === undefined ? 5 : 3) + (plan.nxTargets.length > 0 ? 1 : 0) + (wanted.includes(THP_CONFIGURATION) ? 1 : 0));
     if (plan.nxTargets.length > 0)
       await progress.phase(`nx targets for ${Object.keys(plan.fromTarget).join(', ')}: ${plan.nxTargets.join(', ')}`, () => runNxTargets(context, setup.project, plan.nxTargets));
     if (plan.ownBuilds.length > 0) console.log(`  perf-report builds ${plan.ownBuilds.join(', ')} itself, each in its own target dir`);
     const specs = new Map<string, CountedSpec>();
+    const roots = kernelRoots();
+    let thp: ThpSetup | undefined;
     const candidates = await progress.phase(`binaries for ${wanted.join(', ')}`, async () => {
       const out: Candidate[] = [];
       let usePath: string | undefined;
@@ -195,6 +205,13 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         if (name === 'pgo+native')
           out.push(await build(setup, { name, description: `profile-guided with -C target-cpu=native (${pgoProfile} profile)`, profile: pgoProfile, addRustflags: profileUseFlags(profileUse(), 'native') }, entry.bin, rustc.host));
         if (name === BOLT_REPORT_CONFIGURATION.name) out.push(reused(name, BOLT_REPORT_CONFIGURATION.description, dist(name, 'bolt'), entry.bin, plan.fromTarget[name], context.root));
+        if (name === THP_CONFIGURATION) {
+          const release = reused(name, '', dist(name, 'release'), entry.bin, plan.fromTarget[name], context.root);
+          thp = await prepareThp(release.binary, entry.env, roots, setup.cargoRoot);
+          // The same binary as release: no compile time of its own.
+          if (thp.plan.applicable) out.push({ ...release, buildSeconds: null, buildKind: undefined, source: `release's binary, from ${plan.fromTarget[name]}`, description: `release's binary (${thp.section.allocator}) with huge pages asked for per process: ${thp.plan.how}`, env: thp.plan.env });
+          else console.log(`  ${name}: not applicable: ${thp.plan.reason}`);
+        }
         // The same builds as above (or as the reused targets'), for counting.
         if (count) {
           if (name === 'dev') specs.set(name, { profile: 'dev', addRustflags: [] });
@@ -209,6 +226,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       return out;
     });
 
+    if (candidates.length === 0) throw new Error(`nothing to measure: ${thp && !thp.plan.applicable ? `${THP_CONFIGURATION} is not applicable: ${thp.plan.reason}` : 'no configuration'}`);
     // Counted binaries: one per distinct build at COUNT_CPU (release+native at x86-64-v3 is release).
     const countArgs = count ? resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args ?? []) : undefined;
     const counted = new Map<string, { result: CountResult; sameBinaryAs?: string }>();
@@ -252,11 +270,14 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       // BOLT rewrites the linked binary with a profile of that binary: a rebuild at COUNT_CPU is not what it describes.
       if (wanted.includes(BOLT_REPORT_CONFIGURATION.name))
         counted.set(BOLT_REPORT_CONFIGURATION.name, { result: { counted: false, command: entry.bin, reason: `a BOLT binary is laid out from a profile of that very binary, so it has no rebuild at ${COUNT_CPU} to count; \`npm run bench bolt\` counts release, pgo and pgo+bolt built at one CPU level` } });
+      // Huge pages change TLB misses and page faults, which valgrind does not model.
+      if (wanted.includes(THP_CONFIGURATION))
+        counted.set(THP_CONFIGURATION, { result: { counted: false, command: entry.bin, reason: "counted work does not see TLB misses or page faults, all that huge pages change; the binary is release's (see its counted row)" } });
       if (missing === undefined) await progress.phase(`counted runs under valgrind (args \`${countArgs!.args.join(' ')}\` from ${countArgs!.source})`, countPhase);
       else await countPhase();
     }
 
-    const timings = new Map<string, { seconds: number[]; throughput: number[]; unit?: string; rssKiB: number[] }>(candidates.map((c) => [c.name, { seconds: [], throughput: [], rssKiB: [] }]));
+    const timings = new Map<string, { seconds: number[]; throughput: number[]; unit?: string; rssKiB: number[]; huge: AnonymousMemory[] }>(candidates.map((c) => [c.name, { seconds: [], throughput: [], rssKiB: [], huge: [] }]));
     await progress.phase(`workload \`${entry.bin} ${(entry.args ?? []).join(' ')}\` × ${runs} per configuration, interleaved`, async () => {
       const done: number[] = [];
       const total = runs * candidates.length;
@@ -264,12 +285,15 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         // Round-robin, so machine noise hits every configuration alike.
         for (const c of candidates) {
           const rss = watchPeakRss(c.binary);
-          const r = await run(c.binary, entry.args ?? [], { cwd: setup.cargoRoot, env: entry.env, onSpawn: rss.onSpawn });
+          const huge = thp ? watchHugePages(c.binary, roots.proc) : undefined;
+          const r = await run(c.binary, entry.args ?? [], { cwd: setup.cargoRoot, env: { ...entry.env, ...c.env }, onSpawn: (pid) => (rss.onSpawn(pid), huge?.onSpawn(pid)) });
           const peak = rss.stop();
+          const hugeSample = huge?.stop();
           if (r.exitCode !== 0) throw new Error(`${describeCommand(c.binary, entry.args ?? [])} (${c.name}) exited with ${r.exitCode ?? r.signal}:\n${r.stderr.slice(-2000)}`);
           const t = timings.get(c.name)!;
           t.seconds.push(r.durationMs / 1000);
           if (peak !== undefined) t.rssKiB.push(peak);
+          if (hugeSample) t.huge.push(hugeSample);
           const tp = parseThroughput(r.stdout + r.stderr);
           if (tp) {
             t.throughput.push(tp.value);
@@ -281,6 +305,13 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       }
     });
 
+    // A few runs each under perf stat, after the timed ones so perf's own work does not enter their times.
+    const statRuns = candidates.filter((c) => c.name === 'release' || c.name === THP_CONFIGURATION);
+    const statRounds = Math.min(3, runs);
+    const memory: MemorySection | undefined =
+      thp
+        ? { ...thp.section, ...(await progress.phase(`page faults and dTLB misses: perf stat × ${statRounds} for ${statRuns.map((c) => c.name).join(', ')}`, () => faultsAndTlb(statRuns.map((c) => ({ name: c.name, file: c.binary, args: entry.args ?? [], cwd: setup.cargoRoot, env: { ...entry.env, ...c.env } })), statRounds))) }
+        : undefined;
     const report = await progress.phase('disassemble, summarize and write report.json, report.md, report.svg', async () => {
       const configs: ConfigResult[] = [];
       for (const c of candidates) {
@@ -301,6 +332,8 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
           // Only when every run was sampled, so the spread covers the same runs as the runtime's.
           ...(t.rssKiB.length === t.seconds.length ? { peakRssKiB: spread(t.rssKiB) } : {}),
           ...countedColumns(counted.get(c.name)),
+          ...(t.huge.length === t.seconds.length && t.huge.length > 0 ? { hugePages: hugePageColumns(t.huge) } : {}),
+          ...(c.env ? { environment: c.env } : {}),
         });
       }
       const counting: Counting | undefined = countArgs
@@ -317,6 +350,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         configs,
         ...(counting ? { counting } : {}),
         columns: REPORT_COLUMNS,
+        ...(memory ? { memory } : {}),
       };
       // The three files appear together or not at all.
       replaceDirAtomic(outDir, (dir) => {

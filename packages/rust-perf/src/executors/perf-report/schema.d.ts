@@ -2,7 +2,7 @@ export interface PerfReportExecutorOptions {
   cargoRoot?: string;
   package?: string;
   outputPath?: string;
-  /** Subset and order of: dev, release, release+system-alloc, release+native, release+fat-lto, pgo, pgo+native. */
+  /** Subset and order of: dev, release, release+system-alloc, release+native, release+fat-lto, pgo, pgo+native, pgo+bolt, thp. */
   configurations?: string[];
   runs?: number;
   workload?: unknown;
