@@ -6,35 +6,35 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzedTitles, readRunResults, type CriterionResult } from '../../core/bench/criterion';
-import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, exactFilter, otherBenchRoots } from '../../core/bench/compare-plan';
+import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, otherBenchRoots } from '../../core/bench/compare-plan';
 import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { countProgram, valgrindVersion } from '../../core/count';
-import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, roundOrder, type BenchComparison, type WallStatistic } from '../../core/bench/paired';
+import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, type BenchComparison } from '../../core/bench/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
-import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, wallValue, roundValue, withCounted, type RoundTable, type Side } from '../../core/bench/gate-plan';
+import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, withCounted, type RoundTable, type Side } from '../../core/bench/gate-plan';
+import {
+  brokenBaseComparisons,
+  compareSettings,
+  countedGroups,
+  countedPlan,
+  countingWanted,
+  failedBaseComparisons,
+  headOnlyComparisons,
+  headSummaries,
+  removedComparisons,
+  roundDone,
+  roundPlan,
+  COUNTED_REPEATS,
+} from '../../core/bench/gate-steps';
 import { benchTargets, criterionArgs, dependsOnCriterion, selectBenches, type MetadataPackage } from '../../core/bench/plan';
 import type { PhaseLog } from '../../core/bench/progress';
-import { renderTextTable, summarizeResult, type BenchmarkSummary } from '../../core/bench/summary';
+import { renderTextTable, type BenchmarkSummary } from '../../core/bench/summary';
 import { writeFileAtomic } from '../../core/fs/atomic';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 import { run } from '../../core/process/run';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
-
-/** Percent; with paired rounds the interval keeps noise out, so the threshold only filters tiny real changes. */
-export const DEFAULT_COMPARE_THRESHOLD = 5;
-/** Percent for counted instructions: they repeat to hundredths of a percent, so a small real change is visible. */
-export const DEFAULT_COUNTED_THRESHOLD = 1;
-/** A criterion filter no benchmark id matches: the run does the benches' setup only. */
-const SETUP_ONLY_FILTER = '^rust-perf: setup only$';
-/**
- * Many short rounds rather than a few long ones: a shared machine's speed changes over seconds, so base
- * and head runs a fraction of a second apart see the same machine, and 30 pairs narrow the interval
- * (A/A measurements in docs/bench-and-ci.md). Used unless the options set them.
- */
-export const DEFAULT_ROUNDS = 30;
-export const COMPARE_CRITERION = { warmUpTime: 0.1, measurementTime: 0.25, sampleSize: 10 } as const;
 
 interface SideBuild {
   cargoRoot: string;
@@ -44,17 +44,11 @@ interface SideBuild {
 }
 
 export async function runCompare(options: BenchExecutorSchema & { compareRef: string }, context: ExecutorContext, log: PhaseLog): Promise<{ success: boolean }> {
-  if (options.baseline || options.saveBaseline) {
-    throw new Error('"compareRef" measures the base in this job; it cannot be combined with "baseline" or "saveBaseline" (the cross-run comparison).');
-  }
+  const { thresholds, rounds, statistic, criterion } = compareSettings(options);
   const project = context.projectName ?? options.package ?? 'bench';
   const pkgName = options.package ?? project;
   const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
   const outputDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'bench', project));
-  const threshold = options.failOnRegression ?? DEFAULT_COMPARE_THRESHOLD;
-  const countedThreshold = options.failOnCountedRegression ?? DEFAULT_COUNTED_THRESHOLD;
-  const thresholds = { 'wall-time': threshold, instructions: countedThreshold };
-  const rounds = options.rounds ?? DEFAULT_ROUNDS;
   const diffDir = path.join(outputDir, 'diff');
   fs.rmSync(diffDir, { recursive: true, force: true }); // an earlier run's differential flamegraphs are not this run's
 
@@ -105,55 +99,45 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       const baseBuild: SideBuild = { cargoRoot: baseSide.cargoRoot, pkgDir: baseSide.pkg ? path.dirname(baseSide.pkg.manifest_path) : '', executables: baseExes, criterionHome: criterionHome('base') };
 
       const cpu = options.pinCpu === false ? undefined : await pickCpu(context.root);
-      const extra = criterionArgs({
-        warmUpTime: options.warmUpTime ?? COMPARE_CRITERION.warmUpTime,
-        measurementTime: options.measurementTime ?? COMPARE_CRITERION.measurementTime,
-        sampleSize: options.sampleSize ?? COMPARE_CRITERION.sampleSize,
-        filter: options.filter,
-      });
-      const statistic: WallStatistic = options.wallStatistic ?? 'fastest';
+      const extra = criterionArgs(criterion);
       const comparisons: BenchComparison[] = [];
       const headResults = new Map<string, CriterionResult>();
 
       if (baseError) {
         logger.error(baseError);
-        for (const bench of sides.both) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: baseError.split('\n')[0] });
+        comparisons.push(...brokenBaseComparisons(sides.both, baseError));
       } else if (sides.both.length) {
         // per bench, per benchmark id: each side's per-round criterion median and fastest sample
         const perRound: RoundTable = new Map();
         const baseFailed = new Map<string, string>();
-        for (let r = 0; r < rounds; r++) {
-          for (const bench of sides.both) {
+        for (const { round, steps } of roundPlan(rounds, sides.both)) {
+          for (const { bench, side } of steps) {
             if (baseFailed.has(bench)) continue;
-            for (const side of roundOrder(r)) {
-              const results = await runOnce(side === 'base' ? baseBuild : head, bench, extra, cpu);
-              if ('error' in results) {
-                if (side === 'head') throw new Error(results.error);
-                baseFailed.set(bench, `the base's ${bench} failed: ${results.error}`);
-                break;
-              }
-              recordRound(perRound, side, r, bench, results.results);
-              if (side === 'head') for (const res of results.results) headResults.set(res.id, res);
+            const results = await runOnce(side === 'base' ? baseBuild : head, bench, extra, cpu);
+            if ('error' in results) {
+              if (side === 'head') throw new Error(results.error);
+              baseFailed.set(bench, `the base's ${bench} failed: ${results.error}`);
+              continue;
             }
+            recordRound(perRound, side, round, bench, results.results);
+            if (side === 'head') for (const res of results.results) headResults.set(res.id, res);
           }
-          log.phase(`round ${r + 1}/${rounds} done (${roundOrder(r).join(' then ')})`);
+          log.phase(roundDone(round, rounds));
         }
-        for (const [bench, error] of baseFailed) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: error });
-        comparisons.push(...wallComparisons(perRound, rounds, statistic, threshold, new Set(baseFailed.keys())));
+        comparisons.push(...failedBaseComparisons(baseFailed));
+        comparisons.push(...wallComparisons(perRound, rounds, statistic, thresholds['wall-time'], new Set(baseFailed.keys())));
       }
-      if (options.counted !== false && !baseError) {
-        await addCounted(comparisons, { base: baseBuild, head }, countedThreshold, log);
+      if (countingWanted(options.counted, baseError)) {
+        await addCounted(comparisons, { base: baseBuild, head }, thresholds.instructions, log);
       }
       for (const bench of sides.added) {
         log.phase(`head: ${bench} is new (not in the base): measuring the head only`);
         const results = await runOnce(head, bench, extra, cpu);
         if ('error' in results) throw new Error(results.error);
-        for (const res of results.results) {
-          headResults.set(res.id, res);
-          comparisons.push({ id: res.id, bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: wallValue(roundValue(res), statistic) } });
-        }
+        for (const res of results.results) headResults.set(res.id, res);
+        comparisons.push(...headOnlyComparisons(bench, results.results, statistic));
       }
-      for (const bench of sides.removed) comparisons.push({ id: `${bench} (bench target)`, bench, status: 'removed', metrics: [], verdict: 'removed' });
+      comparisons.push(...removedComparisons(sides.removed));
       if (comparisons.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}${options.filter ? ` (does the filter "${options.filter}" match any benchmark?)` : ''}.`);
 
       if (options.diffFlamegraphs !== false) {
@@ -162,8 +146,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       }
       for (const c of comparisons) log.phase(describeComparison(c));
       const gate = pairedGate(comparisons, thresholds);
-      const summaries = [...headResults.values()].map((r) => summarizeResult(r, comparisons.find((c) => c.id === r.id)?.bench ?? ''));
-      writeOutputs(outputDir, context, { ...header, cpu }, comparisons, summaries, gate, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
+      writeOutputs(outputDir, context, { ...header, cpu }, comparisons, headSummaries(headResults, comparisons), gate, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
       logger.info('\n' + renderTextTable(comparisonRows(comparisons)) + '\n');
       if (gate.failed) {
         logger.error(gate.message);
@@ -190,29 +173,20 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
     log.phase(`counted work: skipped, ${e instanceof Error ? e.message : String(e)} (wall time decides)`);
     return;
   }
-  const byBench = new Map<string, BenchComparison[]>();
-  for (const c of comparisons) if (c.status === 'compared') byBench.set(c.bench, [...(byBench.get(c.bench) ?? []), c]);
-  for (const [bench, list] of byBench) {
+  for (const [bench, list] of countedGroups(comparisons)) {
     const counts: Record<Side, Map<string, number[]>> = { base: new Map(), head: new Map() };
     let failure: string | undefined;
     const started = Date.now();
     log.phase(`counted work for ${bench}: instructions of ${list.length} benchmark(s) under cachegrind, base and head`);
-    outer: for (const side of ['base', 'head'] as const) {
-      const n = await countOnce(sides[side], bench, SETUP_ONLY_FILTER);
+    const setup: Partial<Record<Side, number>> = {};
+    for (const step of countedPlan(list.map((c) => c.id))) {
+      const n = await countOnce(sides[step.side], bench, step.filter);
       if (typeof n === 'string') {
         failure = n;
         break;
       }
-      for (let rep = 0; rep < 2; rep++) {
-        for (const c of list) {
-          const m = await countOnce(sides[side], bench, exactFilter(c.id));
-          if (typeof m === 'string') {
-            failure = m;
-            break outer;
-          }
-          counts[side].set(c.id, [...(counts[side].get(c.id) ?? []), m - n]);
-        }
-      }
+      if (step.id === undefined) setup[step.side] = n;
+      else counts[step.side].set(step.id, [...(counts[step.side].get(step.id) ?? []), n - setup[step.side]!]);
     }
     if (failure) {
       log.phase(`counted work for ${bench}: not counted (${failure}); wall time decides`);
@@ -228,7 +202,7 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
       }
       comparisons[comparisons.indexOf(c)] = next;
     }
-    log.phase(`counted work for ${bench}: done, 2 runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    log.phase(`counted work for ${bench}: done, ${COUNTED_REPEATS} runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   }
 }
 

@@ -1,0 +1,104 @@
+import type { CriterionResult } from './criterion';
+import {
+  brokenBaseComparisons,
+  compareSettings,
+  countedGroups,
+  countedPlan,
+  countingWanted,
+  failedBaseComparisons,
+  headOnlyComparisons,
+  headSummaries,
+  removedComparisons,
+  roundDone,
+  roundPlan,
+  SETUP_ONLY_FILTER,
+} from './gate-steps';
+import type { BenchComparison } from './paired';
+
+const est = (x: number) => ({ estimate: x, lower: x * 0.99, upper: x * 1.01, unit: 'ns' as const });
+const result = (id: string, medianNs: number, fastest?: number): CriterionResult => ({
+  id,
+  title: id,
+  directory: id,
+  mean: est(medianNs),
+  median: est(medianNs),
+  ...(fastest !== undefined ? { perIteration: [fastest, fastest + 1] } : {}),
+});
+
+describe('the same-job gate\'s settings', () => {
+  it('uses the defaults (5% wall, 1% counted, 30 rounds, fastest sample, short criterion runs) unless the options set them', () => {
+    expect(compareSettings({})).toEqual({
+      thresholds: { 'wall-time': 5, instructions: 1 },
+      rounds: 30,
+      statistic: 'fastest',
+      criterion: { warmUpTime: 0.1, measurementTime: 0.25, sampleSize: 10, filter: undefined },
+    });
+    const s = compareSettings({ failOnRegression: 2, failOnCountedRegression: 0.5, rounds: 4, wallStatistic: 'median', sampleSize: 20, filter: 'add' });
+    expect(s.thresholds).toEqual({ 'wall-time': 2, instructions: 0.5 });
+    expect([s.rounds, s.statistic, s.criterion.sampleSize, s.criterion.warmUpTime, s.criterion.filter]).toEqual([4, 'median', 20, 0.1, 'add']);
+  });
+
+  it('rejects a cross-run baseline beside compareRef', () => {
+    expect(() => compareSettings({ baseline: 'main' })).toThrow('cannot be combined with "baseline" or "saveBaseline"');
+    expect(() => compareSettings({ saveBaseline: 'x' })).toThrow('cannot be combined');
+  });
+});
+
+describe('the timed plan', () => {
+  it('lists rounds × benches × sides, alternating which side runs first', () => {
+    const plan = roundPlan(2, ['a', 'b']);
+    expect(plan).toEqual([
+      { round: 0, steps: [{ bench: 'a', side: 'base' }, { bench: 'a', side: 'head' }, { bench: 'b', side: 'base' }, { bench: 'b', side: 'head' }] },
+      { round: 1, steps: [{ bench: 'a', side: 'head' }, { bench: 'a', side: 'base' }, { bench: 'b', side: 'head' }, { bench: 'b', side: 'base' }] },
+    ]);
+    expect(roundDone(1, 2)).toBe('round 2/2 done (head then base)');
+    expect(roundPlan(0, ['a'])).toEqual([]);
+  });
+});
+
+describe('what a broken base, new and removed benches become', () => {
+  it('reports each bench of a broken base as not compared, with the first line of why', () => {
+    expect(brokenBaseComparisons(['a'], 'the base does not build:\nerror[E0425]')).toEqual([{ id: 'a', bench: 'a', status: 'error', metrics: [], verdict: 'not compared', note: 'the base does not build:' }]);
+    expect(failedBaseComparisons(new Map([['b', "the base's b failed: x\ny"]]))).toEqual([{ id: 'b', bench: 'b', status: 'error', metrics: [], verdict: 'not compared', note: "the base's b failed: x\ny" }]);
+  });
+
+  it('marks a head-only bench\'s benchmarks new with their wall value, and a base-only bench removed', () => {
+    expect(headOnlyComparisons('n', [result('n/x', 100, 40)], 'fastest').map((c) => [c.id, c.verdict, c.headOnly])).toEqual([['n/x', 'new', { metric: 'wall-time', median: 40 }]]);
+    expect(headOnlyComparisons('n', [result('n/x', 100, 40)], 'median')[0].headOnly?.median).toBe(100);
+    expect(removedComparisons(['old'])).toEqual([{ id: 'old (bench target)', bench: 'old', status: 'removed', metrics: [], verdict: 'removed' }]);
+  });
+});
+
+describe('the counted plan', () => {
+  it('counts only when asked (default on) and the base built', () => {
+    expect(countingWanted(undefined, undefined)).toBe(true);
+    expect(countingWanted(false, undefined)).toBe(false);
+    expect(countingWanted(true, 'the base does not build')).toBe(false);
+  });
+
+  it('groups compared benchmarks by bench and runs per side the setup once, then each benchmark twice', () => {
+    const c = (id: string, bench: string, status: BenchComparison['status']): BenchComparison => ({ id, bench, status, metrics: [], verdict: 'no significant change' });
+    const groups = countedGroups([c('a/1', 'a', 'compared'), c('b/1', 'b', 'compared'), c('a/2', 'a', 'compared'), c('a/3', 'a', 'new')]);
+    expect([...groups].map(([b, l]) => [b, l.map((x) => x.id)])).toEqual([['a', ['a/1', 'a/2']], ['b', ['b/1']]]);
+    expect(countedPlan(['x/1', 'x.2'])).toEqual([
+      { side: 'base', filter: SETUP_ONLY_FILTER },
+      { side: 'base', filter: '^x/1$', id: 'x/1' },
+      { side: 'base', filter: '^x\\.2$', id: 'x.2' },
+      { side: 'base', filter: '^x/1$', id: 'x/1' },
+      { side: 'base', filter: '^x\\.2$', id: 'x.2' },
+      { side: 'head', filter: SETUP_ONLY_FILTER },
+      { side: 'head', filter: '^x/1$', id: 'x/1' },
+      { side: 'head', filter: '^x\\.2$', id: 'x.2' },
+      { side: 'head', filter: '^x/1$', id: 'x/1' },
+      { side: 'head', filter: '^x\\.2$', id: 'x.2' },
+    ]);
+  });
+});
+
+describe('headSummaries', () => {
+  it('summarizes the head\'s last result per benchmark under the bench its comparison names', () => {
+    const head = new Map([['a/1', result('a/1', 100, 90)], ['z', result('z', 5)]]);
+    const s = headSummaries(head, [{ id: 'a/1', bench: 'a', status: 'compared', metrics: [], verdict: 'no significant change' }]);
+    expect(s.map((b) => [b.id, b.bench])).toEqual([['a/1', 'a'], ['z', '']]);
+  });
+});
