@@ -1,6 +1,11 @@
 import type { CriterionResult } from './criterion';
 import {
   brokenBaseComparisons,
+  buildFailure,
+  changedMessage,
+  unchangedMessage,
+  foldCounted,
+  processFailure,
   compareSettings,
   countedGroups,
   countedPlan,
@@ -100,5 +105,43 @@ describe('headSummaries', () => {
     const head = new Map([['a/1', result('a/1', 100, 90)], ['z', result('z', 5)]]);
     const s = headSummaries(head, [{ id: 'a/1', bench: 'a', status: 'compared', metrics: [], verdict: 'no significant change' }]);
     expect(s.map((b) => [b.id, b.bench])).toEqual([['a/1', 'a'], ['z', '']]);
+  });
+});
+
+describe('folding counted runs and reporting failures', () => {
+  const wall: BenchComparison = {
+    id: 'x',
+    bench: 'b',
+    status: 'compared',
+    metrics: [{ metric: 'wall-time', rounds: [], verdict: 'no significant change' } as unknown as BenchComparison['metrics'][number]],
+    decidedBy: 'wall-time',
+    verdict: 'no significant change',
+  };
+
+  it('lets counted instructions decide where both sides rose above the setup, and notes why not elsewhere', () => {
+    const other = { ...wall, id: 'y' };
+    const counts = { base: new Map([['x', [1000, 1000]], ['y', [0, 5]]]), head: new Map([['x', [1060, 1060]], ['y', [5, 5]]]) };
+    const { next, notes } = foldCounted([wall, other], counts, 1);
+    expect(next.map((c) => [c.id, c.decidedBy, c.verdict])).toEqual([['x', 'instructions', 'regressed'], ['y', 'wall-time', 'no significant change']]);
+    expect(next[1]).toBe(other);
+    expect(notes).toEqual(["counted work for y: one iteration did not rise above the setup's count; wall time decides"]);
+  });
+
+  it('names the command, how it ended and the last lines of stderr; a build failure keeps cargo\'s error lines', () => {
+    expect(processFailure({ command: 'bench a', exitCode: 101, signal: null, stderr: 'one\ntwo\nthree\nfour\n' }, 3)).toBe('`bench a` exited with code 101: two / three / four');
+    expect(processFailure({ command: 'bench a', exitCode: null, signal: 'SIGKILL', stderr: 'x' }, 3)).toBe('`bench a` was ended by SIGKILL: x');
+    const stderr = '   Compiling md v0.1.0\nerror[E0425]: cannot find value `y`\n  --> benches/a.rs:3:5\nwarning: build failed, waiting for other jobs to finish...\n';
+    expect(buildFailure({ command: 'cargo bench --no-run', exitCode: 101, signal: null, stderr }, '/ws/rust')).toBe(
+      '`cargo bench --no-run` (in /ws/rust) exited with code 101:\nerror[E0425]: cannot find value `y`\n  --> benches/a.rs:3:5\nwarning: build failed, waiting for other jobs to finish...',
+    );
+    expect(buildFailure({ command: 'c', exitCode: null, signal: 'SIGTERM', stderr: '' }, '/r')).toBe('`c` (in /r) exited with code SIGTERM');
+  });
+});
+
+describe('what the gate says about the changed files', () => {
+  it('names the unchanged crate with the short base commit, or the first three changed files', () => {
+    expect(unchangedMessage('market-data', 'main', 'abcdef0123456789')).toBe('market-data: nothing it is built from changed since main (abcdef012345): its benches were not rerun.');
+    expect(changedMessage('md', ['/r/a.rs', '/r/src/b.rs'], '/r')).toBe('2 changed file(s) affect md: a.rs, src/b.rs');
+    expect(changedMessage('md', ['/r/a', '/r/b', '/r/c', '/r/d'], '/r')).toBe('4 changed file(s) affect md: a, b, c, …');
   });
 });

@@ -2,9 +2,10 @@
 // runs in that order, what a broken base or a failed base run turns into, the counted runs it makes per
 // bench, and how new and removed benches join the comparisons. executors/bench/compare.ts runs the
 // processes these list and prints; gate-plan.ts folds the recorded rounds into comparisons.
+import * as path from 'node:path';
 import type { CriterionResult } from './criterion';
 import { roundOrder, type BenchComparison, type MetricName, type WallStatistic } from './paired';
-import { roundValue, wallValue, type Side } from './gate-plan';
+import { roundValue, wallValue, withCounted, type Side } from './gate-plan';
 import { exactFilter } from './compare-plan';
 import { summarizeResult, type BenchmarkSummary } from './summary';
 
@@ -128,4 +129,45 @@ export function countedPlan(ids: readonly string[]): CountedStep[] {
 /** The head's last result per benchmark as summary.json's `benchmarks`, each with the bench it came from. */
 export function headSummaries(headResults: ReadonlyMap<string, CriterionResult>, comparisons: readonly BenchComparison[]): BenchmarkSummary[] {
   return [...headResults.values()].map((r) => summarizeResult(r, comparisons.find((c) => c.id === r.id)?.bench ?? ''));
+}
+
+/** Counted instructions per benchmark id, per side: each run's count minus that side's setup-only count. */
+export type CountedRuns = Record<Side, Map<string, number[]>>;
+
+/**
+ * One bench's counted runs folded into its comparisons: counted instructions decide where both sides rose
+ * above the setup's count; the others keep wall time, with the log line saying why.
+ */
+export function foldCounted(list: readonly BenchComparison[], counts: CountedRuns, thresholdPercent: number): { next: BenchComparison[]; notes: string[] } {
+  const next: BenchComparison[] = [];
+  const notes: string[] = [];
+  for (const c of list) {
+    const folded = withCounted(c, counts.base.get(c.id) ?? [], counts.head.get(c.id) ?? [], thresholdPercent);
+    if ('reason' in folded) {
+      notes.push(`counted work for ${c.id}: ${folded.reason}; wall time decides`);
+      next.push(c);
+    } else next.push(folded);
+  }
+  return { next, notes };
+}
+
+/** Why a bench or build process failed, as the gate reports it: its command, how it ended, stderr's last lines. */
+export function processFailure(r: { command: string; exitCode: number | null; signal?: string | null; stderr: string }, lastLines: number): string {
+  return `\`${r.command}\` ${r.signal ? `was ended by ${r.signal}` : `exited with code ${r.exitCode}`}: ${r.stderr.trim().split('\n').slice(-lastLines).join(' / ')}`;
+}
+
+/** A failed `cargo bench --no-run`: the command, where, and cargo's error lines (at most 6). */
+export function buildFailure(r: { command: string; exitCode: number | null; signal?: string | null; stderr: string }, cargoRoot: string): string {
+  const tail = r.stderr.trim().split('\n').filter((l) => /^(error|warning: build failed)/.test(l) || /^\s+-->/.test(l)).slice(0, 6).join('\n');
+  return `\`${r.command}\` (in ${cargoRoot}) exited with code ${r.exitCode ?? r.signal}${tail ? `:\n${tail}` : ''}`;
+}
+
+/** Nothing the crate is built from changed since the base: the gate passes without running a bench. */
+export const unchangedMessage = (pkg: string, ref: string, baseCommit: string): string =>
+  `${pkg}: nothing it is built from changed since ${ref} (${baseCommit.slice(0, 12)}): its benches were not rerun.`;
+
+/** The changed files that make the gate run, the first three named (relative to the repository top). */
+export function changedMessage(pkg: string, touching: readonly string[], top: string): string {
+  const shown = touching.slice(0, 3).map((f) => path.relative(top, f));
+  return `${touching.length} changed file(s) affect ${pkg}: ${shown.join(', ')}${touching.length > 3 ? ', …' : ''}`;
 }

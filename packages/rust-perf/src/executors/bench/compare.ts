@@ -12,9 +12,15 @@ import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { countProgram, valgrindVersion } from '../../core/count';
 import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, type BenchComparison } from '../../core/bench/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
-import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, withCounted, type RoundTable, type Side } from '../../core/bench/gate-plan';
+import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, type RoundTable, type Side } from '../../core/bench/gate-plan';
 import {
   brokenBaseComparisons,
+  buildFailure,
+  changedMessage,
+  unchangedMessage,
+  foldCounted,
+  processFailure,
+  type CountedRuns,
   compareSettings,
   countedGroups,
   countedPlan,
@@ -64,13 +70,12 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   const touching = affectingChanges(await changedFiles(base), crateInputs(headMeta, pkg), otherBenchRoots(pkg, selection.run));
   const header = { project, package: pkg.name, ref: options.compareRef, baseCommit: base.commit, headCommit: base.head, rounds };
   if (touching.length === 0) {
-    const message = `${pkg.name}: nothing it is built from changed since ${options.compareRef} (${base.commit.slice(0, 12)}): its benches were not rerun.`;
+    const message = unchangedMessage(pkg.name, options.compareRef, base.commit);
     log.phase(message);
     writeOutputs(outputDir, context, { ...header, rounds: 0 }, [], [], { failed: false, message }, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
     return { success: true };
   }
-  const shown = touching.slice(0, 3).map((f) => path.relative(base.top, f));
-  log.phase(`${touching.length} changed file(s) affect ${pkg.name}: ${shown.join(', ')}${touching.length > 3 ? ', …' : ''}`);
+  log.phase(changedMessage(pkg.name, touching, base.top));
 
   const compareDir = path.resolve(context.root, options.compareDir ?? path.join(workspaceDataDir(context.root), 'rust-perf-compare'));
   return withLock(
@@ -174,7 +179,7 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
     return;
   }
   for (const [bench, list] of countedGroups(comparisons)) {
-    const counts: Record<Side, Map<string, number[]>> = { base: new Map(), head: new Map() };
+    const counts: CountedRuns = { base: new Map(), head: new Map() };
     let failure: string | undefined;
     const started = Date.now();
     log.phase(`counted work for ${bench}: instructions of ${list.length} benchmark(s) under cachegrind, base and head`);
@@ -192,16 +197,9 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
       log.phase(`counted work for ${bench}: not counted (${failure}); wall time decides`);
       continue;
     }
-    for (const c of list) {
-      const base = counts.base.get(c.id) ?? [];
-      const head = counts.head.get(c.id) ?? [];
-      const next = withCounted(c, base, head, threshold);
-      if ('reason' in next) {
-        log.phase(`counted work for ${c.id}: ${next.reason}; wall time decides`);
-        continue;
-      }
-      comparisons[comparisons.indexOf(c)] = next;
-    }
+    const folded = foldCounted(list, counts, threshold);
+    for (const note of folded.notes) log.phase(note);
+    list.forEach((c, i) => (comparisons[comparisons.indexOf(c)] = folded.next[i]));
     log.phase(`counted work for ${bench}: done, ${COUNTED_REPEATS} runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   }
 }
@@ -249,8 +247,7 @@ async function build(
   const args = cargoBenchBuildArgs(pkg.name, benches);
   const result = await run('cargo', args, { cwd: cargoRoot, env, echo: 'stderr' });
   if (result.exitCode !== 0) {
-    const tail = result.stderr.trim().split('\n').filter((l) => /^(error|warning: build failed)/.test(l) || /^\s+-->/.test(l)).slice(0, 6).join('\n');
-    return { ok: false, error: `\`${result.command}\` (in ${cargoRoot}) exited with code ${result.exitCode ?? result.signal}${tail ? `:\n${tail}` : ''}` };
+    return { ok: false, error: buildFailure(result, cargoRoot) };
   }
   const executables = benchExecutables(result.stdout, pkg.manifest_path);
   const missing = benches.filter((b) => !executables.has(b));
@@ -265,7 +262,7 @@ async function runOnce(side: SideBuild, bench: string, criterion: string[], cpu:
   const started = Date.now();
   const result = await run(file, args, { cwd: side.pkgDir, env: benchRunEnv({ ...side, executable: exe }, process.env.LD_LIBRARY_PATH) });
   if (result.exitCode !== 0) {
-    return { error: `\`${result.command}\` ${result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`}: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}` };
+    return { error: processFailure(result, 3) };
   }
   const titles = analyzedTitles(result.stderr + '\n' + result.stdout);
   return { results: readRunResults({ criterionDir: side.criterionHome, since: started, titles }) };
