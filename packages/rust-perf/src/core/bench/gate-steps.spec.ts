@@ -1,4 +1,4 @@
-import type { CriterionResult } from './criterion';
+import { criterionResult as result } from './__fixtures__/results';
 import {
   brokenBaseComparisons,
   buildFailure,
@@ -20,15 +20,6 @@ import {
 } from './gate-steps';
 import type { BenchComparison } from './paired';
 
-const est = (x: number) => ({ estimate: x, lower: x * 0.99, upper: x * 1.01, unit: 'ns' as const });
-const result = (id: string, medianNs: number, fastest?: number): CriterionResult => ({
-  id,
-  title: id,
-  directory: id,
-  mean: est(medianNs),
-  median: est(medianNs),
-  ...(fastest !== undefined ? { perIteration: [fastest, fastest + 1] } : {}),
-});
 
 describe('the same-job gate\'s settings', () => {
   it('uses the defaults (5% wall, 1% counted, 30 rounds, fastest sample, short criterion runs) unless the options set them', () => {
