@@ -1,7 +1,6 @@
 import { criterionResult as result } from './__fixtures__/results';
 import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, withCounted, type RoundTable } from './gate-plan';
 
-
 describe('the same-job gate\'s rounds', () => {
   it('pairs each round\'s fastest samples per benchmark and decides by wall time', () => {
     const table: RoundTable = new Map();
