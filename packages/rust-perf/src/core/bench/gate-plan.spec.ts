@@ -1,15 +1,5 @@
-import type { CriterionResult } from './criterion';
+import { criterionResult as result } from './__fixtures__/results';
 import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, withCounted, type RoundTable } from './gate-plan';
-
-const est = (x: number) => ({ estimate: x, lower: x * 0.99, upper: x * 1.01, unit: 'ns' as const });
-const result = (id: string, medianNs: number, fastest?: number): CriterionResult => ({
-  id,
-  title: id,
-  directory: id,
-  mean: est(medianNs),
-  median: est(medianNs),
-  ...(fastest !== undefined ? { perIteration: [fastest, fastest + 1] } : {}),
-});
 
 describe('the same-job gate\'s rounds', () => {
   it('pairs each round\'s fastest samples per benchmark and decides by wall time', () => {

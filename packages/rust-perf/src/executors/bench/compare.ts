@@ -1,40 +1,46 @@
 // `bench --compareRef <ref>`: the base and the head built and measured in this job, in alternating
 // rounds on one core, compared round by round (core/bench/paired.ts). Never numbers from another machine.
-// What is compared and how the rounds merge is core/bench/gate-plan.ts; this file runs processes and prints.
+// What runs when and how the results fold is core/bench/gate-steps.ts and gate-plan.ts; this file runs processes and prints.
 import { logger, type ExecutorContext } from '@nx/devkit';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzedTitles, readRunResults, type CriterionResult } from '../../core/bench/criterion';
-import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, exactFilter, otherBenchRoots } from '../../core/bench/compare-plan';
+import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, otherBenchRoots } from '../../core/bench/compare-plan';
 import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { countProgram, valgrindVersion } from '../../core/count';
-import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, roundOrder, type BenchComparison, type WallStatistic } from '../../core/bench/paired';
+import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, type BenchComparison } from '../../core/bench/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
-import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, wallValue, roundValue, withCounted, type RoundTable, type Side } from '../../core/bench/gate-plan';
+import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, type RoundTable, type Side } from '../../core/bench/gate-plan';
+import {
+  brokenBaseComparisons,
+  buildFailure,
+  changedMessage,
+  unchangedMessage,
+  foldCounted,
+  processFailure,
+  type CountedRuns,
+  compareSettings,
+  countedGroups,
+  countedPlan,
+  countingWanted,
+  failedBaseComparisons,
+  headOnlyComparisons,
+  headSummaries,
+  removedComparisons,
+  roundDone,
+  roundPlan,
+  COUNTED_REPEATS,
+} from '../../core/bench/gate-steps';
 import { benchTargets, criterionArgs, dependsOnCriterion, selectBenches, type MetadataPackage } from '../../core/bench/plan';
 import type { PhaseLog } from '../../core/bench/progress';
-import { renderTextTable, summarizeResult, type BenchmarkSummary } from '../../core/bench/summary';
+import { renderTextTable, type BenchmarkSummary } from '../../core/bench/summary';
 import { writeFileAtomic } from '../../core/fs/atomic';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 import { run } from '../../core/process/run';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
-
-/** Percent; with paired rounds the interval keeps noise out, so the threshold only filters tiny real changes. */
-export const DEFAULT_COMPARE_THRESHOLD = 5;
-/** Percent for counted instructions: they repeat to hundredths of a percent, so a small real change is visible. */
-export const DEFAULT_COUNTED_THRESHOLD = 1;
-/** A criterion filter no benchmark id matches: the run does the benches' setup only. */
-const SETUP_ONLY_FILTER = '^rust-perf: setup only$';
-/**
- * Many short rounds rather than a few long ones: a shared machine's speed changes over seconds, so base
- * and head runs a fraction of a second apart see the same machine, and 30 pairs narrow the interval
- * (A/A measurements in docs/bench-and-ci.md). Used unless the options set them.
- */
-export const DEFAULT_ROUNDS = 30;
-export const COMPARE_CRITERION = { warmUpTime: 0.1, measurementTime: 0.25, sampleSize: 10 } as const;
 
 interface SideBuild {
   cargoRoot: string;
@@ -44,17 +50,11 @@ interface SideBuild {
 }
 
 export async function runCompare(options: BenchExecutorSchema & { compareRef: string }, context: ExecutorContext, log: PhaseLog): Promise<{ success: boolean }> {
-  if (options.baseline || options.saveBaseline) {
-    throw new Error('"compareRef" measures the base in this job; it cannot be combined with "baseline" or "saveBaseline" (the cross-run comparison).');
-  }
+  const { thresholds, rounds, statistic, criterion } = compareSettings(options);
   const project = context.projectName ?? options.package ?? 'bench';
   const pkgName = options.package ?? project;
   const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
   const outputDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'bench', project));
-  const threshold = options.failOnRegression ?? DEFAULT_COMPARE_THRESHOLD;
-  const countedThreshold = options.failOnCountedRegression ?? DEFAULT_COUNTED_THRESHOLD;
-  const thresholds = { 'wall-time': threshold, instructions: countedThreshold };
-  const rounds = options.rounds ?? DEFAULT_ROUNDS;
   const diffDir = path.join(outputDir, 'diff');
   fs.rmSync(diffDir, { recursive: true, force: true }); // an earlier run's differential flamegraphs are not this run's
 
@@ -70,13 +70,12 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   const touching = affectingChanges(await changedFiles(base), crateInputs(headMeta, pkg), otherBenchRoots(pkg, selection.run));
   const header = { project, package: pkg.name, ref: options.compareRef, baseCommit: base.commit, headCommit: base.head, rounds };
   if (touching.length === 0) {
-    const message = `${pkg.name}: nothing it is built from changed since ${options.compareRef} (${base.commit.slice(0, 12)}): its benches were not rerun.`;
+    const message = unchangedMessage(pkg.name, options.compareRef, base.commit);
     log.phase(message);
     writeOutputs(outputDir, context, { ...header, rounds: 0 }, [], [], { failed: false, message }, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
     return { success: true };
   }
-  const shown = touching.slice(0, 3).map((f) => path.relative(base.top, f));
-  log.phase(`${touching.length} changed file(s) affect ${pkg.name}: ${shown.join(', ')}${touching.length > 3 ? ', …' : ''}`);
+  log.phase(changedMessage(pkg.name, touching, base.top));
 
   const compareDir = path.resolve(context.root, options.compareDir ?? path.join(workspaceDataDir(context.root), 'rust-perf-compare'));
   return withLock(
@@ -105,55 +104,45 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       const baseBuild: SideBuild = { cargoRoot: baseSide.cargoRoot, pkgDir: baseSide.pkg ? path.dirname(baseSide.pkg.manifest_path) : '', executables: baseExes, criterionHome: criterionHome('base') };
 
       const cpu = options.pinCpu === false ? undefined : await pickCpu(context.root);
-      const extra = criterionArgs({
-        warmUpTime: options.warmUpTime ?? COMPARE_CRITERION.warmUpTime,
-        measurementTime: options.measurementTime ?? COMPARE_CRITERION.measurementTime,
-        sampleSize: options.sampleSize ?? COMPARE_CRITERION.sampleSize,
-        filter: options.filter,
-      });
-      const statistic: WallStatistic = options.wallStatistic ?? 'fastest';
+      const extra = criterionArgs(criterion);
       const comparisons: BenchComparison[] = [];
       const headResults = new Map<string, CriterionResult>();
 
       if (baseError) {
         logger.error(baseError);
-        for (const bench of sides.both) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: baseError.split('\n')[0] });
+        comparisons.push(...brokenBaseComparisons(sides.both, baseError));
       } else if (sides.both.length) {
         // per bench, per benchmark id: each side's per-round criterion median and fastest sample
         const perRound: RoundTable = new Map();
         const baseFailed = new Map<string, string>();
-        for (let r = 0; r < rounds; r++) {
-          for (const bench of sides.both) {
+        for (const { round, steps } of roundPlan(rounds, sides.both)) {
+          for (const { bench, side } of steps) {
             if (baseFailed.has(bench)) continue;
-            for (const side of roundOrder(r)) {
-              const results = await runOnce(side === 'base' ? baseBuild : head, bench, extra, cpu);
-              if ('error' in results) {
-                if (side === 'head') throw new Error(results.error);
-                baseFailed.set(bench, `the base's ${bench} failed: ${results.error}`);
-                break;
-              }
-              recordRound(perRound, side, r, bench, results.results);
-              if (side === 'head') for (const res of results.results) headResults.set(res.id, res);
+            const results = await runOnce(side === 'base' ? baseBuild : head, bench, extra, cpu);
+            if ('error' in results) {
+              if (side === 'head') throw new Error(results.error);
+              baseFailed.set(bench, `the base's ${bench} failed: ${results.error}`);
+              continue;
             }
+            recordRound(perRound, side, round, bench, results.results);
+            if (side === 'head') for (const res of results.results) headResults.set(res.id, res);
           }
-          log.phase(`round ${r + 1}/${rounds} done (${roundOrder(r).join(' then ')})`);
+          log.phase(roundDone(round, rounds));
         }
-        for (const [bench, error] of baseFailed) comparisons.push({ id: bench, bench, status: 'error', metrics: [], verdict: 'not compared', note: error });
-        comparisons.push(...wallComparisons(perRound, rounds, statistic, threshold, new Set(baseFailed.keys())));
+        comparisons.push(...failedBaseComparisons(baseFailed));
+        comparisons.push(...wallComparisons(perRound, rounds, statistic, thresholds['wall-time'], new Set(baseFailed.keys())));
       }
-      if (options.counted !== false && !baseError) {
-        await addCounted(comparisons, { base: baseBuild, head }, countedThreshold, log);
+      if (countingWanted(options.counted, baseError)) {
+        await addCounted(comparisons, { base: baseBuild, head }, thresholds.instructions, log);
       }
       for (const bench of sides.added) {
         log.phase(`head: ${bench} is new (not in the base): measuring the head only`);
         const results = await runOnce(head, bench, extra, cpu);
         if ('error' in results) throw new Error(results.error);
-        for (const res of results.results) {
-          headResults.set(res.id, res);
-          comparisons.push({ id: res.id, bench, status: 'new', metrics: [], verdict: 'new', headOnly: { metric: 'wall-time', median: wallValue(roundValue(res), statistic) } });
-        }
+        for (const res of results.results) headResults.set(res.id, res);
+        comparisons.push(...headOnlyComparisons(bench, results.results, statistic));
       }
-      for (const bench of sides.removed) comparisons.push({ id: `${bench} (bench target)`, bench, status: 'removed', metrics: [], verdict: 'removed' });
+      comparisons.push(...removedComparisons(sides.removed));
       if (comparisons.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}${options.filter ? ` (does the filter "${options.filter}" match any benchmark?)` : ''}.`);
 
       if (options.diffFlamegraphs !== false) {
@@ -162,8 +151,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       }
       for (const c of comparisons) log.phase(describeComparison(c));
       const gate = pairedGate(comparisons, thresholds);
-      const summaries = [...headResults.values()].map((r) => summarizeResult(r, comparisons.find((c) => c.id === r.id)?.bench ?? ''));
-      writeOutputs(outputDir, context, { ...header, cpu }, comparisons, summaries, gate, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
+      writeOutputs(outputDir, context, { ...header, cpu }, comparisons, headSummaries(headResults, comparisons), gate, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
       logger.info('\n' + renderTextTable(comparisonRows(comparisons)) + '\n');
       if (gate.failed) {
         logger.error(gate.message);
@@ -190,45 +178,29 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
     log.phase(`counted work: skipped, ${e instanceof Error ? e.message : String(e)} (wall time decides)`);
     return;
   }
-  const byBench = new Map<string, BenchComparison[]>();
-  for (const c of comparisons) if (c.status === 'compared') byBench.set(c.bench, [...(byBench.get(c.bench) ?? []), c]);
-  for (const [bench, list] of byBench) {
-    const counts: Record<Side, Map<string, number[]>> = { base: new Map(), head: new Map() };
+  for (const [bench, list] of countedGroups(comparisons)) {
+    const counts: CountedRuns = { base: new Map(), head: new Map() };
     let failure: string | undefined;
     const started = Date.now();
     log.phase(`counted work for ${bench}: instructions of ${list.length} benchmark(s) under cachegrind, base and head`);
-    outer: for (const side of ['base', 'head'] as const) {
-      const n = await countOnce(sides[side], bench, SETUP_ONLY_FILTER);
+    const setup: Partial<Record<Side, number>> = {};
+    for (const step of countedPlan(list.map((c) => c.id))) {
+      const n = await countOnce(sides[step.side], bench, step.filter);
       if (typeof n === 'string') {
         failure = n;
         break;
       }
-      for (let rep = 0; rep < 2; rep++) {
-        for (const c of list) {
-          const m = await countOnce(sides[side], bench, exactFilter(c.id));
-          if (typeof m === 'string') {
-            failure = m;
-            break outer;
-          }
-          counts[side].set(c.id, [...(counts[side].get(c.id) ?? []), m - n]);
-        }
-      }
+      if (step.id === undefined) setup[step.side] = n;
+      else counts[step.side].set(step.id, [...(counts[step.side].get(step.id) ?? []), n - setup[step.side]!]);
     }
     if (failure) {
       log.phase(`counted work for ${bench}: not counted (${failure}); wall time decides`);
       continue;
     }
-    for (const c of list) {
-      const base = counts.base.get(c.id) ?? [];
-      const head = counts.head.get(c.id) ?? [];
-      const next = withCounted(c, base, head, threshold);
-      if ('reason' in next) {
-        log.phase(`counted work for ${c.id}: ${next.reason}; wall time decides`);
-        continue;
-      }
-      comparisons[comparisons.indexOf(c)] = next;
-    }
-    log.phase(`counted work for ${bench}: done, 2 runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    const folded = foldCounted(list, counts, threshold);
+    for (const note of folded.notes) log.phase(note);
+    list.forEach((c, i) => (comparisons[comparisons.indexOf(c)] = folded.next[i]));
+    log.phase(`counted work for ${bench}: done, ${COUNTED_REPEATS} runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   }
 }
 
@@ -275,8 +247,7 @@ async function build(
   const args = cargoBenchBuildArgs(pkg.name, benches);
   const result = await run('cargo', args, { cwd: cargoRoot, env, echo: 'stderr' });
   if (result.exitCode !== 0) {
-    const tail = result.stderr.trim().split('\n').filter((l) => /^(error|warning: build failed)/.test(l) || /^\s+-->/.test(l)).slice(0, 6).join('\n');
-    return { ok: false, error: `\`${result.command}\` (in ${cargoRoot}) exited with code ${result.exitCode ?? result.signal}${tail ? `:\n${tail}` : ''}` };
+    return { ok: false, error: buildFailure(result, cargoRoot) };
   }
   const executables = benchExecutables(result.stdout, pkg.manifest_path);
   const missing = benches.filter((b) => !executables.has(b));
@@ -291,7 +262,7 @@ async function runOnce(side: SideBuild, bench: string, criterion: string[], cpu:
   const started = Date.now();
   const result = await run(file, args, { cwd: side.pkgDir, env: benchRunEnv({ ...side, executable: exe }, process.env.LD_LIBRARY_PATH) });
   if (result.exitCode !== 0) {
-    return { error: `\`${result.command}\` ${result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`}: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}` };
+    return { error: processFailure(result, 3) };
   }
   const titles = analyzedTitles(result.stderr + '\n' + result.stdout);
   return { results: readRunResults({ criterionDir: side.criterionHome, since: started, titles }) };

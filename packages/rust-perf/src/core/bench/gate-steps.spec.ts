@@ -1,0 +1,138 @@
+import { criterionResult as result } from './__fixtures__/results';
+import {
+  brokenBaseComparisons,
+  buildFailure,
+  changedMessage,
+  unchangedMessage,
+  foldCounted,
+  processFailure,
+  compareSettings,
+  countedGroups,
+  countedPlan,
+  countingWanted,
+  failedBaseComparisons,
+  headOnlyComparisons,
+  headSummaries,
+  removedComparisons,
+  roundDone,
+  roundPlan,
+  SETUP_ONLY_FILTER,
+} from './gate-steps';
+import type { BenchComparison } from './paired';
+
+
+describe('the same-job gate\'s settings', () => {
+  it('uses the defaults (5% wall, 1% counted, 30 rounds, fastest sample, short criterion runs) unless the options set them', () => {
+    expect(compareSettings({})).toEqual({
+      thresholds: { 'wall-time': 5, instructions: 1 },
+      rounds: 30,
+      statistic: 'fastest',
+      criterion: { warmUpTime: 0.1, measurementTime: 0.25, sampleSize: 10, filter: undefined },
+    });
+    const s = compareSettings({ failOnRegression: 2, failOnCountedRegression: 0.5, rounds: 4, wallStatistic: 'median', sampleSize: 20, filter: 'add' });
+    expect(s.thresholds).toEqual({ 'wall-time': 2, instructions: 0.5 });
+    expect([s.rounds, s.statistic, s.criterion.sampleSize, s.criterion.warmUpTime, s.criterion.filter]).toEqual([4, 'median', 20, 0.1, 'add']);
+  });
+
+  it('rejects a cross-run baseline beside compareRef', () => {
+    expect(() => compareSettings({ baseline: 'main' })).toThrow('cannot be combined with "baseline" or "saveBaseline"');
+    expect(() => compareSettings({ saveBaseline: 'x' })).toThrow('cannot be combined');
+  });
+});
+
+describe('the timed plan', () => {
+  it('lists rounds × benches × sides, alternating which side runs first', () => {
+    const plan = roundPlan(2, ['a', 'b']);
+    expect(plan).toEqual([
+      { round: 0, steps: [{ bench: 'a', side: 'base' }, { bench: 'a', side: 'head' }, { bench: 'b', side: 'base' }, { bench: 'b', side: 'head' }] },
+      { round: 1, steps: [{ bench: 'a', side: 'head' }, { bench: 'a', side: 'base' }, { bench: 'b', side: 'head' }, { bench: 'b', side: 'base' }] },
+    ]);
+    expect(roundDone(1, 2)).toBe('round 2/2 done (head then base)');
+    expect(roundPlan(0, ['a'])).toEqual([]);
+  });
+});
+
+describe('what a broken base, new and removed benches become', () => {
+  it('reports each bench of a broken base as not compared, with the first line of why', () => {
+    expect(brokenBaseComparisons(['a'], 'the base does not build:\nerror[E0425]')).toEqual([{ id: 'a', bench: 'a', status: 'error', metrics: [], verdict: 'not compared', note: 'the base does not build:' }]);
+    expect(failedBaseComparisons(new Map([['b', "the base's b failed: x\ny"]]))).toEqual([{ id: 'b', bench: 'b', status: 'error', metrics: [], verdict: 'not compared', note: "the base's b failed: x\ny" }]);
+  });
+
+  it('marks a head-only bench\'s benchmarks new with their wall value, and a base-only bench removed', () => {
+    expect(headOnlyComparisons('n', [result('n/x', 100, 40)], 'fastest').map((c) => [c.id, c.verdict, c.headOnly])).toEqual([['n/x', 'new', { metric: 'wall-time', median: 40 }]]);
+    expect(headOnlyComparisons('n', [result('n/x', 100, 40)], 'median')[0].headOnly?.median).toBe(100);
+    expect(removedComparisons(['old'])).toEqual([{ id: 'old (bench target)', bench: 'old', status: 'removed', metrics: [], verdict: 'removed' }]);
+  });
+});
+
+describe('the counted plan', () => {
+  it('counts only when asked (default on) and the base built', () => {
+    expect(countingWanted(undefined, undefined)).toBe(true);
+    expect(countingWanted(false, undefined)).toBe(false);
+    expect(countingWanted(true, 'the base does not build')).toBe(false);
+  });
+
+  it('groups compared benchmarks by bench and runs per side the setup once, then each benchmark twice', () => {
+    const c = (id: string, bench: string, status: BenchComparison['status']): BenchComparison => ({ id, bench, status, metrics: [], verdict: 'no significant change' });
+    const groups = countedGroups([c('a/1', 'a', 'compared'), c('b/1', 'b', 'compared'), c('a/2', 'a', 'compared'), c('a/3', 'a', 'new')]);
+    expect([...groups].map(([b, l]) => [b, l.map((x) => x.id)])).toEqual([['a', ['a/1', 'a/2']], ['b', ['b/1']]]);
+    expect(countedPlan(['x/1', 'x.2'])).toEqual([
+      { side: 'base', filter: SETUP_ONLY_FILTER },
+      { side: 'base', filter: '^x/1$', id: 'x/1' },
+      { side: 'base', filter: '^x\\.2$', id: 'x.2' },
+      { side: 'base', filter: '^x/1$', id: 'x/1' },
+      { side: 'base', filter: '^x\\.2$', id: 'x.2' },
+      { side: 'head', filter: SETUP_ONLY_FILTER },
+      { side: 'head', filter: '^x/1$', id: 'x/1' },
+      { side: 'head', filter: '^x\\.2$', id: 'x.2' },
+      { side: 'head', filter: '^x/1$', id: 'x/1' },
+      { side: 'head', filter: '^x\\.2$', id: 'x.2' },
+    ]);
+  });
+});
+
+describe('headSummaries', () => {
+  it('summarizes the head\'s last result per benchmark under the bench its comparison names', () => {
+    const head = new Map([['a/1', result('a/1', 100, 90)], ['z', result('z', 5)]]);
+    const s = headSummaries(head, [{ id: 'a/1', bench: 'a', status: 'compared', metrics: [], verdict: 'no significant change' }]);
+    expect(s.map((b) => [b.id, b.bench])).toEqual([['a/1', 'a'], ['z', '']]);
+  });
+});
+
+describe('folding counted runs and reporting failures', () => {
+  const wall: BenchComparison = {
+    id: 'x',
+    bench: 'b',
+    status: 'compared',
+    metrics: [{ metric: 'wall-time', rounds: [], verdict: 'no significant change' } as unknown as BenchComparison['metrics'][number]],
+    decidedBy: 'wall-time',
+    verdict: 'no significant change',
+  };
+
+  it('lets counted instructions decide where both sides rose above the setup, and notes why not elsewhere', () => {
+    const other = { ...wall, id: 'y' };
+    const counts = { base: new Map([['x', [1000, 1000]], ['y', [0, 5]]]), head: new Map([['x', [1060, 1060]], ['y', [5, 5]]]) };
+    const { next, notes } = foldCounted([wall, other], counts, 1);
+    expect(next.map((c) => [c.id, c.decidedBy, c.verdict])).toEqual([['x', 'instructions', 'regressed'], ['y', 'wall-time', 'no significant change']]);
+    expect(next[1]).toBe(other);
+    expect(notes).toEqual(["counted work for y: one iteration did not rise above the setup's count; wall time decides"]);
+  });
+
+  it('names the command, how it ended and the last lines of stderr; a build failure keeps cargo\'s error lines', () => {
+    expect(processFailure({ command: 'bench a', exitCode: 101, signal: null, stderr: 'one\ntwo\nthree\nfour\n' }, 3)).toBe('`bench a` exited with code 101: two / three / four');
+    expect(processFailure({ command: 'bench a', exitCode: null, signal: 'SIGKILL', stderr: 'x' }, 3)).toBe('`bench a` was ended by SIGKILL: x');
+    const stderr = '   Compiling md v0.1.0\nerror[E0425]: cannot find value `y`\n  --> benches/a.rs:3:5\nwarning: build failed, waiting for other jobs to finish...\n';
+    expect(buildFailure({ command: 'cargo bench --no-run', exitCode: 101, signal: null, stderr }, '/ws/rust')).toBe(
+      '`cargo bench --no-run` (in /ws/rust) exited with code 101:\nerror[E0425]: cannot find value `y`\n  --> benches/a.rs:3:5\nwarning: build failed, waiting for other jobs to finish...',
+    );
+    expect(buildFailure({ command: 'c', exitCode: null, signal: 'SIGTERM', stderr: '' }, '/r')).toBe('`c` (in /r) exited with code SIGTERM');
+  });
+});
+
+describe('what the gate says about the changed files', () => {
+  it('names the unchanged crate with the short base commit, or the first three changed files', () => {
+    expect(unchangedMessage('market-data', 'main', 'abcdef0123456789')).toBe('market-data: nothing it is built from changed since main (abcdef012345): its benches were not rerun.');
+    expect(changedMessage('md', ['/r/a.rs', '/r/src/b.rs'], '/r')).toBe('2 changed file(s) affect md: a.rs, src/b.rs');
+    expect(changedMessage('md', ['/r/a', '/r/b', '/r/c', '/r/d'], '/r')).toBe('4 changed file(s) affect md: a, b, c, …');
+  });
+});
