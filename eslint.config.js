@@ -40,6 +40,16 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The one runner is the only module that may spawn.
+    files: ['packages/rust-perf/src/core/process/run.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@nx/devkit', '@nx/devkit/*', 'nx', 'nx/*'], message: 'core/ is pure: no Nx imports (generators and executors adapt it).' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

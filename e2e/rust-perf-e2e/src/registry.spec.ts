@@ -97,7 +97,9 @@ describe('published through nx release', () => {
     const pointed = manifests.flatMap((m) => Object.values({ ...m.generators, ...m.executors }).flatMap((e) => [e.factory, e.implementation, e.schema].filter(Boolean)));
     expect(pointed.length).toBeGreaterThan(25);
     for (const p of pointed) expect(files).toContain(path.posix.normalize(p.endsWith('.json') ? p : `${p}.js`));
-    expect(files.filter((f) => /\.spec\.|__fixtures__|fixture|\.map$|(^|\/)src\/|jest|tsconfig/.test(f))).toEqual([]);
+    expect(files.filter((f) => /\.spec\.|__fixtures__|fixture|catalogue|\.map$|(^|\/)src\/|jest|tsconfig/.test(f))).toEqual([]);
+    // Compiled once by tsc, no per-executor bundles: the package stays a few hundred kB.
+    expect(packed.size).toBeLessThanOrEqual(400 * 1024);
     const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
     log(`rust-perf@${B} tarball: ${packed.entryCount} files, ${kb(packed.size)} packed, ${kb(packed.unpackedSize)} unpacked, ${Object.keys(view.dependencies).length} runtime dependencies (${Object.keys(view.dependencies).join(', ')}), peer nx ${view.peerDependencies.nx}`);
   });

@@ -28,25 +28,3 @@ fs.copyFileSync(path.join(pkg, '..', '..', 'README.md'), path.join(pkg, 'README.
 // README links its pages as docs/<page>.md: ship them beside it so the links resolve in the package too.
 fs.rmSync(path.join(pkg, 'docs'), { recursive: true, force: true });
 fs.cpSync(path.join(pkg, '..', '..', 'docs'), path.join(pkg, 'docs'), { recursive: true });
-
-// Each executor entry becomes one file: Nx forks a process per task, and resolving ~100 small
-// modules there cost ~15 ms of the build-release executor's ~35 ms load (bench/overhead).
-// @nx/devkit stays external (the workspace's own copy); the unbundled modules stay for the plugin and generators.
-const esbuild = require('esbuild');
-const executors = require(path.join(pkg, 'executors.json')).executors;
-for (const { implementation } of Object.values(executors)) {
-  const entry = path.join(pkg, `${implementation}.js`);
-  esbuild.buildSync({
-    entryPoints: [entry],
-    outfile: entry,
-    allowOverwrite: true,
-    bundle: true,
-    platform: 'node',
-    target: 'node18',
-    format: 'cjs',
-    external: ['@nx/devkit', 'nx'],
-    sourcemap: false,
-    logLevel: 'warning',
-  });
-  fs.rmSync(`${entry}.map`, { force: true });
-}

@@ -1,7 +1,7 @@
 // The one process runner. Every child process of rust-perf starts here, from an argv array:
 // no shell, so names and arguments with spaces, quotes, `;` or `$(…)` reach the program as written.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import execa from 'execa';
 
 export interface RunOptions {
   cwd: string;
@@ -67,17 +67,33 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   const started = Date.now();
   // spawn reports a missing cwd as ENOENT, which would read as "program not found".
   if (!fs.existsSync(options.cwd)) throw new Error(`cannot run ${describeCommand(file, args)}: the working directory ${options.cwd} does not exist`);
-  const child = execa(file, [...args], {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  // node:child_process directly, not a wrapper library: every executor starts here, and a wrapper's
+  // module tree cost more to load than the runner itself does.
+  const child = spawn(file, [...args], {
     cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
+    env,
     shell: false,
-    reject: false,
-    stripFinalNewline: false,
-    input: options.input,
-    stdin: options.input === undefined ? 'ignore' : undefined,
-    maxBuffer: 256 * 1024 * 1024,
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, signal: null, error }));
+    // 'close', not 'exit': the pipes are drained by then, so stdout and stderr are whole.
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  if (options.input !== undefined && child.stdin) {
+    // A child that exits without reading its input must not crash us with EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
+  }
   if (options.onSpawn && child.pid !== undefined) options.onSpawn(child.pid);
   // Whole lines only: Nx forwards each chunk of an executor's output on its own line, which would split
   // cargo's `error[E0308]: …` wherever a pipe read happened to end.
@@ -111,7 +127,11 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   if (options.echo === true) echoLines(child.stdout, process.stdout);
   if (options.echo) echoLines(child.stderr, process.stderr);
   // Ctrl-C on our process must reach the child, so cargo and the workload stop cleanly.
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const forward = (signal: NodeJS.Signals) => () => {
+    child.kill(signal);
+    // A child that ignores SIGTERM is killed after a grace period rather than left behind.
+    if (signal === 'SIGTERM') setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  };
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');
   process.on('SIGINT', onInt);
@@ -130,16 +150,17 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     );
   }
   try {
-    const result = await child;
+    const result = await exited;
     for (const flush of flushers) flush();
-    const notFound = (result as { errno?: number | string; code?: string }).code === 'ENOENT';
-    if (notFound && result.exitCode === undefined) throw new ToolNotFoundError(file, fixFor(file));
+    if (result.error?.code === 'ENOENT') throw new ToolNotFoundError(file, fixFor(file));
+    const stderr = Buffer.concat(err).toString();
     return {
       command: describeCommand(file, args),
-      exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
+      exitCode: result.code,
       signal: result.signal ?? null,
-      stdout: result.stdout ?? '',
-      stderr: result.stderr ?? '',
+      stdout: Buffer.concat(out).toString(),
+      // A program that could not start (EACCES, …) says why where its errors would be.
+      stderr: result.error ? `${stderr}${result.error.message}\n` : stderr,
       timedOut,
       durationMs: Date.now() - started,
     };
