@@ -18,6 +18,11 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Called with the child's pid once it has started (e.g. to sample /proc/<pid>/status). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Start the child in a process group of its own, and send forwarded signals and the timeout's signals to
+   * the whole group: a child that starts others (npx → nx → cargo → the bench) stops with all of them.
+   */
+  killGroup?: boolean;
 }
 
 export interface RunResult {
@@ -77,7 +82,19 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : undefined,
     maxBuffer: 256 * 1024 * 1024,
+    detached: options.killGroup === true,
   });
+  const kill = (signal: NodeJS.Signals) => {
+    if (options.killGroup && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, signal);
+        return;
+      } catch {
+        // the group is gone already: fall back to the child itself
+      }
+    }
+    child.kill(signal);
+  };
   if (options.onSpawn && child.pid !== undefined) options.onSpawn(child.pid);
   // Whole lines only: Nx forwards each chunk of an executor's output on its own line, which would split
   // cargo's `error[E0308]: …` wherever a pipe read happened to end.
@@ -111,7 +128,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   if (options.echo === true) echoLines(child.stdout, process.stdout);
   if (options.echo) echoLines(child.stderr, process.stderr);
   // Ctrl-C on our process must reach the child, so cargo and the workload stop cleanly.
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const forward = (signal: NodeJS.Signals) => () => kill(signal);
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');
   process.on('SIGINT', onInt);
@@ -123,9 +140,9 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        child.kill('SIGINT');
-        timers.push(setTimeout(() => child.kill('SIGTERM'), grace));
-        timers.push(setTimeout(() => child.kill('SIGKILL'), 2 * grace));
+        kill('SIGINT');
+        timers.push(setTimeout(() => kill('SIGTERM'), grace));
+        timers.push(setTimeout(() => kill('SIGKILL'), 2 * grace));
       }, options.timeoutMs),
     );
   }
