@@ -106,7 +106,7 @@ describe('folding counted runs and reporting failures', () => {
     verdict: 'no significant change',
   };
 
-  it('lets counted instructions decide where each side\'s counts repeat, and notes why not elsewhere', () => {
+  it('[exec-compare-counts-not-repeat] lets counted instructions decide where each side\'s counts repeat, and notes why not elsewhere', () => {
     const other = { ...wall, id: 'y' };
     const counts = { base: new Map([['x', [1000, 1000]], ['y', [1000, 1020]]]), head: new Map([['x', [1060, 1060]], ['y', [1000, 1000]]]) };
     const { next, notes } = foldCounted([wall, other], counts, 1);

@@ -150,7 +150,7 @@ describe('paired gate', () => {
     expect(pairedGate([noPerf], { 'wall-time': 5 }).message).toContain('\n    no differential flamegraph: perf was not found on PATH');
   });
 
-  it('decides nothing from fewer rounds than a 95% interval needs: a comment-only change never fails at --rounds=3', () => {
+  it('[exec-compare-not-enough-rounds] decides nothing from fewer rounds than a 95% interval needs: a comment-only change never fails at --rounds=3', () => {
     expect(roundsNeeded()).toBe(6);
     // Three rounds all slower (the busy-machine case: +1.4%, +14.9%, +54%): the best interval 3 rounds allow is 75%.
     const three = [{ base: 2.082e6, head: 2.111e6 }, { base: 2.082e6, head: 2.392e6 }, { base: 2.082e6, head: 3.208e6 }];
