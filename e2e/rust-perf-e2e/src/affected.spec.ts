@@ -61,5 +61,8 @@ describe('affected benchmarks', () => {
     expect(result.stdout).not.toMatch(/market-data:bench|common:bench/);
     expect(ws.exists('dist/bench/execution-engine/summary.json')).toBe(true);
     expect(ws.exists('dist/bench/market-data/summary.json')).toBe(false);
+    // A comment never fails the gate: 3 rounds cannot give a 95% interval, so nothing is decided.
+    expect(result.stdout + result.stderr).toMatch(/not enough rounds to decide \(needs 6\)/);
+    expect((JSON.parse(ws.read('dist/bench/execution-engine/summary.json')) as { comparison: { verdict: string } }).comparison.verdict).toBe('pass');
   });
 });

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { affectedCommands } from '../../../packages/rust-perf/src/core/ci/github-workflow';
-import { commitAll, createWorkspace, exampleWorkflow, sharedTargetDir, type TestWorkspace } from './harness';
+import { commitAll, createWorkspace, exampleWorkflow, must, sharedTargetDir, type TestWorkspace } from './harness';
 
 const workflow = exampleWorkflow({ failOnRegression: 5 });
 
@@ -12,7 +12,7 @@ const workflow = exampleWorkflow({ failOnRegression: 5 });
 const FAST = ['--measurementTime=0.5', '--warmUpTime=0.3', '--sampleSize=10', '--rounds=6'];
 
 interface Comparison {
-  comparison: { verdict: string; benchmarks: { id: string; status: string; verdict: string; decidedBy?: string }[] };
+  comparison: { verdict: string; benchmarks: { id: string; status: string; verdict: string; decidedBy?: string; metrics: { metric: string; change: { changePercent: number; baseMedian: number } }[] }[] };
 }
 
 describe('same-job regression gate', () => {
@@ -52,7 +52,7 @@ describe('same-job regression gate', () => {
     await commitAll(ws, 'slow the order book');
     const gated = await ws.nx(['run', 'market-data:bench', '--compareRef=HEAD~1', ...FAST, '--filter=^orderbook/add_cancel_match$'], { allowFailure: true });
     expect(gated.exitCode).not.toBe(0);
-    expect(out(gated)).toMatch(/1 benchmark\(s\) regressed by more than 1% against the base measured in this job/);
+    expect(out(gated)).toMatch(/1 benchmark\(s\) regressed by more than 1% in counted instructions against the base measured in this job/);
     expect(out(gated)).toMatch(
       /orderbook\/add_cancel_match: regressed, .+ instr → .+ instr, change \+\d+\.\d\d%, interval \[\+\d+\.\d\d%, \+\d+\.\d\d%\] \(range, 2 counted run\(s\) per side\), decided by instructions per iteration \(counted\); wall time \(fastest sample per iteration\): \+\d+\.\d\d% \[[-+]\d+\.\d\d%, [-+]\d+\.\d\d%\] \(96\.9%, 6 rounds\)/,
     );
@@ -86,8 +86,46 @@ describe('same-job regression gate', () => {
     const result = await ws.nx(['run', 'execution-engine:bench', '--compareRef=HEAD~1', ...FAST, '--filter=^router/parse_fix$']);
     expect(out(result)).toMatch(/router_bench is new \(not in the base\)/);
     expect(out(result)).toMatch(/router\/parse_fix: new in head \(no base to compare with\)/);
-    expect(out(result)).toMatch(/No regression above 5% \(0 benchmark\(s\) compared with the base in this job, 1 new\)/);
+    expect(out(result)).toMatch(/No regression above 5% in wall time \(0 benchmark\(s\) compared with the base in this job, 1 new\)/);
     const summary = JSON.parse(ws.read('dist/bench/execution-engine/summary.json')) as Comparison;
     expect(summary.comparison.benchmarks).toMatchObject([{ id: 'router/parse_fix', status: 'new', verdict: 'new' }]);
+  }, 1_200_000);
+
+  test('a slowed short routine is flagged and an untouched one in the same bench never, twice in a row; a moved base ref is measured again', async () => {
+    const started = Date.now();
+    // 16 loop iterations at the top of Price::parse (a ~25 ns routine): parse_price slows, encode_json never calls it.
+    const types = ws.read('rust/common/src/types.rs');
+    const head = 'pub fn parse(s: &str) -> Result<Price, PriceParseError> {\n';
+    const slowed = types.replace(head, `${head}        for i in 0..16u32 {\n            std::hint::black_box(i);\n        }\n`);
+    expect(slowed).not.toBe(types);
+    ws.write('rust/common/src/types.rs', slowed);
+    await commitAll(ws, 'slow Price::parse');
+    // Untracked files are not changes (git's view): with the base on HEAD nothing changed.
+    ws.write('rust/common/scratch-notes.txt', 'untracked\n');
+    const filter = '--filter=^codec/(parse_price|encode_json)$';
+    const target = 'common:bench--codec_bench';
+    await must('git', ['branch', '-f', 'gate-base', 'HEAD'], ws.root);
+    const quiet = await ws.nx(['run', target, '--compareRef=gate-base', ...FAST, filter]);
+    expect(out(quiet)).toMatch(/common: nothing it is built from changed since gate-base \([0-9a-f]{12}\): its benches were not rerun/);
+    // The same command text, the ref moved to the parent: measured again, never replayed from the cache.
+    await must('git', ['branch', '-f', 'gate-base', 'HEAD~1'], ws.root);
+    for (const attempt of [1, 2]) {
+      const gated = await ws.nx(['run', target, '--compareRef=gate-base', ...FAST, filter], { allowFailure: true });
+      expect(out(gated)).not.toMatch(/local cache|existing outputs match the cache/);
+      expect(out(gated)).toMatch(/round 6\/6 done/);
+      expect(gated.exitCode).not.toBe(0);
+      const summary = JSON.parse(ws.read('dist/bench-ci/common/codec_bench/summary.json')) as Comparison;
+      const byId = new Map(summary.comparison.benchmarks.map((b) => [b.id, b]));
+      expect([...byId.keys()].sort()).toEqual(['codec/encode_json', 'codec/parse_price']);
+      expect(byId.get('codec/parse_price')).toMatchObject({ decidedBy: 'instructions', verdict: 'regressed' });
+      expect(byId.get('codec/encode_json')).toMatchObject({ decidedBy: 'instructions', verdict: 'no significant change' });
+      // Counted exactly: one iteration of the untouched routine counts the same on both sides.
+      expect(byId.get('codec/encode_json')!.metrics[0].change.changePercent).toBe(0);
+      // No "removed" rows for the crate's other benches: an atomized target runs one bench.
+      expect(summary.comparison.benchmarks.every((b) => b.status === 'compared')).toBe(true);
+      const parse = byId.get('codec/parse_price')!.metrics[0].change;
+      process.stdout.write(`[gate.spec] attempt ${attempt}: parse_price ${parse.baseMedian} instr, ${parse.changePercent.toFixed(2)}%; encode_json +0.00%\n`);
+    }
+    process.stdout.write(`[gate.spec] short-routine gate test: ${((Date.now() - started) / 1000).toFixed(0)}s\n`);
   }, 1_200_000);
 });

@@ -9,8 +9,14 @@ import { run } from './core/process/run';
 import { benchTasksFromGraph, mergeShardSummaries, parseCosts, readShardSummary, splitShards, type BenchTask, type ShardPlan } from './core/bench/shards';
 import { parseJson } from './core/bench/json';
 
+/**
+ * Where the plan goes unless --out says otherwise: under dist/, which init git-ignores, so the plan is inside
+ * no package (a root crate's folder is the repository: a plan there would be one of its inputs).
+ */
+export const DEFAULT_PLAN_FILE = 'dist/rust-perf/bench-plan.json';
+
 export const SHARDS_USAGE = [
-  'rust-perf bench-plan --shards <n> [--base <ref>] [--costs <costs.json>] [--ci-target bench-ci] [--out <plan.json>]',
+  'rust-perf bench-plan --shards <n> [--base <ref>] [--costs <costs.json>] [--ci-target bench-ci] [--out <plan.json, default dist/rust-perf/bench-plan.json>]',
   'rust-perf bench-shard --plan <plan.json> --shard <i> [-- <flags for nx run, e.g. --compareRef=origin/main>]',
   'rust-perf bench-summary --plan <plan.json> [--out <summary.md>] [--costs-out <costs.json>] <folder or summary.json>…',
 ]
@@ -79,7 +85,7 @@ async function benchPlan(args: string[], cwd: string): Promise<number> {
   const tasks: BenchTask[] = benchTasksFromGraph(fs.readFileSync(graphFile, 'utf8'), graphFile, projects, ciTarget);
   fs.rmSync(path.dirname(graphFile), { recursive: true, force: true });
   const plan = splitShards(tasks, shards, costs);
-  const out = flags.get('out') ?? 'bench-plan.json';
+  const out = flags.get('out') ?? DEFAULT_PLAN_FILE;
   writeFileAtomic(path.resolve(cwd, out), JSON.stringify(plan, null, 2) + '\n');
   const total = plan.assignments.reduce((s, a) => s + a.cost, 0);
   plan.assignments.forEach((a, i) => {
@@ -100,11 +106,30 @@ async function benchShard(args: string[], cwd: string): Promise<number> {
   if (!Number.isInteger(index) || index < 1 || index > plan.assignments.length) throw new UsageError(`--shard must be 1…${plan.assignments.length} (the plan's shards), got ${flags.get('shard')}`);
   const tasks = plan.assignments[index - 1].tasks;
   const failed: string[] = [];
-  for (const [i, t] of tasks.entries()) {
-    say(started, `shard ${index}: ${i + 1}/${tasks.length} nx run ${t.project}:${t.target} ${passthrough.join(' ')}`);
-    // Each bench on its own, one after the other: two timed at once would slow each other down.
-    const result = await run('npx', ['nx', 'run', `${t.project}:${t.target}`, ...passthrough], { cwd, echo: true, env: { NX_DAEMON: 'false' } });
-    if (result.exitCode !== 0) failed.push(`${t.project}:${t.target}`);
+  // SIGINT/SIGTERM stop the shard at once: the running `nx run` and everything under it (cargo, the bench)
+  // get the signal as a process group (run's killGroup), and no further bench starts.
+  let stopped: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals) => () => (stopped ??= signal);
+  const onInt = stop('SIGINT');
+  const onTerm = stop('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    for (const [i, t] of tasks.entries()) {
+      if (stopped) break;
+      say(started, `shard ${index}: ${i + 1}/${tasks.length} nx run ${t.project}:${t.target} ${passthrough.join(' ')}`);
+      // Each bench on its own, one after the other: two timed at once would slow each other down.
+      const result = await run('npx', ['nx', 'run', `${t.project}:${t.target}`, ...passthrough], { cwd, echo: true, env: { NX_DAEMON: 'false' }, killGroup: true });
+      if (stopped) break;
+      if (result.exitCode !== 0) failed.push(`${t.project}:${t.target}`);
+    }
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+  if (stopped) {
+    say(started, `shard ${index}: stopped by ${stopped}; the remaining bench(es) did not start`);
+    return stopped === 'SIGINT' ? 130 : 143;
   }
   say(started, failed.length ? `shard ${index}: ${failed.length} of ${tasks.length} failed: ${failed.join(', ')}` : `shard ${index}: ${tasks.length} bench target(s) done`);
   return failed.length ? 1 : 0;
@@ -130,9 +155,15 @@ async function benchSummary(args: string[], cwd: string): Promise<number> {
   const summaries = files.map((f) => readShardSummary(fs.readFileSync(f, 'utf8'), path.relative(cwd, f)));
   const merged = mergeShardSummaries(plan.expected, summaries);
   if (flags.get('out')) writeFileAtomic(path.resolve(cwd, flags.get('out')!), merged.markdown);
-  if (flags.get('costs-out')) writeFileAtomic(path.resolve(cwd, flags.get('costs-out')!), JSON.stringify({ costs: merged.costs }, null, 2) + '\n');
+  const costsOut = flags.get('costs-out') && path.resolve(cwd, flags.get('costs-out')!);
+  if (costsOut) {
+    // Benches not measured this time keep the cost an earlier merge measured.
+    const earlier = fs.existsSync(costsOut) ? parseCosts(fs.readFileSync(costsOut, 'utf8'), costsOut) : {};
+    writeFileAtomic(costsOut, JSON.stringify({ costs: { ...earlier, ...merged.costs } }, null, 2) + '\n');
+  }
+  // The markdown ends with the verdict: printed once.
   process.stdout.write(merged.markdown);
-  process.stderr.write(`${merged.failed ? 'rust-perf bench-summary: FAILED\n' : ''}${merged.message}\n`);
+  if (merged.failed) process.stderr.write('rust-perf bench-summary: FAILED (the reasons are above)\n');
   return merged.failed ? 1 : 0;
 }
 

@@ -1,11 +1,12 @@
 // `rust-perf doctor [--json] [--cargoRoot <dir>]`: the checks without Nx, for a first look at a machine.
 // `rust-perf cpu-key <cargoRoot>`: the runtime cache-key input of inferred builds (core/cargo/cpu-key.ts).
 // `rust-perf bolt-version <cargoRoot>`: the llvm-bolt bolt-profile/build-bolt would run, for their cache key.
+// `rust-perf compare-refs`: the commits the refs `bench --compareRef` compared with name now, for atomized benches' cache key.
 // `rust-perf bench-plan | bench-shard | bench-summary`: atomized benches over CI machines (bench-shards-cli.ts).
 // Each command loads its modules on use: cpu-key runs on every task hash, so it must start fast.
 
 const USAGE =
-  'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]\n       rust-perf cpu-key <folder of the Cargo workspace>\n       rust-perf bolt-version <folder of the Cargo workspace>\n' +
+  'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]\n       rust-perf cpu-key <folder of the Cargo workspace>\n       rust-perf bolt-version <folder of the Cargo workspace>\n       rust-perf compare-refs\n' +
   '       rust-perf bench-plan | bench-shard | bench-summary (rust-perf bench-plan --help)';
 const SHARD_COMMANDS = ['bench-plan', 'bench-shard', 'bench-summary'];
 
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'cpu-key') return cpuKeyCommand(rest);
   if (command === 'bolt-version') return boltVersionCommand(rest);
+  if (command === 'compare-refs') return compareRefsCommand();
   if (SHARD_COMMANDS.includes(command)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const shards = require('./bench-shards-cli') as typeof import('./bench-shards-cli');
@@ -79,6 +81,18 @@ async function boltVersionCommand(args: string[]): Promise<number> {
     process.stdout.write(`llvm-bolt ${bolt.version}\n`);
   } catch {
     process.stdout.write('no llvm-bolt\n');
+  }
+  return 0;
+}
+
+// Never fails: a task hash must not break on git trouble; the key then says what it could not resolve.
+async function compareRefsCommand(): Promise<number> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { resolveComparedRefs } = require('./core/bench/compare-refs') as typeof import('./core/bench/compare-refs');
+    process.stdout.write(`${await resolveComparedRefs(process.cwd())}\n`);
+  } catch (e) {
+    process.stdout.write(`compare-refs unknown: ${(e as Error).message}\n`);
   }
   return 0;
 }

@@ -72,6 +72,7 @@ describe('atomizedBenchTargets', () => {
       '^rustDependencySources',
       'rustWorkspace',
       { runtime: 'node node_modules/rust-perf/bin/rust-perf.js cpu-key rust' },
+      { runtime: 'node node_modules/rust-perf/bin/rust-perf.js compare-refs' },
     ]);
     expect(one.outputs).toEqual(['{options.outputPath}']);
   });

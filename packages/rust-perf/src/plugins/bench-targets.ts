@@ -21,6 +21,11 @@ const SAFE_NAME = /^[A-Za-z0-9_-]+$/;
  * `_` (every name `cargo new`-style crates use), else those characters kept, the others turned into
  * `_`, and a short hash of the real name appended, so two names never meet in one target.
  */
+/** `rust-perf compare-refs` from the workspace root (core/bench/compare-refs.ts): the same CLI path as cpu-key's. */
+export function compareRefsCommand(cliFromWorkspaceRoot: string): string {
+  return cpuKeyCommand(cliFromWorkspaceRoot, '.').replace(/ cpu-key \.$/, ' compare-refs');
+}
+
 export function benchNamePart(bench: string): string {
   if (SAFE_NAME.test(bench)) return bench;
   const hash = createHash('sha256').update(bench).digest('hex').slice(0, 8);
@@ -93,6 +98,8 @@ export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginO
         `^${DEPENDENCY_SOURCES_INPUT}`,
         'rustWorkspace',
         { runtime: cpuKeyCommand(context.cli, crate.cargoRoot) },
+        // `--compareRef=<branch>` is the same text while the branch moves: the commit it names now keys the result.
+        { runtime: compareRefsCommand(context.cli) },
       ],
       outputs: ['{options.outputPath}'],
       // Two benches timed at once slow each other down; counted runs would not mind, wall-time ones do.

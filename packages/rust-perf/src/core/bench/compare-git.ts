@@ -48,11 +48,13 @@ export async function resolveBase(ref: string, cwd: string): Promise<ResolvedBas
   return { ref, commit: mb.stdout.trim(), head, top };
 }
 
-/** Files that differ between the base commit and the working tree (tracked changes and untracked files), absolute. */
+/**
+ * Tracked files whose content differs between the base commit and the working tree, absolute: git's view.
+ * Untracked and git-ignored files (node_modules, a downloaded bench-plan.json, build outputs) are not changes.
+ */
 export async function changedFiles(base: ResolvedBase): Promise<string[]> {
   const tracked = await gitOut(['diff', '--name-only', '--no-renames', '-z', base.commit], base.top, 'changed files');
-  const untracked = await gitOut(['ls-files', '--others', '--exclude-standard', '-z'], base.top, 'untracked files');
-  return [...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean).map((f) => path.join(base.top, f));
+  return tracked.split('\0').filter(Boolean).map((f) => path.join(base.top, f));
 }
 
 /**

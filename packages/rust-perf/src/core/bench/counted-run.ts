@@ -58,6 +58,38 @@ export async function listBenchmarks(exe: string, cwd: string, filter?: string):
   return parseCriterionList(r.stdout);
 }
 
+/** One counted run of one benchmark: where, with what, and how long it may take. */
+export interface RoutineCount {
+  valgrind: string;
+  exe: string;
+  id: string;
+  cwd: string;
+  /** callgrind's output file (a fresh path per run). */
+  outFile: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/**
+ * Instructions of one iteration of one benchmark's routine: criterion's test mode runs it once, callgrind
+ * counts only inside `Bencher::iter*`. The one counting method of `--metric=instructions` and the same-job
+ * gate, so their numbers agree. Returns why when valgrind could not count it.
+ */
+export async function countRoutineOnce(o: RoutineCount): Promise<{ instructions: number; estimatedCycles: number } | { reason: string; command: string }> {
+  const argv = [...callgrindBenchArgs(o.outFile), '--', o.exe, ...criterionTestArgs(o.id)];
+  const r = await run(o.valgrind, argv, { cwd: o.cwd, env: o.env, timeoutMs: o.timeoutMs ?? 600_000 });
+  if (r.exitCode !== 0 || r.timedOut || !fs.existsSync(o.outFile)) return { reason: valgrindFailure(r.stderr, r.exitCode, r.signal, r.timedOut), command: r.command };
+  const counted = parseCountedRun(fs.readFileSync(o.outFile, 'utf8'), o.outFile);
+  fs.rmSync(o.outFile, { force: true });
+  if (counted.instructions === 0) {
+    return {
+      reason: `callgrind counted no instructions inside criterion's \`Bencher::iter*\`: the bench does not run its routine through criterion's Bencher (criterion 0.5 names), so it cannot be counted`,
+      command: r.command,
+    };
+  }
+  return counted;
+}
+
 /** Counts every selected benchmark `runs` times. Throws when valgrind is missing, or a benchmark cannot be counted (valgrind's reason). */
 export async function countBenches(o: CountedBenchRun): Promise<CountedBenchmarkSummary[]> {
   const valgrind = valgrindPath({ valgrind: o.valgrind });
@@ -71,19 +103,10 @@ export async function countBenches(o: CountedBenchRun): Promise<CountedBenchmark
       const runs: Array<{ instructions: number; estimatedCycles: number }> = [];
       for (let i = 0; i < o.runs; i++) {
         const file = path.join(dir, `callgrind.${out.length}.${i}.out`);
-        const argv = [...callgrindBenchArgs(file), '--', o.exe, ...criterionTestArgs(id)];
-        o.progress?.(`counting ${id} (${i + 1}/${o.runs}): ${describeCommand(valgrind, argv)}`);
+        o.progress?.(`counting ${id} (${i + 1}/${o.runs}): ${describeCommand(valgrind, [...callgrindBenchArgs(file), '--', o.exe, ...criterionTestArgs(id)])}`);
         // criterion's test mode writes nothing, but keep it away from the user's target/criterion anyway.
-        const r = await run(valgrind, argv, { cwd: o.cwd, env: { CRITERION_HOME: dir }, timeoutMs: o.timeoutMs ?? 600_000 });
-        if (r.exitCode !== 0 || r.timedOut || !fs.existsSync(file)) {
-          throw new CountedBenchError(`${id} could not be counted: ${valgrindFailure(r.stderr, r.exitCode, r.signal, r.timedOut)} (\`${r.command}\`)`);
-        }
-        const counted = parseCountedRun(fs.readFileSync(file, 'utf8'), file);
-        if (counted.instructions === 0) {
-          throw new CountedBenchError(
-            `${id}: callgrind counted no instructions inside criterion's ${'`Bencher::iter*`'}: the bench does not run its routine through criterion's Bencher (criterion 0.5 names), so it cannot be counted.`,
-          );
-        }
+        const counted = await countRoutineOnce({ valgrind, exe: o.exe, id, cwd: o.cwd, outFile: file, env: { CRITERION_HOME: dir }, timeoutMs: o.timeoutMs });
+        if ('reason' in counted) throw new CountedBenchError(`${id}${counted.reason.startsWith('callgrind counted no') ? `: ${counted.reason}.` : ` could not be counted: ${counted.reason} (\`${counted.command}\`)`}`);
         runs.push(counted);
       }
       out.push(summarizeCounted(id, o.bench, runs, COUNT_CPU));

@@ -39,7 +39,7 @@ describe('the same-job gate\'s rounds', () => {
     ]);
   });
 
-  it('lets counted instructions decide when both sides counted above the setup, else says why', () => {
+  it('lets counted instructions decide when both sides\' counts repeat, else says why', () => {
     const table: RoundTable = new Map();
     for (let r = 0; r < 6; r++) {
       recordRound(table, 'base', r, 'b', [result('x', 100, 50)]);
@@ -49,7 +49,9 @@ describe('the same-job gate\'s rounds', () => {
     const counted = withCounted(wall, [1000, 1000], [1060, 1060], 1);
     expect(counted).toMatchObject({ decidedBy: 'instructions', verdict: 'regressed' });
     expect('metrics' in counted && counted.metrics.map((m) => m.metric)).toEqual(['instructions', 'wall-time']);
-    expect(withCounted(wall, [0, 1000], [1060, 1060], 1)).toEqual({ reason: 'one iteration did not rise above the setup\'s count' });
+    expect(withCounted(wall, [], [1060, 1060], 1)).toEqual({ reason: 'no counted runs on both sides' });
+    // Counts that do not repeat never decide, however far apart the sides are.
+    expect(withCounted(wall, [1000, 1100], [2000, 2000], 1)).toMatchObject({ reason: expect.stringMatching(/^its counts do not repeat \(base 1,000, 1,100, spread 9\.52%/) });
   });
 });
 

@@ -5,6 +5,7 @@
 import type { CriterionResult, Estimate } from './criterion';
 import { compareCounted, compareMetric, decide, median, WALL_LABELS, type BenchComparison, type ComparisonHeader, type PairedRound, type WallStatistic } from './paired';
 import type { BenchmarkSummary } from './summary';
+import { DETERMINISTIC_SPREAD_PERCENT, spreadPercent } from './counted';
 
 export type Side = 'base' | 'head';
 
@@ -54,11 +55,21 @@ export function wallComparisons(table: RoundTable, rounds: number, statistic: Wa
 }
 
 /**
- * One benchmark's counted runs (instructions per iteration: each run's count minus the setup-only run's)
- * added as the deciding metric, or why not: an iteration that did not rise above the setup's count.
+ * One benchmark's counted runs (instructions of one iteration, per run) added as the deciding metric, or
+ * why not: a side without counts, or counts that do not repeat (a randomly seeded routine: its two runs of
+ * one side differ by more than DETERMINISTIC_SPREAD_PERCENT), which must never decide.
  */
 export function withCounted(c: BenchComparison, base: readonly number[], head: readonly number[], thresholdPercent: number): BenchComparison | { reason: string } {
-  if (base.some((v) => v <= 0) || head.some((v) => v <= 0)) return { reason: 'one iteration did not rise above the setup\'s count' };
+  if (!base.length || !head.length || [...base, ...head].some((v) => !(v > 0))) return { reason: 'no counted runs on both sides' };
+  const spreads = { base: spreadPercent(base), head: spreadPercent(head) };
+  if (spreads.base > DETERMINISTIC_SPREAD_PERCENT || spreads.head > DETERMINISTIC_SPREAD_PERCENT) {
+    const runs = (xs: readonly number[]) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(', ');
+    return {
+      reason:
+        `its counts do not repeat (base ${runs(base)}, spread ${spreads.base.toFixed(2)}%; head ${runs(head)}, spread ${spreads.head.toFixed(2)}%; ` +
+        `more than ${DETERMINISTIC_SPREAD_PERCENT}%: the routine is not deterministic, e.g. randomly seeded)`,
+    };
+  }
   return { ...decide(c.id, c.bench, [...c.metrics, compareCounted(base, head, thresholdPercent)]), criterionRounds: c.criterionRounds };
 }
 

@@ -16,7 +16,6 @@ import {
   removedComparisons,
   roundDone,
   roundPlan,
-  SETUP_ONLY_FILTER,
 } from './gate-steps';
 import type { BenchComparison } from './paired';
 
@@ -72,21 +71,19 @@ describe('the counted plan', () => {
     expect(countingWanted(true, 'the base does not build')).toBe(false);
   });
 
-  it('groups compared benchmarks by bench and runs per side the setup once, then each benchmark twice', () => {
+  it('groups compared benchmarks by bench and counts each benchmark on the base then the head, twice, nothing subtracted', () => {
     const c = (id: string, bench: string, status: BenchComparison['status']): BenchComparison => ({ id, bench, status, metrics: [], verdict: 'no significant change' });
     const groups = countedGroups([c('a/1', 'a', 'compared'), c('b/1', 'b', 'compared'), c('a/2', 'a', 'compared'), c('a/3', 'a', 'new')]);
     expect([...groups].map(([b, l]) => [b, l.map((x) => x.id)])).toEqual([['a', ['a/1', 'a/2']], ['b', ['b/1']]]);
     expect(countedPlan(['x/1', 'x.2'])).toEqual([
-      { side: 'base', filter: SETUP_ONLY_FILTER },
-      { side: 'base', filter: '^x/1$', id: 'x/1' },
-      { side: 'base', filter: '^x\\.2$', id: 'x.2' },
-      { side: 'base', filter: '^x/1$', id: 'x/1' },
-      { side: 'base', filter: '^x\\.2$', id: 'x.2' },
-      { side: 'head', filter: SETUP_ONLY_FILTER },
-      { side: 'head', filter: '^x/1$', id: 'x/1' },
-      { side: 'head', filter: '^x\\.2$', id: 'x.2' },
-      { side: 'head', filter: '^x/1$', id: 'x/1' },
-      { side: 'head', filter: '^x\\.2$', id: 'x.2' },
+      { side: 'base', id: 'x/1' },
+      { side: 'head', id: 'x/1' },
+      { side: 'base', id: 'x.2' },
+      { side: 'head', id: 'x.2' },
+      { side: 'base', id: 'x/1' },
+      { side: 'head', id: 'x/1' },
+      { side: 'base', id: 'x.2' },
+      { side: 'head', id: 'x.2' },
     ]);
   });
 });
@@ -109,13 +106,15 @@ describe('folding counted runs and reporting failures', () => {
     verdict: 'no significant change',
   };
 
-  it('lets counted instructions decide where both sides rose above the setup, and notes why not elsewhere', () => {
+  it('[exec-compare-counts-not-repeat] lets counted instructions decide where each side\'s counts repeat, and notes why not elsewhere', () => {
     const other = { ...wall, id: 'y' };
-    const counts = { base: new Map([['x', [1000, 1000]], ['y', [0, 5]]]), head: new Map([['x', [1060, 1060]], ['y', [5, 5]]]) };
+    const counts = { base: new Map([['x', [1000, 1000]], ['y', [1000, 1020]]]), head: new Map([['x', [1060, 1060]], ['y', [1000, 1000]]]) };
     const { next, notes } = foldCounted([wall, other], counts, 1);
     expect(next.map((c) => [c.id, c.decidedBy, c.verdict])).toEqual([['x', 'instructions', 'regressed'], ['y', 'wall-time', 'no significant change']]);
     expect(next[1]).toBe(other);
-    expect(notes).toEqual(["counted work for y: one iteration did not rise above the setup's count; wall time decides"]);
+    expect(notes).toEqual([
+      'counted work for y: its counts do not repeat (base 1,000, 1,020, spread 1.98%; head 1,000, 1,000, spread 0.00%; more than 0.5%: the routine is not deterministic, e.g. randomly seeded); wall time decides',
+    ]);
   });
 
   it('names the command, how it ended and the last lines of stderr; a build failure keeps cargo\'s error lines', () => {

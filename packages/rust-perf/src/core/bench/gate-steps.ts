@@ -6,15 +6,12 @@ import * as path from 'node:path';
 import type { CriterionResult } from './criterion';
 import { roundOrder, type BenchComparison, type MetricName, type WallStatistic } from './paired';
 import { roundValue, wallValue, withCounted, type Side } from './gate-plan';
-import { exactFilter } from './compare-plan';
 import { summarizeResult, type BenchmarkSummary } from './summary';
 
 /** Percent; with paired rounds the interval keeps noise out, so the threshold only filters tiny real changes. */
 export const DEFAULT_COMPARE_THRESHOLD = 5;
 /** Percent for counted instructions: they repeat to hundredths of a percent, so a small real change is visible. */
 export const DEFAULT_COUNTED_THRESHOLD = 1;
-/** A criterion filter no benchmark id matches: the run does the benches' setup only. */
-export const SETUP_ONLY_FILTER = '^rust-perf: setup only$';
 /**
  * Many short rounds rather than a few long ones: a shared machine's speed changes over seconds, so base
  * and head runs a fraction of a second apart see the same machine, and 30 pairs narrow the interval
@@ -22,7 +19,7 @@ export const SETUP_ONLY_FILTER = '^rust-perf: setup only$';
  */
 export const DEFAULT_ROUNDS = 30;
 export const COMPARE_CRITERION = { warmUpTime: 0.1, measurementTime: 0.25, sampleSize: 10 } as const;
-/** Counted runs per benchmark and side: two show the counts repeat. */
+/** Counted runs per benchmark and side: two show whether the counts repeat (counts that do not, never decide). */
 export const COUNTED_REPEATS = 2;
 
 export interface CompareOptions {
@@ -108,22 +105,19 @@ export function countedGroups(comparisons: readonly BenchComparison[]): Map<stri
   return byBench;
 }
 
-/** One counted run: a side's bench binary in test mode with `filter`; `id` absent for the setup-only run. */
+/** One counted run: one benchmark's routine, one iteration, on one side (core/bench/counted-run.ts countRoutineOnce). */
 export interface CountedStep {
   side: Side;
-  filter: string;
-  id?: string;
+  id: string;
 }
 
 /**
- * The counted runs of one bench, in order: per side the setup-only run, then COUNTED_REPEATS runs of each
- * benchmark. Each benchmark's instructions per iteration are its run's count minus that side's setup count.
+ * The counted runs of one bench, in order: COUNTED_REPEATS rounds, each counting every benchmark on the
+ * base then the head. Each run counts one iteration inside criterion's `Bencher::iter*` (callgrind's
+ * toggle, as `--metric=instructions` does), so nothing is subtracted and short routines count exactly.
  */
 export function countedPlan(ids: readonly string[]): CountedStep[] {
-  return (['base', 'head'] as const).flatMap((side) => [
-    { side, filter: SETUP_ONLY_FILTER },
-    ...Array.from({ length: COUNTED_REPEATS }, () => ids.map((id) => ({ side, filter: exactFilter(id), id }))).flat(),
-  ]);
+  return Array.from({ length: COUNTED_REPEATS }, () => ids.flatMap((id) => (['base', 'head'] as const).map((side) => ({ side, id })))).flat();
 }
 
 /** The head's last result per benchmark as summary.json's `benchmarks`, each with the bench it came from. */
@@ -131,12 +125,12 @@ export function headSummaries(headResults: ReadonlyMap<string, CriterionResult>,
   return [...headResults.values()].map((r) => summarizeResult(r, comparisons.find((c) => c.id === r.id)?.bench ?? ''));
 }
 
-/** Counted instructions per benchmark id, per side: each run's count minus that side's setup-only count. */
+/** Counted instructions of one iteration per benchmark id, per side, one entry per run. */
 export type CountedRuns = Record<Side, Map<string, number[]>>;
 
 /**
- * One bench's counted runs folded into its comparisons: counted instructions decide where both sides rose
- * above the setup's count; the others keep wall time, with the log line saying why.
+ * One bench's counted runs folded into its comparisons: counted instructions decide where each side's runs
+ * repeat; the others keep wall time, with the log line saying why.
  */
 export function foldCounted(list: readonly BenchComparison[], counts: CountedRuns, thresholdPercent: number): { next: BenchComparison[]; notes: string[] } {
   const next: BenchComparison[] = [];

@@ -8,6 +8,7 @@ import {
   metricVerdict,
   pairedChange,
   pairedGate,
+  roundsNeeded,
   WALL_LABELS,
   renderComparisonMarkdown,
   roundOrder,
@@ -149,9 +150,28 @@ describe('paired gate', () => {
     expect(pairedGate([noPerf], { 'wall-time': 5 }).message).toContain('\n    no differential flamegraph: perf was not found on PATH');
   });
 
+  it('[exec-compare-not-enough-rounds] decides nothing from fewer rounds than a 95% interval needs: a comment-only change never fails at --rounds=3', () => {
+    expect(roundsNeeded()).toBe(6);
+    // Three rounds all slower (the busy-machine case: +1.4%, +14.9%, +54%): the best interval 3 rounds allow is 75%.
+    const three = [{ base: 2.082e6, head: 2.111e6 }, { base: 2.082e6, head: 2.392e6 }, { base: 2.082e6, head: 3.208e6 }];
+    const m = compareMetric('wall-time', three, 5);
+    expect(m.change.confidence).toBeCloseTo(0.75);
+    expect(m.change.lowerPercent).toBeGreaterThan(0);
+    expect(m.verdict).toBe('not enough rounds to decide');
+    const b = decide('router/parse_fix', 'router_bench', [m]);
+    expect(describeComparison(b)).toMatch(/^router\/parse_fix: not enough rounds to decide \(needs 6\), /);
+    const g = pairedGate([b], { 'wall-time': 5 });
+    expect(g.failed).toBe(false);
+    expect(g.message).toContain('1 benchmark(s) not decided: 3 round(s) cannot give a 95% interval, not enough rounds to decide (needs 6: raise --rounds).');
+    // Six rounds reach 96.9%: the same slowdown is decided.
+    const six = compareMetric('wall-time', [...three, ...three], 5);
+    expect(six.change.confidence).toBeGreaterThanOrEqual(0.95);
+    expect(six.verdict).toBe('regressed');
+  });
+
   it('reports new and removed benchmarks without failing', () => {
     const g = pairedGate([same, added, removed], { 'wall-time': 5, instructions: 1 });
-    expect(g).toEqual({ failed: false, message: 'No regression above 5% (1 benchmark(s) compared with the base in this job, 1 new, 1 removed).' });
+    expect(g).toEqual({ failed: false, message: 'No regression above 5% in wall time (1 benchmark(s) compared with the base in this job, 1 new, 1 removed).' });
     const rows = comparisonRows([same, added, removed]);
     expect(rows[0]).toEqual(['benchmark', 'metric', 'base', 'head', 'change', 'interval', 'verdict']);
     expect(rows[2]).toEqual(['router/new', 'wall time (fastest sample per iteration)', 'none', '1.234 µs', '', '', 'new']);
@@ -171,7 +191,7 @@ describe('paired gate', () => {
     expect(counted.change.lowerPercent).toBeCloseTo(2.096, 2);
     const b = decide('orderbook/add_cancel_match', 'orderbook_bench', [compareMetric('wall-time', rounds(8, 1.0, 0.02), 5), counted]);
     expect(describeComparison(b)).toMatch(/change \+2\.10%, interval \[\+2\.10%, \+2\.10%\] \(range, 2 counted run\(s\) per side\), decided by instructions per iteration \(counted\)/);
-    expect(pairedGate([b], { 'wall-time': 5, instructions: 1 }).message).toMatch(/^1 benchmark\(s\) regressed by more than 1% against the base/);
+    expect(pairedGate([b], { 'wall-time': 5, instructions: 1 }).message).toMatch(/^1 benchmark\(s\) regressed by more than 1% in counted instructions against the base/);
     expect(compareCounted([1000, 1000], [1000, 1000], 1).verdict).toBe('no significant change');
     // Measured in the gate e2e: a comment-only change counted 31,142,246 → 31,140,799 (−0.005%): noise, not "faster".
     expect(compareCounted([31_142_246, 31_142_250], [31_140_799, 31_140_801], 1).verdict).toBe('no significant change');

@@ -137,14 +137,29 @@ export const METRICS = {
 export type MetricName = keyof typeof METRICS;
 export const METRIC_PRIORITY: readonly MetricName[] = ['instructions', 'wall-time'];
 
-export type MetricVerdict = 'regressed' | 'slower' | 'faster' | 'no significant change';
+export type MetricVerdict = 'regressed' | 'slower' | 'faster' | 'no significant change' | 'not enough rounds to decide';
+
+/**
+ * The least confidence a verdict may come from: below it one verdict in twenty or more would be wrong by
+ * construction (3 rounds give at best 75%: one in four). Fewer rounds than that needs decide nothing.
+ */
+export const MIN_CONFIDENCE = 0.95;
+
+/** The fewest rounds whose exact signed-rank interval reaches `confidence` (6 for 95%: 1 − 2/2⁶ = 96.9%). */
+export function roundsNeeded(confidence = MIN_CONFIDENCE): number {
+  let n = 1;
+  while (1 - 2 / 2 ** n < confidence - 1e-12) n++;
+  return n;
+}
 
 /**
  * Regressed: the whole interval lies above zero AND the estimate exceeds the threshold. The interval
  * keeps noise out (no change → false alarm at most (1 − confidence)/2 per benchmark); the threshold keeps
  * real but tiny changes from failing a build. Significant changes below the threshold are `slower`.
+ * An interval below MIN_CONFIDENCE (too few rounds) decides nothing, whichever way it lies.
  */
 export function metricVerdict(c: PairedChange, thresholdPercent: number, noiseFloorPercent = 0): MetricVerdict {
+  if (c.confidence < MIN_CONFIDENCE - 1e-9) return 'not enough rounds to decide';
   if (c.lowerPercent > noiseFloorPercent) return c.changePercent > thresholdPercent ? 'regressed' : 'slower';
   if (c.upperPercent < -noiseFloorPercent) return 'faster';
   return 'no significant change';
@@ -213,6 +228,11 @@ export function compareMetric(metric: MetricName, rounds: readonly PairedRound[]
 
 const labelOf = (m: MetricComparison) => m.label ?? METRICS[m.metric].label;
 
+/** A verdict as printed: "not enough rounds to decide" says how many rounds would. */
+export function verdictText(b: Pick<BenchComparison, 'verdict'>): string {
+  return b.verdict === 'not enough rounds to decide' ? `${b.verdict} (needs ${roundsNeeded()})` : b.verdict;
+}
+
 function describeDiff(b: BenchComparison): string {
   return [b.diffFlamegraph ? `differential flamegraph: ${b.diffFlamegraph}` : undefined, b.diffNote].filter(Boolean).join('; ');
 }
@@ -248,7 +268,7 @@ export function describeComparison(b: BenchComparison): string {
     .map((x) => `; ${labelOf(x)}: ${pct(x.change.changePercent)} ${formatInterval(x.change)}`)
     .join('');
   return (
-    `${b.id}: ${b.verdict}, ${formatMetric(m.metric, m.change.baseMedian)} → ${formatMetric(m.metric, m.change.headMedian)}, ` +
+    `${b.id}: ${verdictText(b)}, ${formatMetric(m.metric, m.change.baseMedian)} → ${formatMetric(m.metric, m.change.headMedian)}, ` +
     `change ${pct(m.change.changePercent)}, interval ${formatInterval(m.change)}, decided by ${labelOf(m)}${rest}`
   );
 }
@@ -259,10 +279,12 @@ export function describeComparison(b: BenchComparison): string {
  */
 export type Thresholds = Partial<Record<MetricName, number>> & { 'wall-time': number };
 
+const METRIC_WORDS: Record<MetricName, string> = { instructions: 'counted instructions', 'wall-time': 'wall time' };
+
+/** Every threshold the decisions used, each named by its metric, so what is printed is what was applied. */
 function describeThresholds(t: Thresholds, used: readonly MetricName[]): string {
   const names = METRIC_PRIORITY.filter((m) => used.includes(m) && t[m] !== undefined);
-  if (names.length === 1) return `by more than ${t[names[0]]}%`;
-  return `by more than ${names.map((m) => `${t[m]}% (${m === 'wall-time' ? 'wall time' : m})`).join(' or ')}`;
+  return `by more than ${names.map((m) => `${t[m]}% in ${METRIC_WORDS[m]}`).join(' or ')}`;
 }
 
 export function pairedGate(comparisons: readonly BenchComparison[], thresholds: Thresholds): PairedGate {
@@ -284,9 +306,15 @@ export function pairedGate(comparisons: readonly BenchComparison[], thresholds: 
   const news = comparisons.filter((b) => b.status === 'new').length;
   const removed = comparisons.filter((b) => b.status === 'removed').length;
   const used = deciding(comparisons);
+  const undecided = comparisons.filter((b) => b.verdict === 'not enough rounds to decide');
+  const rounds = undecided[0]?.metrics[0]?.change.rounds;
   return {
     failed: false,
-    message: `No regression ${describeThresholds(thresholds, used.length ? used : ['wall-time']).replace('by more than', 'above')} (${compared} benchmark(s) compared with the base in this job${news ? `, ${news} new` : ''}${removed ? `, ${removed} removed` : ''}).`,
+    message:
+      `No regression ${describeThresholds(thresholds, used.length ? used : ['wall-time']).replace('by more than', 'above')} (${compared} benchmark(s) compared with the base in this job${news ? `, ${news} new` : ''}${removed ? `, ${removed} removed` : ''}).` +
+      (undecided.length
+        ? ` ${undecided.length} benchmark(s) not decided: ${rounds} round(s) cannot give a ${MIN_CONFIDENCE * 100}% interval, not enough rounds to decide (needs ${roundsNeeded()}: raise --rounds).`
+        : ''),
   };
 }
 
@@ -307,7 +335,7 @@ export function comparisonRows(comparisons: readonly BenchComparison[]): string[
       formatMetric(m.metric, m.change.headMedian),
       pct(m.change.changePercent),
       `${pct(m.change.lowerPercent)} … ${pct(m.change.upperPercent)}`,
-      b.verdict,
+      verdictText(b),
     ];
   });
   return [header, ...rows];

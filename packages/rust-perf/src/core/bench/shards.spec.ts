@@ -83,13 +83,13 @@ describe('mergeShardSummaries', () => {
     decidedBy: 'instructions',
     metrics: [{ metric: 'instructions', verdict, rounds: [], change: { baseMedian: 1000, headMedian: 1000 * (1 + change / 100), changePercent: change, lowerPercent: change, upperPercent: change, rounds: 2, interval: 'range', confidence: 1 } }],
   });
-  const summaryText = (project: string, bench: string, verdict: 'pass' | 'fail', comparisons: unknown[], elapsedSeconds = 10) =>
+  const summaryText = (project: string, bench: string, verdict: 'pass' | 'fail', comparisons: unknown[], elapsedSeconds = 10, rounds = 30) =>
     JSON.stringify({
       schemaVersion: 1,
       project,
       benches: [bench],
       elapsedSeconds,
-      comparison: { ref: 'main', baseCommit: 'b'.repeat(40), headCommit: 'h'.repeat(40), verdict, message: verdict === 'fail' ? `1 benchmark(s) regressed by more than 1%:\n  ${bench}/x: regressed` : 'No regression', benchmarks: comparisons },
+      comparison: { ref: 'main', baseCommit: 'b'.repeat(40), headCommit: 'h'.repeat(40), rounds, verdict, message: verdict === 'fail' ? `1 benchmark(s) regressed by more than 1%:\n  ${bench}/x: regressed` : 'No regression', benchmarks: comparisons },
     });
   const expected = [task('common', 'codec_bench'), task('market-data', 'orderbook_bench'), task('execution-engine', 'router_bench')];
   const all = [
@@ -117,6 +117,13 @@ describe('mergeShardSummaries', () => {
     const passing = mergeShardSummaries([expected[0], expected[2]], ok);
     expect(passing.failed).toBe(false);
     expect(passing.message).toBe('No regression in 2 bench target(s) from 2 summary file(s) (2 benchmark(s) compared with the base on their own runner).');
+  });
+
+  it('records costs only from benches that ran: a bench not rerun (0 rounds) took no measurement', () => {
+    const notRerun = readShardSummary(summaryText('common', 'codec_bench', 'pass', [], 0.1, 0), 'shard-1/common/summary.json');
+    expect(notRerun.ran).toBe(false);
+    const merged = mergeShardSummaries(expected, [notRerun, ...all.slice(1)]);
+    expect(merged.costs).toEqual({ 'market-data:orderbook_bench': 30, 'execution-engine:router_bench': 8 });
   });
 
   it('reports a bench that ran on two runners and keeps the worse verdict', () => {

@@ -117,6 +117,8 @@ export interface ShardSummary {
   headCommit: string;
   comparisons: BenchComparison[];
   elapsedSeconds?: number;
+  /** Whether the bench ran (rounds > 0); a bench whose inputs did not change since the base is "not rerun" and costs nothing worth recording. */
+  ran: boolean;
 }
 
 export function readShardSummary(text: string, file: string): ShardSummary {
@@ -137,6 +139,7 @@ export function readShardSummary(text: string, file: string): ShardSummary {
     baseCommit: String(comparison.baseCommit ?? ''),
     headCommit: String(comparison.headCommit ?? ''),
     comparisons: comparison.benchmarks as BenchComparison[],
+    ran: Number(comparison.rounds) > 0,
     ...(typeof data.elapsedSeconds === 'number' ? { elapsedSeconds: data.elapsedSeconds } : {}),
   };
 }
@@ -153,7 +156,7 @@ export interface MergedVerdict {
   failedParts: Array<{ key: string; message: string }>;
   message: string;
   markdown: string;
-  /** Measured seconds per task, for the next split. */
+  /** Measured seconds per task that ran, for the next split (a bench not rerun took no measurement). */
   costs: BenchCosts;
 }
 
@@ -168,7 +171,7 @@ export function mergeShardSummaries(expected: readonly BenchTask[], summaries: r
   for (const t of expected) for (const s of covering.get(taskKey(t)) ?? []) if (!used.includes(s)) used.push(s);
   for (const s of summaries) if (!used.includes(s)) used.push(s);
   const verdicts: Record<string, BenchVerdict> = {};
-  const rank: BenchVerdict[] = ['regressed', 'not compared', 'slower', 'faster', 'no significant change', 'new', 'removed'];
+  const rank: BenchVerdict[] = ['regressed', 'not compared', 'slower', 'faster', 'not enough rounds to decide', 'no significant change', 'new', 'removed'];
   const rows: string[][] = [];
   for (const s of used) {
     for (const c of s.comparisons) {
@@ -180,7 +183,7 @@ export function mergeShardSummaries(expected: readonly BenchTask[], summaries: r
   }
   const failedParts = used.filter((s) => s.verdict === 'fail').map((s) => ({ key: s.benches.map((b) => taskKey({ project: s.project, bench: b })).join(', '), message: s.message }));
   const costs: BenchCosts = {};
-  for (const s of used) if (s.elapsedSeconds !== undefined && s.benches.length === 1) costs[taskKey({ project: s.project, bench: s.benches[0] })] = s.elapsedSeconds;
+  for (const s of used) if (s.ran && s.elapsedSeconds !== undefined && s.benches.length === 1) costs[taskKey({ project: s.project, bench: s.benches[0] })] = s.elapsedSeconds;
 
   const lines: string[] = [];
   if (missing.length) {

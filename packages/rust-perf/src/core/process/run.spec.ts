@@ -1,4 +1,16 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describeCommand, run, runChecked, ToolNotFoundError, CommandFailedError } from './run';
+
+// Running, not a zombie waiting for a reaper that never comes in some containers.
+const running = (pid: number) => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
 
 describe('run', () => {
   it('passes arguments literally, never through a shell', async () => {
@@ -37,6 +49,19 @@ describe('run', () => {
     expect(result.timedOut).toBe(true);
     expect(result.stdout).toContain('got SIGINT');
     expect(result.exitCode).toBe(0);
+  });
+
+  it('with killGroup, stops the child\'s own children too (npx → nx → cargo → the bench)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-group-'));
+    const pidFile = path.join(dir, 'grandchild.pid');
+    // The child starts a grandchild that would outlive it, writes its pid, and waits.
+    const script = `const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); setInterval(() => {}, 1000);`;
+    const r = await run(process.execPath, ['-e', script], { cwd: dir, timeoutMs: 1000, graceMs: 200, killGroup: true });
+    expect(r.timedOut).toBe(true);
+    const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+    await new Promise((res) => setTimeout(res, 200));
+    expect(running(grandchild)).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('escalates to SIGKILL when SIGINT and SIGTERM are ignored', async () => {

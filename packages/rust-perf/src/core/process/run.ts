@@ -18,6 +18,11 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Called with the child's pid once it has started (e.g. to sample /proc/<pid>/status). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Start the child in a process group of its own, and send forwarded signals and the timeout's signals to
+   * the whole group: a child that starts others (npx → nx → cargo → the bench) stops with all of them.
+   */
+  killGroup?: boolean;
 }
 
 export interface RunResult {
@@ -79,7 +84,19 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     env,
     shell: false,
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    detached: options.killGroup === true,
   });
+  const kill = (signal: NodeJS.Signals) => {
+    if (options.killGroup && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, signal);
+        return;
+      } catch {
+        // the group is gone already: fall back to the child itself
+      }
+    }
+    child.kill(signal);
+  };
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout?.on('data', (c: Buffer) => out.push(c));
@@ -128,9 +145,9 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   if (options.echo) echoLines(child.stderr, process.stderr);
   // Ctrl-C on our process must reach the child, so cargo and the workload stop cleanly.
   const forward = (signal: NodeJS.Signals) => () => {
-    child.kill(signal);
+    kill(signal);
     // A child that ignores SIGTERM is killed after a grace period rather than left behind.
-    if (signal === 'SIGTERM') setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    if (signal === 'SIGTERM') setTimeout(() => kill('SIGKILL'), 5000).unref();
   };
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');
@@ -143,9 +160,9 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        child.kill('SIGINT');
-        timers.push(setTimeout(() => child.kill('SIGTERM'), grace));
-        timers.push(setTimeout(() => child.kill('SIGKILL'), 2 * grace));
+        kill('SIGINT');
+        timers.push(setTimeout(() => kill('SIGTERM'), grace));
+        timers.push(setTimeout(() => kill('SIGKILL'), 2 * grace));
       }, options.timeoutMs),
     );
   }

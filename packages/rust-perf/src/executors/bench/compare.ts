@@ -9,7 +9,9 @@ import { analyzedTitles, readRunResults, type CriterionResult } from '../../core
 import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, otherBenchRoots } from '../../core/bench/compare-plan';
 import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
-import { countProgram, valgrindVersion } from '../../core/count';
+import { comparedRefsFile, recordComparedRef } from '../../core/bench/compare-refs';
+import { valgrindPath, valgrindVersion } from '../../core/count/count';
+import { countRoutineOnce } from '../../core/bench/counted-run';
 import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, type BenchComparison } from '../../core/bench/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
 import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, type RoundTable, type Side } from '../../core/bench/gate-plan';
@@ -61,6 +63,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   const startedAt = Date.now();
   log.phase(`base: resolving ${options.compareRef}`);
   const base = await resolveBase(options.compareRef, context.root);
+  // The atomized targets' cache key resolves the recorded refs (core/bench/compare-refs.ts): record this one.
+  if (recordComparedRef(comparedRefsFile(context.root), options.compareRef)) log.phase(`${options.compareRef} recorded: the commit it names is now part of the bench targets' cache key`);
   const headMeta = await cargoMetadata(cargoRoot);
   const pkg = findPackage(headMeta, pkgName, cargoRoot);
   const selection = selectBenches(pkg, benchTargets(pkg, fs.readFileSync(pkg.manifest_path, 'utf8')), options.benches);
@@ -86,7 +90,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       await checkoutBase(base, worktree);
       const baseTarget = path.resolve(context.root, options.baseTargetDir ?? path.join(headMeta.target_directory, 'rust-perf-base'));
       const baseSide = await readBase(path.join(worktree, path.relative(base.top, cargoRoot)), pkg.name, baseTarget);
-      const sides = benchSides(selection.run, baseSide.benches);
+      // Only benches this task asked for can be removed: an atomized `bench--<name>` runs one, the others are not this task's.
+      const sides = benchSides(selection.run, options.benches?.length ? baseSide.benches.filter((b) => options.benches!.includes(b)) : baseSide.benches);
 
       log.phase(`head: cargo ${cargoBenchBuildArgs(pkg.name, selection.run).join(' ')}`);
       const headBuild = await build(cargoRoot, pkg, selection.run, {});
@@ -165,11 +170,10 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
 }
 
 /**
- * Counted work first: each compared benchmark's instructions per iteration under cachegrind, on both sides.
- * A bench binary run without `--bench` is criterion's test mode: every selected benchmark runs once. The
- * same binary with a filter that matches nothing does the setup alone; the difference is one iteration.
- * Two runs per benchmark and side show the counts repeat (the setup run once per side). Without valgrind, or when valgrind cannot run the binary
- * (e.g. AVX-512 code), wall time decides and the log says why.
+ * Counted work first: each compared benchmark's instructions of one iteration under callgrind, counted only
+ * inside criterion's `Bencher::iter*` (countRoutineOnce, the `--metric=instructions` method), on both sides,
+ * COUNTED_REPEATS times. Counts that do not repeat leave the verdict to wall time. Without valgrind, or when
+ * valgrind cannot run the binary (e.g. AVX-512 code), wall time decides and the log says why.
  */
 async function addCounted(comparisons: BenchComparison[], sides: Record<Side, SideBuild>, threshold: number, log: PhaseLog): Promise<void> {
   try {
@@ -178,40 +182,36 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
     log.phase(`counted work: skipped, ${e instanceof Error ? e.message : String(e)} (wall time decides)`);
     return;
   }
-  for (const [bench, list] of countedGroups(comparisons)) {
-    const counts: CountedRuns = { base: new Map(), head: new Map() };
-    let failure: string | undefined;
-    const started = Date.now();
-    log.phase(`counted work for ${bench}: instructions of ${list.length} benchmark(s) under cachegrind, base and head`);
-    const setup: Partial<Record<Side, number>> = {};
-    for (const step of countedPlan(list.map((c) => c.id))) {
-      const n = await countOnce(sides[step.side], bench, step.filter);
-      if (typeof n === 'string') {
-        failure = n;
-        break;
+  const valgrind = valgrindPath();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-perf-gate-count-'));
+  try {
+    for (const [bench, list] of countedGroups(comparisons)) {
+      const counts: CountedRuns = { base: new Map(), head: new Map() };
+      let failure: string | undefined;
+      const started = Date.now();
+      log.phase(`counted work for ${bench}: one iteration of ${list.length} benchmark(s) under callgrind (inside criterion's Bencher::iter*), base and head`);
+      for (const [i, step] of countedPlan(list.map((c) => c.id)).entries()) {
+        const side = sides[step.side];
+        const exe = side.executables.get(bench)!;
+        const n = await countRoutineOnce({ valgrind, exe, id: step.id, cwd: side.pkgDir, outFile: path.join(dir, `callgrind.${i}.out`), env: { CRITERION_HOME: side.criterionHome, CARGO_MANIFEST_DIR: side.pkgDir } });
+        if ('reason' in n) {
+          failure = `${step.side} ${step.id}: ${n.reason}`;
+          break;
+        }
+        counts[step.side].set(step.id, [...(counts[step.side].get(step.id) ?? []), n.instructions]);
       }
-      if (step.id === undefined) setup[step.side] = n;
-      else counts[step.side].set(step.id, [...(counts[step.side].get(step.id) ?? []), n - setup[step.side]!]);
+      if (failure) {
+        log.phase(`counted work for ${bench}: not counted (${failure}); wall time decides`);
+        continue;
+      }
+      const folded = foldCounted(list, counts, threshold);
+      for (const note of folded.notes) log.phase(note);
+      list.forEach((c, i) => (comparisons[comparisons.indexOf(c)] = folded.next[i]));
+      log.phase(`counted work for ${bench}: done, ${COUNTED_REPEATS} runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
     }
-    if (failure) {
-      log.phase(`counted work for ${bench}: not counted (${failure}); wall time decides`);
-      continue;
-    }
-    const folded = foldCounted(list, counts, threshold);
-    for (const note of folded.notes) log.phase(note);
-    list.forEach((c, i) => (comparisons[comparisons.indexOf(c)] = folded.next[i]));
-    log.phase(`counted work for ${bench}: done, ${COUNTED_REPEATS} runs per benchmark and side (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Instructions of one test-mode run of a bench binary with `filter`, or why it could not be counted. */
-async function countOnce(side: SideBuild, bench: string, filter: string): Promise<number | string> {
-  const exe = side.executables.get(bench)!;
-  const result = await countProgram(
-    { file: exe, args: [filter], cwd: side.pkgDir, env: { CRITERION_HOME: side.criterionHome, CARGO_MANIFEST_DIR: side.pkgDir } },
-    { heap: false, hardware: false },
-  );
-  return result.counted ? result.simulated.instructions : result.reason;
 }
 
 interface BaseSide {
