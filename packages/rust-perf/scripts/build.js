@@ -31,7 +31,7 @@ fs.cpSync(path.join(pkg, '..', '..', 'docs'), path.join(pkg, 'docs'), { recursiv
 
 // Each executor entry becomes one file: Nx forks a process per task, and resolving ~100 small
 // modules there cost ~15 ms of the build-release executor's ~35 ms load (bench/overhead).
-// @nx/devkit stays external (the workspace's own copy); the unbundled modules stay for the plugin and generators.
+// @nx/devkit stays external (the workspace's own copy), and hdr-histogram-js (a runtime dependency, its wasm build is large); the unbundled modules stay for the plugin and generators.
 const esbuild = require('esbuild');
 const executors = require(path.join(pkg, 'executors.json')).executors;
 for (const { implementation } of Object.values(executors)) {
@@ -44,7 +44,7 @@ for (const { implementation } of Object.values(executors)) {
     platform: 'node',
     target: 'node18',
     format: 'cjs',
-    external: ['@nx/devkit', 'nx'],
+    external: ['@nx/devkit', 'nx', 'hdr-histogram-js'],
     sourcemap: false,
     logLevel: 'warning',
   });
