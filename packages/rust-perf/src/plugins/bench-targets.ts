@@ -109,7 +109,7 @@ export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginO
       metadata: {
         description: `Run the criterion bench ${bench} of ${project} alone (cargo bench -p ${crate.name} --bench ${bench}); writes summary.json and summary.md to ${outputPath}.`,
         // The bench executor reads this: a cache hit here replays a summary of exactly these inputs, by design.
-        'rust-perf': { atomizedFrom: names.benchTargetName },
+        'rust-perf': { atomizedFrom: names.benchTargetName, ...(crate.benchKinds?.[bench] ? { kind: crate.benchKinds[bench] } : {}) },
       },
     };
   }

@@ -2,6 +2,7 @@
 // in Nx's workspace data directory keyed by a hash of the manifests, the target files on disk,
 // the plugin options and the plugin version (the @nx/gradle pattern). A warm run only stat()s
 // those files (stampKey); reading and hashing them is the fallback when a stamp moved.
+import { benchKindsOf } from './bench-kinds';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
@@ -46,7 +47,7 @@ interface CacheFile {
 
 export const PLUGIN_VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 /** Bumped when CrateModel changes shape, so a cache written by a build of the same version is not misread. */
-const MODEL_FORMAT = 3;
+const MODEL_FORMAT = 4;
 
 /** Cargo.toml files inference looks at: build output and installed packages are not sources. */
 export function isInferenceManifest(file: string): boolean {
@@ -155,7 +156,7 @@ function binaryUsers(dependencies: ReturnType<typeof localDependencies>, binsByR
   return users;
 }
 
-function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string[]>, options: NormalizedPluginOptions): CargoModel {
+function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string[]>, options: NormalizedPluginOptions, readSource: (rel: string) => string | undefined): CargoModel {
   const layout = resolveCargoLayout(manifests);
   // Excluded packages are not projects (as Nx's package.json inference keeps to workspace members) unless asked for.
   if (!options.includeExcluded) layout.packages = layout.packages.filter((p) => !p.excluded);
@@ -181,7 +182,10 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
       benches: targets.benches,
       productionProfile: (wsByRoot.get(p.cargoRoot)?.manifest.workspace?.profiles ?? []).includes('production'),
     };
-    if (targets.benches.length > 0) crate.benchFiles = targets.benchFiles;
+    if (targets.benches.length > 0) {
+      crate.benchFiles = targets.benchFiles;
+      crate.benchKinds = benchKindsOf(targets.benchFiles, p.manifest.benches, (f) => readSource(posix.join(p.root, f)));
+    }
     if (p.manifest.package.description !== undefined) crate.description = p.manifest.package.description;
     if (p.manifest.package.workload !== undefined) crate.workload = p.manifest.package.workload;
     if (p.manifest.procMacro) crate.procMacro = true;
@@ -250,7 +254,13 @@ export function loadCargoModel({ workspaceRoot, manifestFiles, options, cacheDir
       errors.push([file, e instanceof Error ? e : new Error(String(e))]);
     }
   }
-  const model = computeModel(manifests, filesByDir, options);
+  const model = computeModel(manifests, filesByDir, options, (rel) => {
+    try {
+      return readFileSync(join(workspaceRoot, rel), 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
   // A broken manifest is reported on every run until fixed, so its partial model is never cached.
   if (errors.length === 0) writeDataFile(cachePath, { pluginVersion: PLUGIN_VERSION, hash: digest, ...(stamped !== undefined ? { stampKey: stamped, listed } : {}), model }, warn);
   return { model, errors, fromCache: false };

@@ -1,4 +1,5 @@
 // Pure: one crate's facts in, its Nx project configuration out (targets, named inputs, metadata).
+import type { BenchKind } from '../core/bench/kinds/detect';
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
 // Only node builtins load with it: the runner and the TOML parser are required on use.
@@ -26,6 +27,8 @@ export interface CrateModel {
   benches: string[];
   /** Every bench target's root file relative to the package folder (set when there are criterion benches). */
   benchFiles?: Array<{ name: string; path: string }>;
+  /** Each bench's kind (criterion, divan, libtest, latency), shown in the atomized targets' metadata. */
+  benchKinds?: Record<string, BenchKind>;
   /** `[package.metadata.rust-perf].workload` as written. */
   workload?: unknown;
   /** The workspace root manifest defines `[profile.production]`. */

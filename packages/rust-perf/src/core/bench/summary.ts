@@ -2,6 +2,7 @@
 // All pure: the executor feeds criterion's results in and writes what comes out.
 import type { CriterionResult, CriterionThroughput, Estimate } from './criterion';
 import { parseJson } from './json';
+import type { BenchKind } from './kinds/detect';
 
 export interface ThroughputSummary {
   unit: 'elements/s' | 'bytes/s';
@@ -25,6 +26,12 @@ export interface BenchmarkSummary {
   median: Estimate;
   throughput?: ThroughputSummary;
   baseline?: BaselineComparison;
+  /** Which kind of bench measured it (absent: criterion). Latency rows are one statistic of a program's runs. */
+  kind?: BenchKind;
+  /** Latency rows: the statistic (p50, p99, p99.9, max, …); median/lower/upper are over `runs`. */
+  statistic?: string;
+  /** Latency rows: the statistic's value in each run, in nanoseconds. */
+  runs?: number[];
 }
 
 export interface BenchSummary {
@@ -36,6 +43,8 @@ export interface BenchSummary {
   /** What the benchmarks (and the gate) measured: wall time. Counted runs write "instructions" (counted.ts). */
   metric?: 'wall';
   benchmarks: BenchmarkSummary[];
+  /** What was not measured and why (a libtest bench on stable, a bench with no benchmarks on this toolchain). */
+  notes?: string[];
 }
 
 export function throughputOf(t: CriterionThroughput, median: Estimate): ThroughputSummary {
@@ -199,7 +208,7 @@ export function tableRows(benchmarks: readonly BenchmarkSummary[]): string[][] {
   const rows = benchmarks.map((b) => {
     const row = [
       b.id,
-      `${formatNs(b.median.estimate)} [${formatNs(b.median.lower)} – ${formatNs(b.median.upper)}]`,
+      `${formatNs(b.median.estimate)} [${formatNs(b.median.lower)} – ${formatNs(b.median.upper)}]${b.runs ? ` (${b.runs.length} runs)` : ''}`,
       formatNs(b.mean.estimate),
       b.throughput ? formatThroughput(b.throughput) : '',
     ];
@@ -235,5 +244,7 @@ export function renderMarkdown(summary: BenchSummary): string {
   ];
   const sources = [...new Set(summary.benchmarks.map((b) => b.baseline?.source).filter((s): s is string => !!s))];
   if (sources.length) lines.push(`Baseline: ${sources.join(', ')}`, '');
+  if (summary.benchmarks.some((b) => b.kind === 'latency')) lines.push('Latency programs (`<bench>/<statistic>` rows): the median over runs, in brackets the lowest and highest run.', '');
+  if (summary.notes?.length) lines.push('Notes:', '', ...summary.notes.map((n) => `- ${n}`), '');
   return lines.join('\n');
 }

@@ -1,10 +1,12 @@
 // Package facts for PGO from `cargo metadata --no-deps` (cargo's own answer: manifest path,
 // [package.metadata], bin and bench target names).
+import * as fs from 'node:fs';
+import { benchInfos, type BenchKind } from '../bench/kinds/detect';
 import { runChecked } from '../process/run';
 import type { PackageInfo } from './workload';
 
 interface MetadataJson {
-  packages: Array<{ name: string; manifest_path: string; metadata: unknown; targets: Array<{ name: string; kind: string[] }>; dependencies?: Array<{ name: string }> }>;
+  packages: Array<{ name: string; manifest_path: string; metadata: unknown; targets: Array<{ name: string; kind: string[]; src_path?: string; 'required-features'?: string[] }>; dependencies?: Array<{ name: string }> }>;
   target_directory: string;
 }
 
@@ -21,7 +23,24 @@ export function packageFromMetadata(json: string, name: string, cargoRoot: strin
     bins: pkg.targets.filter((t) => t.kind.includes('bin')).map((t) => t.name),
     benches: pkg.targets.filter((t) => t.kind.includes('bench')).map((t) => t.name),
     usesCriterion: (pkg.dependencies ?? []).some((d) => d.name === 'criterion'),
+    benchKinds: benchKindsFromDisk(pkg.manifest_path, pkg.targets.filter((t) => t.kind.includes('bench'))),
+    benchesWithRequiredFeatures: pkg.targets.filter((t) => t.kind.includes('bench') && (t['required-features']?.length ?? 0) > 0).map((t) => t.name),
   };
+}
+
+// The kind needs `harness` (from the manifest: cargo metadata omits it) and the bench's root file.
+function benchKindsFromDisk(manifestPath: string, benches: Array<{ name: string; src_path?: string }>): Record<string, BenchKind> | undefined {
+  const read = (p: string) => {
+    try {
+      return fs.readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const manifest = read(manifestPath);
+  if (manifest === undefined || benches.length === 0) return undefined;
+  const infos = benchInfos(benches.map((b) => ({ name: b.name, srcPath: b.src_path })), manifest, manifestPath, read);
+  return Object.fromEntries(infos.map((b) => [b.name, b.kind]));
 }
 
 export async function readPackageInfo(cargoRoot: string, name: string, offline: boolean): Promise<PackageInfo> {

@@ -1,4 +1,4 @@
-import { benchWorkloadArgs, benchWorkloadEnv, DEFAULT_BENCH_PROFILE_TIME, describeEntry, describeWorkload } from './workload';
+import { benchWorkloadArgs, benchWorkloadEnv, DEFAULT_BENCH_PROFILE_TIME, describeEntry, describeWorkload, resolveWorkload, type PackageInfo } from './workload';
 
 describe('workload display', () => {
   it('quotes arguments as a shell would need them, for display only', () => {
@@ -25,5 +25,31 @@ describe('bench workloads are bounded [exec-bench-workload-bounded]', () => {
   });
   it('sends criterion\'s files to the instrumented target dir', () => {
     expect(benchWorkloadEnv('/w/target/rust-perf/pgo/app/instrumented')).toEqual({ CRITERION_HOME: '/w/target/rust-perf/pgo/app/instrumented/criterion' });
+  });
+});
+
+describe('latency programs as the PGO workload', () => {
+  // OrderBook-rs's shape: no binary, one criterion suite, latency programs, one bench with required-features, and a libtest bench.
+  const pkg: PackageInfo = {
+    name: 'orderbook-rs',
+    manifestPath: '/r/Cargo.toml',
+    metadata: null,
+    bins: [],
+    benches: ['benches', 'add_only_hdr', 'alloc_count', 'old_bench'],
+    usesCriterion: true,
+    benchKinds: { benches: 'criterion', add_only_hdr: 'latency', alloc_count: 'latency', old_bench: 'libtest' },
+    benchesWithRequiredFeatures: ['alloc_count'],
+  };
+  it('runs the criterion benches and latency programs, not libtest benches nor benches that need features', () => {
+    const w = resolveWorkload(undefined, pkg);
+    expect(w.entries).toEqual([{ bench: 'benches', args: [] }, { bench: 'add_only_hdr', args: [] }]);
+    expect(w.source).toBe('the criterion benches and latency programs of orderbook-rs');
+  });
+  it('a latency program gets --bench as from cargo bench, and none of criterion\'s flags', () => {
+    expect(benchWorkloadArgs([], undefined, true, 'latency')).toEqual(['--bench']);
+    expect(benchWorkloadArgs([], undefined, true, 'criterion')).toEqual(['--bench', '--profile-time', String(DEFAULT_BENCH_PROFILE_TIME)]);
+  });
+  it('only libtest benches: no workload, with the message saying what to add', () => {
+    expect(() => resolveWorkload(undefined, { ...pkg, benches: ['old_bench'] })).toThrow(/has no workload/);
   });
 });

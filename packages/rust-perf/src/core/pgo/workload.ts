@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { describeCommand, run } from '../process/run';
 import { formatSeconds } from '../progress';
+import type { BenchKind } from '../bench/kinds/detect';
 
 export type WorkloadEntry =
   | { bin: string; args?: string[]; timeoutSeconds?: number; graceSeconds?: number; env?: Record<string, string> }
@@ -45,6 +46,10 @@ export interface PackageInfo {
   benches: string[];
   /** The package depends on criterion (so its benches understand `--profile-time`). */
   usesCriterion?: boolean;
+  /** Each bench's kind (core/bench/kinds/detect.ts): libtest benches are no workload, latency programs run as they are. */
+  benchKinds?: Record<string, BenchKind>;
+  /** Benches with `required-features`: left out of the default workload (the instrumented build has no features). */
+  benchesWithRequiredFeatures?: string[];
 }
 
 export interface ResolvedWorkload {
@@ -68,7 +73,12 @@ export function resolveWorkload(option: unknown, pkg: PackageInfo): ResolvedWork
     const where = `${pkg.manifestPath} [package.metadata.rust-perf]`;
     return { entries: parseWorkload(meta.workload, where), source: where };
   }
-  if (pkg.benches.length > 0) return { entries: pkg.benches.map((bench) => ({ bench, args: [] })), source: `the criterion benches of ${pkg.name}` };
+  // Criterion benches and latency programs are fixed work over the real code paths; libtest benches need nightly.
+  const runnable = pkg.benches.filter((b) => pkg.benchKinds?.[b] !== 'libtest' && !pkg.benchesWithRequiredFeatures?.includes(b));
+  if (runnable.length > 0) {
+    const latency = runnable.some((b) => pkg.benchKinds?.[b] === 'latency');
+    return { entries: runnable.map((bench) => ({ bench, args: [] })), source: latency ? `the criterion benches and latency programs of ${pkg.name}` : `the criterion benches of ${pkg.name}` };
+  }
   throw new WorkloadError(noWorkloadMessage(pkg));
 }
 
@@ -116,10 +126,11 @@ export const DEFAULT_BENCH_PROFILE_TIME = 3;
  * or `profileTime` is 0 (the full criterion run), then the entry's args (a filter, criterion flags).
  * Only criterion understands `--profile-time`; other harnesses get their args unchanged.
  */
-export function benchWorkloadArgs(entryArgs: readonly string[], profileTime: number | undefined, usesCriterion: boolean): string[] {
+export function benchWorkloadArgs(entryArgs: readonly string[], profileTime: number | undefined, usesCriterion: boolean, kind?: BenchKind): string[] {
   const seconds = profileTime ?? DEFAULT_BENCH_PROFILE_TIME;
   const own = entryArgs.some((a) => a === '--profile-time' || a.startsWith('--profile-time='));
-  const bound = usesCriterion && seconds > 0 && !own ? ['--profile-time', String(seconds)] : [];
+  // A latency program runs its own fixed work: it gets `--bench` as from cargo bench, nothing of criterion's.
+  const bound = usesCriterion && kind !== 'latency' && seconds > 0 && !own ? ['--profile-time', String(seconds)] : [];
   return ['--bench', ...bound, ...entryArgs];
 }
 

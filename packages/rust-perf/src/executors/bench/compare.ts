@@ -43,6 +43,7 @@ import { resolveOutputDir } from '../../core/fs/output-dir';
 import { run } from '../../core/process/run';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
+import { benchFeatures, withFeatures } from './kinds';
 
 interface SideBuild {
   cargoRoot: string;
@@ -94,13 +95,13 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       const sides = benchSides(selection.run, options.benches?.length ? baseSide.benches.filter((b) => options.benches!.includes(b)) : baseSide.benches);
 
       log.phase(`head: cargo ${cargoBenchBuildArgs(pkg.name, selection.run).join(' ')}`);
-      const headBuild = await build(cargoRoot, pkg, selection.run, {});
+      const headBuild = await build(cargoRoot, pkg, selection.run, {}, options.features);
       if (!headBuild.ok) throw new Error(headBuild.error);
       let baseError = baseSide.error;
       let baseExes = new Map<string, string>();
       if (!baseError && sides.both.length && baseSide.pkg) {
         log.phase(`base: cargo ${cargoBenchBuildArgs(pkg.name, sides.both).join(' ')} (target dir ${path.relative(context.root, baseTarget)})`);
-        const b = await build(baseSide.cargoRoot, baseSide.pkg, sides.both, { CARGO_TARGET_DIR: baseTarget });
+        const b = await build(baseSide.cargoRoot, baseSide.pkg, sides.both, { CARGO_TARGET_DIR: baseTarget }, options.features);
         if (b.ok) baseExes = b.executables;
         else baseError = `the base (${options.compareRef}, ${base.commit.slice(0, 12)}) does not build: ${b.error}`;
       }
@@ -148,7 +149,14 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         comparisons.push(...headOnlyComparisons(bench, results.results, statistic));
       }
       comparisons.push(...removedComparisons(sides.removed));
-      if (comparisons.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}${options.filter ? ` (does the filter "${options.filter}" match any benchmark?)` : ''}.`);
+      if (comparisons.length === 0) {
+        if (options.filter) throw new Error(`no criterion results were produced for ${pkg.name} (does the filter "${options.filter}" match any benchmark?).`);
+        // A bench with no benchmarks on this toolchain (rand's `simd`: all behind a nightly feature) is a note, never a failure.
+        const message = `${selection.run.join(', ')}: no benchmarks ran on either side (none are compiled in on this toolchain and these features); nothing to compare.`;
+        log.phase(message);
+        writeOutputs(outputDir, context, { ...header, cpu }, [], [], { failed: false, message }, await rustcVersion(cargoRoot), { benches: selection.run, startedAt });
+        return { success: true };
+      }
 
       if (options.diffFlamegraphs !== false) {
         const o = { outputDir: diffDir, profileTime: options.diffProfileTime ?? 3, installTools: options.installTools ?? true, workspaceDirs: [cargoRoot, context.root], root: context.root };
@@ -243,8 +251,10 @@ async function build(
   pkg: MetadataPackage,
   benches: string[],
   env: Record<string, string>,
+  features: string[] | undefined,
 ): Promise<{ ok: true; executables: Map<string, string> } | { ok: false; error: string }> {
-  const args = cargoBenchBuildArgs(pkg.name, benches);
+  // A bench with required-features is built with them (read from the manifest now, with or without inference).
+  const args = withFeatures(cargoBenchBuildArgs(pkg.name, benches), benchFeatures(pkg, benches, features));
   const result = await run('cargo', args, { cwd: cargoRoot, env, echo: 'stderr' });
   if (result.exitCode !== 0) {
     return { ok: false, error: buildFailure(result, cargoRoot) };

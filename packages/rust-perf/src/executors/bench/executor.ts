@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCriterionBaseline, readRunResults, analyzedTitles, measurementPlans, unhonouredOptions, type Estimate } from '../../core/bench/criterion';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
-import { benchTargets, cargoBenchArgs, criterionArgs, dependsOnCriterion, resolveBaseline, selectBenches } from '../../core/bench/plan';
+import { cargoBenchArgs, criterionArgs, dependsOnCriterion, resolveBaseline } from '../../core/bench/plan';
 import { createCompletionTracker, createPhaseLog } from '../../core/bench/progress';
 import { runCompare } from './compare';
 import {
@@ -26,18 +26,57 @@ import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 import { runCountedBenches } from './counted';
+import { featuresFor, planKinds, withFeatures } from './kinds';
+import { runLatencyBenches } from './latency';
+import { runLatencyCompare } from './latency-compare';
 
 export default async function benchExecutor(options: BenchExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const log = createPhaseLog('bench', (line) => logger.info(line));
   try {
     // Same-job comparison counts work itself (counted first, wall time second), whatever `metric` says.
-    if (options.compareRef) return await runCompare({ ...options, compareRef: options.compareRef }, context, log);
+    if (options.compareRef) return await runCompareByKind({ ...options, compareRef: options.compareRef }, context, log);
     if (options.metric === 'instructions') return await runCountedBenches(options, context, log);
     return await runBenches(options, context, log);
   } catch (e) {
     logger.error(`rust-perf bench failed: ${e instanceof Error ? e.message : String(e)}`);
     return { success: false };
   }
+}
+
+/**
+ * The same-job gate per kind: criterion benches through compare.ts, latency programs through
+ * latency-compare.ts (beside criterion's summary, in latency/, when a run has both), libtest benches as notes.
+ */
+async function runCompareByKind(options: BenchExecutorSchema & { compareRef: string }, context: ExecutorContext, log: ReturnType<typeof createPhaseLog>): Promise<{ success: boolean }> {
+  const project = context.projectName ?? options.package ?? 'bench';
+  const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
+  const pkg = findPackage(await cargoMetadata(cargoRoot), options.package ?? project, cargoRoot);
+  const kinds = planKinds(pkg, options.benches, (await rustcInfo(cargoRoot)).release);
+  for (const n of kinds.notes) logger.warn(n);
+  const outputDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'bench', project));
+  let ok = true;
+  if (kinds.criterion.length) {
+    const criterion = await runCompare({ ...options, benches: kinds.criterion.map((b) => b.name) }, context, log);
+    ok &&= criterion.success;
+  }
+  if (kinds.latency.length) {
+    const dir = kinds.criterion.length ? path.join(outputDir, 'latency') : outputDir;
+    const latency = await runLatencyCompare(options, context, kinds.latency, dir, log);
+    ok &&= latency.success;
+  }
+  if (!kinds.criterion.length && !kinds.latency.length) {
+    const message = `nothing to compare: ${kinds.notes.join(' ')}`;
+    writeNotesOnly(outputDir, { project, package: pkg.name, rustc: `rustc ${(await rustcInfo(cargoRoot)).release}`, notes: kinds.notes, benches: options.benches ?? [], message });
+    log.phase(message);
+  }
+  return { success: ok };
+}
+
+/** summary.json/summary.md of a task whose benches could not run here (libtest on stable): the notes say why. */
+function writeNotesOnly(outputDir: string, o: { project: string; package: string; rustc: string; notes: string[]; benches: string[]; message: string }): void {
+  const summary: BenchSummary & { benches: string[] } = { schemaVersion: 1, project: o.project, package: o.package, createdAt: new Date().toISOString(), rustc: o.rustc, metric: 'wall', benchmarks: [], notes: o.notes, benches: o.benches };
+  writeFileAtomic(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic(path.join(outputDir, 'summary.md'), renderMarkdown(summary));
 }
 
 async function runBenches(
@@ -81,9 +120,13 @@ async function runBenches(
 
   const metadata = await cargoMetadata(cargoRoot);
   const pkg = findPackage(metadata, pkgName, cargoRoot);
-  const selection = selectBenches(pkg, benchTargets(pkg, fs.readFileSync(pkg.manifest_path, 'utf8')), options.benches);
-  for (const s of selection.skipped) logger.warn(s);
-  if (!dependsOnCriterion(pkg)) {
+  const rustc = `rustc ${(await rustcInfo(cargoRoot)).release}`;
+  // Each bench by its kind: criterion's results are read below, latency programs run as programs, libtest benches are notes.
+  const kinds = planKinds(pkg, options.benches, rustc.replace(/^rustc /, ''));
+  const notes = [...kinds.notes];
+  for (const n of kinds.notes) logger.warn(n);
+  const selection = { run: kinds.criterion.map((b) => b.name) };
+  if (selection.run.length && !dependsOnCriterion(pkg)) {
     logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
   }
   const criterionDir = process.env.CRITERION_HOME ?? path.join(metadata.target_directory, 'criterion');
@@ -97,8 +140,16 @@ async function runBenches(
   });
 
   const benchmarks: BenchmarkSummary[] = [];
-  for (const bench of selection.run) {
-    log.phase(`cargo ${cargoBenchArgs(pkg.name, bench, extra).join(' ')}`);
+  const withBaseline = (b: BenchmarkSummary): BenchmarkSummary => {
+    if (summaryBaseline && baselineRef?.kind === 'summary') {
+      const old = summaryBaseline.get(b.id);
+      if (old) return compareWith(b, old, path.relative(context.root, baselineRef.file) || baselineRef.file, threshold ?? 0);
+    }
+    return b;
+  };
+  for (const bench of kinds.criterion) {
+    const args = withFeatures(cargoBenchArgs(pkg.name, bench.name, extra), featuresFor([bench], options.features));
+    log.phase(`cargo ${args.join(' ')}`);
     const started = Date.now();
     const reported = new Set<string>();
     // Each benchmark's line as soon as criterion has written its files, not after the whole bench target.
@@ -106,7 +157,7 @@ async function runBenches(
       for (const r of readRunResults({ criterionDir, since: started, titles })) {
         if (reported.has(r.id)) continue;
         reported.add(r.id);
-        let b = summarizeResult(r, bench);
+        let b = summarizeResult(r, bench.name);
         if (summaryBaseline && baselineRef?.kind === 'summary') {
           const old = summaryBaseline.get(r.id);
           if (old) b = compareWith(b, old, path.relative(context.root, baselineRef.file) || baselineRef.file, threshold ?? 0);
@@ -120,7 +171,7 @@ async function runBenches(
       }
     };
     const tracker = createCompletionTracker(report);
-    const result = await run('cargo', cargoBenchArgs(pkg.name, bench, extra), { cwd: cargoRoot, echo: true, onLine: tracker.line });
+    const result = await run('cargo', args, { cwd: cargoRoot, echo: true, onLine: tracker.line });
     if (result.exitCode !== 0) {
       throw new Error(`\`${result.command}\` ${result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`} (cargo's and criterion's messages are above).`);
     }
@@ -128,11 +179,22 @@ async function runBenches(
     const output = result.stderr + '\n' + result.stdout;
     report(analyzedTitles(output));
     if (reported.size === 0) {
-      logger.warn(`bench ${bench}: criterion reported no results in ${criterionDir}${options.filter ? ` (does the filter "${options.filter}" match any benchmark?)` : ''}.`);
+      // A bench with no benchmarks on this toolchain (rand's `simd`: all behind a nightly feature) is a note, not a failure.
+      const note = options.filter
+        ? `bench ${bench.name}: criterion reported no results in ${criterionDir} (does the filter "${options.filter}" match any benchmark?)`
+        : `bench ${bench.name}: ran and reported no benchmarks (none are compiled in on this toolchain and these features); nothing to measure.`;
+      logger.warn(note);
+      notes.push(note);
     }
-    for (const w of unhonouredOptions(measurementPlans(output), { warmUpTime: options.warmUpTime, measurementTime: options.measurementTime, sampleSize: options.sampleSize })) logger.warn(`bench ${bench}: ${w}`);
+    for (const w of unhonouredOptions(measurementPlans(output), { warmUpTime: options.warmUpTime, measurementTime: options.measurementTime, sampleSize: options.sampleSize })) logger.warn(`bench ${bench.name}: ${w}`);
   }
-  if (benchmarks.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}; nothing to summarize.`);
+  if (kinds.latency.length) {
+    const latency = await runLatencyBenches(cargoRoot, pkg, kinds.latency, { features: options.features, runs: options.runs }, log);
+    benchmarks.push(...latency.rows.map(withBaseline));
+    notes.push(...latency.notes);
+  }
+  // Nothing measured is a failure only when a filter selected nothing; benches with no benchmarks here are notes.
+  if (benchmarks.length === 0 && (options.filter || notes.length === 0)) throw new Error(`no criterion results were produced for ${pkg.name}; nothing to summarize.`);
   if (baselineRef) {
     const missing = benchmarks.filter((b) => !b.baseline).map((b) => b.id);
     if (missing.length) logger.warn(`no baseline for: ${missing.join(', ')} (new benchmarks, or not in ${baselineOption}).`);
@@ -143,13 +205,14 @@ async function runBenches(
     project,
     package: pkg.name,
     createdAt: new Date().toISOString(),
-    rustc: `rustc ${(await rustcInfo(cargoRoot)).release}`,
+    rustc,
     metric: 'wall',
     benchmarks,
+    ...(notes.length ? { notes } : {}),
   };
   writeFileAtomic(path.join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   writeFileAtomic(path.join(outputDir, 'summary.md'), renderMarkdown(summary));
-  logger.info('\n' + renderTextTable(tableRows(benchmarks)) + '\n');
+  if (benchmarks.length) logger.info('\n' + renderTextTable(tableRows(benchmarks)) + '\n');
   log.phase(`wrote ${path.relative(context.root, path.join(outputDir, 'summary.json'))} and summary.md (${benchmarks.length} benchmark(s))`);
 
   const verdict = gate(benchmarks, threshold);

@@ -4,6 +4,10 @@ export interface BenchExecutorSchema {
   benches?: string[];
   outputPath?: string;
   filter?: string;
+  /** Cargo features (--features); each bench's required-features are added from Cargo.toml. */
+  features?: string[];
+  /** Latency programs: runs per program (default 3). */
+  runs?: number;
   baseline?: string;
   baselineMissingOk?: boolean;
   saveBaseline?: string;

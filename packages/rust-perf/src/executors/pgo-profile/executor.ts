@@ -85,7 +85,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
           if (binDir) env.RUST_PERF_BIN_DIR = path.dirname(binDir);
         } else {
           file = executableFor(entry, build.artifacts);
-          args = 'bench' in entry ? benchWorkloadArgs(entry.args ?? [], options.benchProfileTime, pkg.usesCriterion ?? false) : [...(entry.args ?? [])];
+          args = 'bench' in entry ? benchWorkloadArgs(entry.args ?? [], options.benchProfileTime, pkg.usesCriterion ?? false, pkg.benchKinds?.[entry.bench]) : [...(entry.args ?? [])];
           if ('bench' in entry) {
             cwd = path.dirname(pkg.manifestPath);
             Object.assign(env, benchWorkloadEnv(layout.instrumentedTargetDir));
