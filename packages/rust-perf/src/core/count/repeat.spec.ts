@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCachegrind, simulatedCounts, type SimulatedCounts } from './cachegrind';
 import { describeBeforeAfter } from './before-after';
-import type { Counted } from './count';
+import { countRepeated, type Counted } from './count';
 import { countChange, countSpread, describeChange, describeRepeatability, describeSpread, judgeRepeats, medianCounts, NOISE_FLOOR_PERCENT } from './repeat';
 
 // Real cachegrind output (valgrind-3.19.0, rust-perf's cache geometry), trimmed to its desc/cmd/events/summary lines:
@@ -48,7 +48,7 @@ describe('fixed-work or not', () => {
     expect(describeRepeatability(r)).toBe('fixed-work: counts of one binary repeat within 0.0008 % over 2 runs each (most: release), under the 0.5 % noise floor; a change outside both binaries\' ranges is a verdict');
   });
 
-  it('a 2-thread loop bounded by wall time does not: not fixed-work, no verdict, with the causes and the fix', () => {
+  it('[count-not-fixed-work] a 2-thread loop bounded by wall time does not: not fixed-work, no verdict, with the causes and the fix', () => {
     const r = judgeRepeats([
       { name: 'release', instructions: marketData.map((s) => s.instructions) },
       { name: 'pgo', instructions: timedSpin.map((s) => s.instructions) },
@@ -119,5 +119,11 @@ describe('build-pgo --count lines', () => {
     const { lines, repeatability } = describeBeforeAfter({ counted: false, command: 'x', reason: 'SIGILL' }, counted(marketData), 'Counted work:');
     expect(repeatability).toBeUndefined();
     expect(lines).toEqual(['Counted work:', '  without PGO: not counted: SIGILL']);
+  });
+});
+
+describe('countRepeated', () => {
+  it.each([[1], [0], [2.5]])('[count-runs-too-few] refuses countRuns = %p before running anything', async (runs) => {
+    await expect(countRepeated({ file: '/nonexistent', args: [], cwd: '/' }, runs)).rejects.toThrow(`countRuns must be an integer of at least 2 (one count cannot show that counts repeat); got ${runs}`);
   });
 });
