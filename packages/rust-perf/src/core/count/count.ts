@@ -1,7 +1,9 @@
 // Counted runs: a program (argv, env, cwd, as the workload runner starts it) under valgrind's
 // cachegrind (instructions, cache and branch simulation) and DHAT (heap), plus `perf stat`'s
-// hardware counters where the machine has them. Counts of a deterministic program repeat to
-// within a few hundredths of a percent on a busy machine, where wall time moves by tens of percent.
+// hardware counters where the machine has them. Counts of a fixed-work program repeat to within a
+// few hundredths of a percent on a busy machine, where wall time moves by tens of percent; counts of
+// a time-bounded or multithreaded one do not, so countRepeated counts each binary several times and
+// repeat.ts judges whether they repeat.
 //
 // A program valgrind cannot run (e.g. AVX-512 code: valgrind 3.19 cannot decode EVEX) is "not
 // counted", with valgrind's own reason; only a missing valgrind is an error.
@@ -13,6 +15,7 @@ import { cachegrindArgs, parseCachegrind, simulatedCounts, type SimulatedCounts 
 import { dhatArgs, parseDhat, type HeapCounts } from './dhat';
 import { topAllocationSites } from './dhat-sites';
 import { parsePerfStat, perfStatArgs, type HardwareCounts } from './hardware';
+import { medianCounts, MIN_COUNT_RUNS } from './repeat';
 
 export const VALGRIND_FIX = 'apt-get install valgrind';
 
@@ -44,6 +47,8 @@ export interface Counted {
   valgrindVersion: string;
   /** Wall time of the cachegrind run (for progress lines, not a result). */
   durationMs: number;
+  /** Every cachegrind run of the binary, in order, when it was counted repeatedly; `simulated` is their median. */
+  runs?: SimulatedCounts[];
 }
 
 export interface NotCounted {
@@ -154,4 +159,26 @@ export async function countProgram(program: CountedProgram, options: CountOption
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Counts the program `runs` times under cachegrind (DHAT and perf stat with the first run only:
+ * the repeats are there to show whether the instructions repeat). `simulated` is the median of the
+ * runs and `runs` holds each; a run valgrind cannot finish makes the whole result "not counted".
+ */
+export async function countRepeated(program: CountedProgram, runs: number, options: CountOptions = {}, onRun?: (run: number, counts: SimulatedCounts) => void): Promise<CountResult> {
+  if (!Number.isInteger(runs) || runs < MIN_COUNT_RUNS) throw new Error(`countRuns must be an integer of at least ${MIN_COUNT_RUNS} (one count cannot show that counts repeat); got ${runs}`);
+  const first = await countProgram(program, options);
+  if (!first.counted) return first;
+  onRun?.(1, first.simulated);
+  const all = [first.simulated];
+  let durationMs = first.durationMs;
+  for (let i = 2; i <= runs; i++) {
+    const again = await countProgram(program, { ...options, heap: false, hardware: false });
+    if (!again.counted) return { counted: false, command: again.command, reason: `counted run ${i} of ${runs}: ${again.reason}` };
+    onRun?.(i, again.simulated);
+    all.push(again.simulated);
+    durationMs += again.durationMs;
+  }
+  return { ...first, simulated: medianCounts(all), runs: all, durationMs };
 }

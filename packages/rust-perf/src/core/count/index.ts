@@ -10,3 +10,4 @@ export * from './count-args';
 export * from './format';
 export * from './peak-rss';
 export * from './before-after';
+export * from './repeat';

@@ -5,6 +5,7 @@ import { comparableBuild } from './plan';
 import { renderMemorySection, type HugePageColumns, type MemorySection } from './memory';
 import { renderHeapProfile } from './heap';
 import type { AllocationSite } from '../count/dhat-sites';
+import { countChange, countSpread, describeChange, describeRepeatability, describeSpread, judgeRepeats, type Repeatability } from '../count/repeat';
 
 export interface Spread {
   median: number;
@@ -47,7 +48,11 @@ export interface ConfigResult {
   environment?: Record<string, string>;
 }
 
-/** Deterministic counts of one run under valgrind (cachegrind + DHAT), at the report's counting.cpu. */
+/**
+ * Counts under valgrind (cachegrind + DHAT) at the report's counting.cpu: the median of
+ * counting.runs cachegrind runs (each in `runs`), heap counts from one DHAT run. They repeat only
+ * when the workload is fixed-work: counting.repeatability says whether they did.
+ */
 export interface CountedColumns {
   instructions: number;
   estimatedCycles: number;
@@ -63,6 +68,15 @@ export interface CountedColumns {
   hardware?: { instructions: number; cycles: number };
   /** When the counted binary is another configuration's (e.g. release+native at the counted CPU level is release). */
   sameBinaryAs?: string;
+  /** Each cachegrind run's counts, in order (absent in reports written before counts were repeated). */
+  runs?: CountedRuns;
+}
+
+export interface CountedRuns {
+  instructions: number[];
+  estimatedCycles: number[];
+  branchMispredicts: number[];
+  llMisses: number[];
 }
 
 export interface NotCountedColumn {
@@ -83,6 +97,16 @@ export interface Counting {
   tool: string;
   cacheGeometry: string;
   formula: string;
+  /** Cachegrind runs of each counted binary (at least 2). */
+  runs?: number;
+  /** Whether one binary's counts repeat within the noise floor (absent when nothing was counted). */
+  repeatability?: Repeatability;
+}
+
+/** The report's repeatability from each counted binary's instruction runs (a configuration sharing another's binary is not counted twice). */
+export function reportRepeatability(configs: readonly ConfigResult[]): Repeatability | undefined {
+  const byBinary = configs.flatMap((c) => (isCounted(c.counted) && !c.counted.sameBinaryAs ? [{ name: c.name, instructions: c.counted.runs?.instructions ?? [c.counted.instructions] }] : []));
+  return byBinary.length ? judgeRepeats(byBinary) : undefined;
 }
 
 export interface Report {
@@ -102,7 +126,10 @@ export interface Report {
   memory?: MemorySection;
 }
 
-/** Which fields of a configuration repeat exactly, which are wall-time measurements with spread, which are measured once. */
+/**
+ * Which fields of a configuration are counted (they repeat exactly when the workload is fixed-work:
+ * counting.repeatability), which are wall-time measurements with spread, which are measured once.
+ */
 export const REPORT_COLUMNS = {
   deterministic: ['counted.instructions', 'counted.estimatedCycles', 'counted.branchMispredicts', 'counted.llMisses', 'counted.l1Misses', 'counted.allocations', 'counted.bytesAllocated', 'counted.peakHeapBytes', 'binaryBytes', 'ymmInstructions', 'zmmInstructions'],
   wallTimeWithSpread: ['runtimeSeconds', 'throughput', 'peakRssKiB', 'hugePages'],
@@ -168,16 +195,45 @@ function cell(s: string): string {
 function countedRows(r: Report): string[] {
   const base = r.configs.find((c) => c.name === r.baseline);
   const baseCounted = base && isCounted(base.counted) ? base.counted : undefined;
-  const withChange = (v: number | undefined, b: number | undefined, fmt: (n: number) => string) =>
-    v === undefined ? '—' : `${fmt(v)}${b !== undefined ? ` (${change(v, b)})` : ''}`;
+  const repeat = r.counting?.repeatability;
+  const runsOf = (k: CountedColumns, field: keyof CountedRuns) => k.runs?.[field] ?? [k[field]];
+  // A change is shown only as the repeatability allows it: a verdict, within the runs' spread, or no verdict.
+  const repeated = (k: CountedColumns, field: keyof CountedRuns) => {
+    const v = countSpread(runsOf(k, field));
+    if (k === baseCounted) return `${count(v.median)} (baseline)`;
+    if (!baseCounted || !repeat) return count(v.median);
+    return `${count(v.median)} ${describeChange(countChange(v, countSpread(runsOf(baseCounted, field)), repeat))}`;
+  };
+  const once = (v: number | undefined, b: number | undefined, fmt: (n: number) => string) =>
+    v === undefined ? '—' : `${fmt(v)}${b !== undefined ? (repeat?.fixedWork ? ` (${change(v, b)})` : ' (no verdict)') : ''}`;
   return r.configs.map((c) => {
-    if (!c.counted) return `| ${c.name} | not counted | | | | | |`;
-    if (!isCounted(c.counted)) return `| ${c.name} | not counted: ${cell(c.counted.notCounted)} | | | | | |`;
+    if (!c.counted) return `| ${c.name} | not counted | | | | | | |`;
+    if (!isCounted(c.counted)) return `| ${c.name} | not counted: ${cell(c.counted.notCounted)} | | | | | | |`;
     const k = c.counted;
     const b = baseCounted;
     const name = k.sameBinaryAs ? `${c.name} (counted binary = ${k.sameBinaryAs}'s)` : c.name;
-    return `| ${name} | ${withChange(k.instructions, b?.instructions, count)} | ${withChange(k.estimatedCycles, b?.estimatedCycles, count)} | ${withChange(k.branchMispredicts, b?.branchMispredicts, count)} | ${withChange(k.llMisses, b?.llMisses, count)} | ${withChange(k.allocations, b?.allocations, count)} | ${withChange(k.peakHeapBytes, b?.peakHeapBytes, heapBytes)} |`;
+    return `| ${name} | ${repeated(k, 'instructions')} | ${describeSpread(countSpread(runsOf(k, 'instructions')))} | ${repeated(k, 'estimatedCycles')} | ${repeated(k, 'branchMispredicts')} | ${repeated(k, 'llMisses')} | ${once(k.allocations, b?.allocations, count)} | ${once(k.peakHeapBytes, b?.peakHeapBytes, heapBytes)} |`;
   });
+}
+
+/** The counted section's heading and first paragraph: how the counts were made and what they can promise. */
+function countedIntro(r: Report, counting: Counting): string[] {
+  const repeat = counting.repeatability;
+  const how = `under ${counting.tool}, simulating ${counting.cacheGeometry}, built for \`-C target-cpu=${counting.cpu}\` (every configuration at the same level, so they compare), workload args \`${counting.args.join(' ')}\` (from ${counting.argsSource})`;
+  if (!repeat || !r.configs.some((c) => isCounted(c.counted)))
+    return ['## Counted work', '', 'No configuration could be counted (each row says why); the wall-time table above stands on its own.'];
+  const runs = counting.runs ?? 1;
+  if (!repeat.fixedWork)
+    return [
+      `## Counted work (not fixed-work: no verdict)`,
+      '',
+      `Each configuration counted ${runs === 1 ? 'once' : `${runs} times`} ${how}. **${describeRepeatability(repeat)}.** The counts below are medians with the spread of each binary's runs; no change between configurations is called. Wall time above is this workload's measure.`,
+    ];
+  return [
+    `## Counted work (fixed-work: counts repeat)`,
+    '',
+    `Each configuration counted ${runs} times ${how}. ${describeRepeatability(repeat)}. These counts do not move with the machine's load: trust them for small differences, and wall time for the real speed on this machine.`,
+  ];
 }
 
 /**
@@ -218,15 +274,11 @@ export function renderMarkdown(r: Report): string {
     '',
     ...(counting
       ? [
-          `## Counted work (deterministic)`,
+          ...countedIntro(r, counting),
+          `Estimated cycles: ${counting.formula}. Allocations and peak heap: one DHAT run each.`,
           '',
-          r.configs.some((c) => isCounted(c.counted))
-            ? `Each configuration counted once under ${counting.tool}, simulating ${counting.cacheGeometry}, built for \`-C target-cpu=${counting.cpu}\` (every configuration at the same level, so they compare), workload args \`${counting.args.join(' ')}\` (from ${counting.argsSource}). These counts repeat run to run (within 0.1 %) whatever the machine's load: trust them for small differences, and wall time for the real speed on this machine.`
-            : `No configuration could be counted (each row says why); the wall-time table above stands on its own.`,
-          `Estimated cycles: ${counting.formula}.`,
-          '',
-          '| configuration | instructions | estimated cycles | branch mispredicts | LL misses | allocations | peak heap |',
-          '| --- | --- | --- | --- | --- | --- | --- |',
+          '| configuration | instructions (median) | instructions: runs (spread) | estimated cycles | branch mispredicts | LL misses | allocations | peak heap |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- |',
           ...countedRows(r),
           '',
           ...(hardware.length
@@ -278,14 +330,20 @@ export function renderSvg(r: Report): string {
   };
   const cycles: Series = {
     value: (c) => (isCounted(c.counted) ? c.counted.estimatedCycles : undefined),
-    text: (c) => (isCounted(c.counted) ? `${count(c.counted.estimatedCycles)} est. cycles${baseCounted ? ` (${change(c.counted.estimatedCycles, baseCounted.estimatedCycles)})` : ''}` : 'not counted'),
+    text: (c) => {
+      if (!isCounted(c.counted)) return 'not counted';
+      const runsOf = (k: CountedColumns) => countSpread(k.runs?.estimatedCycles ?? [k.estimatedCycles]);
+      const repeat = r.counting?.repeatability;
+      if (c.counted === baseCounted) return `${count(c.counted.estimatedCycles)} est. cycles (baseline)`;
+      return `${count(c.counted.estimatedCycles)} est. cycles${baseCounted && repeat ? ` ${describeChange(countChange(runsOf(c.counted), runsOf(baseCounted), repeat))}` : ''}`;
+    },
     color: '#2e9e5b',
   };
   const counted = r.counting !== undefined && r.configs.some((c) => c.counted !== undefined);
   const panels: Panel[] = [
     {
       title: counted
-        ? `Runtime (wall time, median, whisker min–max) and estimated cycles (counted at ${r.counting!.cpu}, deterministic); lower is better`
+        ? `Runtime (wall time, median, whisker min–max) and estimated cycles (counted at ${r.counting!.cpu}, ${r.counting!.repeatability?.fixedWork ? 'fixed-work' : 'not fixed-work: no verdict'}); lower is better`
         : 'Workload runtime (median, whisker min–max; lower is better)',
       series: counted ? [runtime, cycles] : [runtime],
     },

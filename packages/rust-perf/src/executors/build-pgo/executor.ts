@@ -13,7 +13,7 @@ import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import { cargoArgsFrom, reportBinaries, setupBuild } from '../shared/build-executor';
 import type { BuildPgoExecutorOptions } from './schema';
-import { countBeforeAfterPgo, resolveCountArgs, valgrindVersion } from '../../core/count';
+import { countBeforeAfterPgo, DEFAULT_COUNT_RUNS, MIN_COUNT_RUNS, resolveCountArgs, valgrindVersion } from '../../core/count';
 import { readPackageInfo } from '../../core/pgo/package';
 import { resolveWorkload, WorkloadError } from '../../core/pgo/workload';
 
@@ -30,6 +30,8 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     const host = (await rustcInfo(setup.cargoRoot)).host;
     // --count: fail before the build when counting cannot happen.
     let count: { bin: string; args: string[]; source: string; env?: Record<string, string> } | undefined;
+    const countRuns = options.countRuns ?? DEFAULT_COUNT_RUNS;
+    if (options.count && (!Number.isInteger(countRuns) || countRuns < MIN_COUNT_RUNS)) throw new Error(`countRuns must be an integer of at least ${MIN_COUNT_RUNS} (one count cannot show that counts repeat); got ${options.countRuns}`);
     if (options.count) {
       const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
       const workload = resolveWorkload(undefined, pkg);
@@ -69,8 +71,8 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     });
     if (count) {
       const c = count;
-      await progress.phase('counted runs without and with PGO (valgrind)', () =>
-        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env }),
+      await progress.phase(`counted runs without and with PGO (valgrind, ${countRuns} each)`, () =>
+        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env, runs: countRuns }),
       );
     }
     console.log(`${setup.pkg}: PGO build done in ${progress.elapsed()}${options.cpu ? ` (target-cpu=${options.cpu})` : ''}.`);

@@ -3,7 +3,8 @@
 // build-native, build-pgo and build-bolt come from those targets' outputs, run through Nx for the
 // configurations asked for only (core/report/plan.ts); the report builds the configurations no target produces.
 // With counting on (the default), each configuration is also built for one CPU level valgrind decodes
-// and counted once under cachegrind and DHAT (core/count): deterministic columns beside wall time.
+// and counted under cachegrind (countRuns times) and DHAT (once) (core/count): counted columns beside
+// wall time, with a change between configurations only when one binary's counts repeat (fixed-work).
 import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,15 +20,18 @@ import { SYSTEM_ALLOCATOR_FEATURE } from '../../core/allocator/allocator';
 import { getIn, parseToml } from '../../core/toml/toml';
 import { describeCommand, run } from '../../core/process/run';
 import { formatSeconds, Progress } from '../../core/progress';
-import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, spread, REPORT_COLUMNS, type ConfigResult, type Counting, type Report } from '../../core/report/report';
+import { countVectorInstructions, eta, parseThroughput, renderMarkdown, renderSvg, reportRepeatability, spread, REPORT_COLUMNS, type ConfigResult, type Counting, type Report } from '../../core/report/report';
 import {
   buildCountedBinary,
   CACHE_GEOMETRY,
   COUNT_CPU,
   countedRustflags,
-  countProgram,
+  countRepeated,
+  DEFAULT_COUNT_RUNS,
+  describeRepeatability,
   ESTIMATED_CYCLES_FORMULA,
   formatCount,
+  MIN_COUNT_RUNS,
   resolveCountArgs,
   valgrindVersion,
   watchPeakRss,
@@ -130,16 +134,21 @@ function countedColumns(entry: { result: CountResult; sameBinaryAs?: string } | 
       ...(r.heap?.sites ? { allocationSites: r.heap.sites } : {}),
       ...(r.hardware ? { hardware: r.hardware } : {}),
       ...(entry.sameBinaryAs ? { sameBinaryAs: entry.sameBinaryAs } : {}),
+      ...(r.runs
+        ? { runs: { instructions: r.runs.map((s) => s.instructions), estimatedCycles: r.runs.map((s) => s.estimatedCycles), branchMispredicts: r.runs.map((s) => s.branchMispredicts), llMisses: r.runs.map((s) => s.llMisses) } }
+        : {}),
     },
   };
 }
 
 export default async function perfReportExecutor(options: PerfReportExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const runs = options.runs ?? 5;
+  const countRuns = options.countRuns ?? DEFAULT_COUNT_RUNS;
   try {
     const unknown = (options.configurations ?? []).filter((c) => !ALL_CONFIGS.includes(c));
     if (unknown.length) throw new Error(`unknown configuration(s) ${unknown.join(', ')}; choose from ${ALL_CONFIGS.join(', ')}`);
     if (!Number.isInteger(runs) || runs < 1) throw new Error('runs must be a positive integer');
+    if (!Number.isInteger(countRuns) || countRuns < MIN_COUNT_RUNS) throw new Error(`countRuns must be an integer of at least ${MIN_COUNT_RUNS} (one count cannot show that counts repeat); got ${options.countRuns}`);
     const setup = setupBuild(options, context, 'report');
     const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'perf-report', setup.project));
     const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
@@ -256,11 +265,12 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
         for (const g of groups.values()) {
           let result: CountResult;
           if (g.binary) {
-            console.log(`  ${g.first}: counting \`${entry.bin} ${countArgs!.args.join(' ')}\` (${toCount.indexOf(g) + 1}/${toCount.length}) …`);
-            result = await countProgram({ file: g.binary, args: countArgs!.args, cwd: setup.cargoRoot, env: entry.env, timeoutMs: entry.timeoutSeconds !== undefined ? entry.timeoutSeconds * 1000 : undefined });
+            console.log(`  ${g.first}: counting \`${entry.bin} ${countArgs!.args.join(' ')}\` ${countRuns} times (${toCount.indexOf(g) + 1}/${toCount.length}) …`);
+            const program = { file: g.binary, args: countArgs!.args, cwd: setup.cargoRoot, env: entry.env, timeoutMs: entry.timeoutSeconds !== undefined ? entry.timeoutSeconds * 1000 : undefined };
+            result = await countRepeated(program, countRuns, {}, (i, c) => console.log(`  ${g.first} run ${i}/${countRuns}: ${formatCount(c.instructions)} instructions (${c.instructions})`));
             console.log(
               result.counted
-                ? `  ${g.first}: ${formatCount(result.simulated.instructions)} instructions, ${formatCount(result.simulated.estimatedCycles)} estimated cycles, ${formatCount(result.simulated.branchMispredicts)} branch mispredicts${result.heap ? `, ${formatCount(result.heap.allocations)} allocations` : ''} (cachegrind run ${formatSeconds(result.durationMs)})`
+                ? `  ${g.first}: ${formatCount(result.simulated.instructions)} instructions, ${formatCount(result.simulated.estimatedCycles)} estimated cycles, ${formatCount(result.simulated.branchMispredicts)} branch mispredicts (medians)${result.heap ? `, ${formatCount(result.heap.allocations)} allocations` : ''} (cachegrind runs ${formatSeconds(result.durationMs)})`
                 : `  ${g.first}: not counted: ${result.reason}`,
             );
           } else result = { counted: false, command: entry.bin, reason: g.failed ?? 'not built' };
@@ -336,8 +346,19 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
           ...(c.env ? { environment: c.env } : {}),
         });
       }
+      const repeatability = countArgs ? reportRepeatability(configs) : undefined;
+      if (repeatability) console.log(`  counted work: ${describeRepeatability(repeatability)}`);
       const counting: Counting | undefined = countArgs
-        ? { cpu: COUNT_CPU, args: countArgs.args, argsSource: countArgs.source, tool: countingTool || 'valgrind (not available)', cacheGeometry: `caches ${CACHE_GEOMETRY.join(' ')}`, formula: ESTIMATED_CYCLES_FORMULA }
+        ? {
+            cpu: COUNT_CPU,
+            args: countArgs.args,
+            argsSource: countArgs.source,
+            tool: countingTool || 'valgrind (not available)',
+            cacheGeometry: `caches ${CACHE_GEOMETRY.join(' ')}`,
+            formula: ESTIMATED_CYCLES_FORMULA,
+            runs: countRuns,
+            ...(repeatability ? { repeatability } : {}),
+          }
         : undefined;
       const r: Report = {
         schemaVersion: 1,

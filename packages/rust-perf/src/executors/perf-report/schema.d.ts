@@ -9,8 +9,10 @@ export interface PerfReportExecutorOptions {
   /** The profile build-pgo uses (production when the workspace defines it). */
   pgoProfile?: string;
   profdata?: string;
-  /** Count each configuration once under valgrind (instructions, estimated cycles, …); default true. */
+  /** Count each configuration under valgrind (instructions, estimated cycles, …), countRuns times; default true. */
   count?: boolean;
   /** Workload args for the counted runs (default: [package.metadata.rust-perf] countArgs, else the workload's args). */
   countArgs?: string[];
+  /** Counted runs of each configuration's binary (default 2, at least 2). */
+  countRuns?: number;
 }
