@@ -104,6 +104,8 @@ describe('a remote cache a pull request cannot poison, in a master repository', 
     ws = await createWorkspace({ registerPlugin: true, name: 'creep' });
     await ws.exec('git', ['branch', '-m', 'master']);
     await ws.nx(['g', 'rust-perf:init', '--no-interactive']);
+    // Only init's nx.json matters here; the example's own profiles keep the release build the one the other specs share.
+    await ws.exec('git', ['checkout', '--', 'rust']);
     await ws.nx(['g', 'rust-perf:ci-workflow', '--no-interactive']);
     await commitAll(ws, 'rust-perf init and its workflow');
     workflow = parse(ws.read('.github/workflows/perf.yml')) as Workflow;
