@@ -8,7 +8,7 @@ command -v cargo >/dev/null || { echo "setup: cargo not found. Install Rust with
 # llvm-profdata must match rustc's LLVM major (rustc 1.95 → LLVM 22); Debian packages it as llvm-<major>.
 llvm_major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
 [ -n "$llvm_major" ] || { echo "setup: could not read 'LLVM version' from rustc -vV" >&2; exit 1; }
-packages=("llvm-${llvm_major}" "bolt-${llvm_major}" linux-perf mold lld binutils hyperfine sccache valgrind)
+packages=("llvm-${llvm_major}" "bolt-${llvm_major}" linux-perf mold lld binutils hyperfine sccache valgrind shellcheck)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -22,5 +22,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 echo "setup: rustc $(rustc -V | cut -d' ' -f2) (LLVM ${llvm_major}), llvm-profdata-${llvm_major} $(llvm-profdata-"${llvm_major}" --version | sed -n 's/.*LLVM version \([0-9.]*\).*/\1/p'), $(perf --version), $(mold --version | cut -d' ' -f1-2)"
+
+# actionlint checks every workflow ci-workflow generates (with shellcheck above); the spec looks in .tools/bin.
+actionlint_version=1.7.12
+if [ "$(.tools/bin/actionlint -version 2>/dev/null | head -1)" != "v${actionlint_version}" ]; then
+  if command -v go >/dev/null; then
+    echo "setup: installing actionlint ${actionlint_version} into .tools/bin (go install)"
+    GOBIN="$PWD/.tools/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@v${actionlint_version}"
+  else
+    echo "setup: go not found, actionlint not installed: the ci-workflow spec fails under CI=true without it. Install Go, or put actionlint ${actionlint_version} at .tools/bin/actionlint" >&2
+  fi
+fi
 
 npm ci --no-audit --no-fund

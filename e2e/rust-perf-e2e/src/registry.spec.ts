@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { must, repoRoot } from './harness';
-import { gitEnv, registryRoot, releaseClone, startRegistry, userWorkspace, type LocalRegistry, type ReleaseClone } from './registry';
+import { parse } from 'yaml';
+import { gitEnv, registryRoot, releaseClone, startRegistry, userWorkspace, type LocalRegistry, type ReleaseClone, type UserWorkspace } from './registry';
 
 // Version A: the plugin as of the last commit before init became portable (its init wrote
 // -C target-cpu=native by default). Version B: this working tree. The migration runs between them.
@@ -36,6 +37,27 @@ const repoSnapshot = async () =>
 const projects = (out: string) => (JSON.parse(out.slice(out.indexOf('['))) as string[]).sort();
 const npmrc = () => ({ '.npmrc': `registry=${registry.url}\n` });
 const nxJson = { 'nx.json': JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n' };
+
+/**
+ * ci-workflow in a pnpm or yarn workspace: its own install step, and the workflow's build line, run by
+ * bash as the runner does (quoted $NX_BASE/$NX_HEAD), builds what a commit touching `crate` affects.
+ */
+async function workflowMatches(ws: UserWorkspace, run: (args: string[]) => [string, string[]], install: string[], nxPrefix: string, crate: string): Promise<void> {
+  await ws.exec(...run(['nx', 'g', 'rust-perf:ci-workflow', '--no-interactive']));
+  const steps = (parse(ws.read('.github/workflows/perf.yml')) as { jobs: { perf: { steps: Array<{ name?: string; run?: string }> } } }).jobs.perf.steps;
+  const runs = steps.map((x) => x.run).filter(Boolean) as string[];
+  expect(runs).toEqual(expect.arrayContaining(install));
+  expect(runs.join('\n')).not.toMatch(/npm ci|npx /);
+  const line = steps.find((x) => x.name === 'Build affected crates')!.run!;
+  expect(line).toBe(`${nxPrefix} affected -t build-release "--base=$NX_BASE" "--head=$NX_HEAD"`);
+  const lib = `rust/${crate}/src/lib.rs`;
+  ws.write(lib, ws.read(lib) + '// touched\n');
+  await ws.exec('git', ['add', '-A']);
+  await ws.exec('git', ['commit', '-qm', `touch ${crate}`], { env: gitEnv });
+  const r = await ws.exec('bash', ['-c', line], { env: { NX_BASE: 'HEAD~1', NX_HEAD: 'HEAD' } });
+  expect(r.stdout).toMatch(new RegExp(`nx run ${crate}:build-release(?![^\\n]*cache)`));
+}
+
 const yarnrc = (linker: string) =>
   [
     `npmRegistryServer: "${registry.url.replace(/\/$/, '')}"`,
@@ -161,6 +183,8 @@ describe('installed from the registry', () => {
     expect(summary.benchmarks.length).toBeGreaterThan(0);
     for (const b of summary.benchmarks) expect(b.median.estimate).toBeGreaterThan(0);
     log(`pnpm: init, graph, build-release and bench (${summary.benchmarks.length} benchmarks) ran`);
+    await workflowMatches(ws, (a) => ['pnpm', a], ['pnpm install --frozen-lockfile'], 'pnpm exec nx', 'market-data');
+    log('pnpm: ci-workflow installs with pnpm and its build line built the touched crate');
   });
 
   test('yarn 4, nodeLinker node-modules: yarn add -D rust-perf, init, projects, build and a cache hit', async () => {
@@ -173,6 +197,8 @@ describe('installed from the registry', () => {
     await ws.exec('yarn', ['nx', 'run', 'common:build-release']);
     expect((await ws.exec('yarn', ['nx', 'run', 'common:build-release'])).stdout).toMatch(CACHED);
     log('yarn node-modules: init, projects, build-release and its cache hit');
+    await workflowMatches(ws, (a) => ['yarn', a], ['corepack enable', 'yarn install --immutable'], 'yarn nx', 'market-data');
+    log('yarn node-modules: ci-workflow installs with yarn and its build line built the touched crate');
   });
 
   test('yarn 4 with Plug\'n\'Play: init, inference and an executor load from the zip cache', async () => {

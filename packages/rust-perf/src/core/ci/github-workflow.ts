@@ -2,7 +2,8 @@
 // come from affectedCommands(), which the e2e suite runs too, so what we test is what we generate.
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
-import { shardedJobs } from './sharded-workflow';
+import { packageManagerSteps, type PackageManagerSteps } from './repository';
+import { pushToDefault, remoteCacheEnv, shardedJobs } from './sharded-workflow';
 
 export interface WorkflowOptions {
   name: string;
@@ -30,6 +31,17 @@ export interface WorkflowOptions {
   shards?: number;
   /** The atomized benches' aggregate target (plugin option benchCiTargetName). */
   benchCiTarget?: string;
+  /** What the gate compares: wall time (criterion's timing, counted work first when valgrind is there) or instructions only (bench --metric=instructions). */
+  metric?: 'wall' | 'instructions';
+  /** How the repository installs and starts Nx (core/ci/repository.ts); default npm with a package-lock.json. */
+  packageManager?: PackageManagerSteps;
+}
+
+const NPM_WITH_LOCK = packageManagerSteps('npm', '20', { exists: (f) => f === 'package-lock.json', read: () => null });
+
+/** The bench executor's flags the chosen metric adds (counted work: exact instruction counts under callgrind). */
+function metricArgs(o: Pick<WorkflowOptions, 'metric'>): string[] {
+  return o.metric === 'instructions' ? ['--metric=instructions'] : [];
 }
 
 export const BASELINE_DIR = '.bench-baseline';
@@ -45,7 +57,7 @@ export function affectedCommands(o: WorkflowOptions, base: string, head: string)
   if (o.pgo) commands.push(['nx', 'affected', '-t', o.pgoTarget, ...range]);
   if ((o.gate ?? 'same-job') === 'same-job') {
     // static: Nx hides a successful task's output otherwise, and the log is where a reviewer reads the per-round progress.
-    commands.push(['nx', 'affected', '-t', o.benchTarget, ...range, '--parallel=1', '--output-style=static', `--compareRef=${base}`, `--failOnRegression=${o.failOnRegression}`]);
+    commands.push(['nx', 'affected', '-t', o.benchTarget, ...range, '--parallel=1', '--output-style=static', `--compareRef=${base}`, `--failOnRegression=${o.failOnRegression}`, ...metricArgs(o)]);
     return commands;
   }
   commands.push([
@@ -59,23 +71,40 @@ export function affectedCommands(o: WorkflowOptions, base: string, head: string)
     '--parallel=1',
     '--output-style=static',
     `--failOnRegression=${o.failOnRegression}`,
+    ...metricArgs(o),
   ]);
   return commands;
 }
 
-function shellLine(argv: string[]): string {
-  // GitHub runs `run:` through bash; quote what bash would otherwise interpret, but let $NX_BASE/$NX_HEAD expand.
-  return argv.map((a) => (/^[\w@%+=:,./{}$-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+/**
+ * One argument for a `run:` line (bash). Words with a variable ($NX_BASE, $RUNNER_TEMP, an Actions
+ * `${{ }}` expression) are double-quoted so they expand as one word (shellcheck's SC2086); other
+ * words bash would interpret are single-quoted.
+ */
+export function shellWord(a: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(a)) return a;
+  if (a.includes('$')) return `"${a.replace(/["\\`]/g, '\\$&')}"`;
+  return `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A `run:` line: the package manager's way to start the tool, then the quoted arguments. */
+export function shellLine(prefix: string, argv: readonly string[]): string {
+  return [prefix, ...argv.map(shellWord)].join(' ');
+}
+
+/** A `run:` line for an nx argv (argv[0] is "nx"): started the way the repository starts Nx. */
+function nxLine(pm: PackageManagerSteps, argv: readonly string[]): string {
+  return shellLine(pm.nx, argv.slice(1));
 }
 
 export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
+  const pm = o.packageManager ?? NPM_WITH_LOCK;
   const [build, ...rest] = affectedCommands(o, '$NX_BASE', '$NX_HEAD');
   const bench = rest[rest.length - 1];
   const pgo = o.pgo ? rest[0] : undefined;
   const prefixes = (o.cargoRoots && o.cargoRoots.length > 0 ? o.cargoRoots : [o.cargoRoot]).map((r) => (r === '.' || r === '' ? '' : `${r}/`));
-  const steps: Record<string, unknown>[] = [
-    { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
-    { uses: 'actions/setup-node@v4', with: { 'node-version': o.nodeVersion, cache: 'npm' } },
+  const checkout: Record<string, unknown>[] = [{ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } }];
+  const toolchain: Record<string, unknown>[] = [
     { uses: 'dtolnay/rust-toolchain@stable' },
     {
       name: 'Toolchain identity',
@@ -94,7 +123,7 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
     },
   ];
   if (o.pgo) {
-    steps.push({
+    toolchain.push({
       name: 'Install llvm-profdata matching rustc (and perf)',
       run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq "llvm-${{ steps.toolchain.outputs.llvm }}" linux-tools-common linux-tools-generic',
     });
@@ -102,13 +131,13 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
   // A committed -fuse-ld=<linker> fails every link on a runner without it.
   const linkers = (o.linkers ?? []).filter((l) => /^[\w.+-]+$/.test(l));
   if (linkers.length > 0) {
-    steps.push({ name: `Install the linker .cargo/config.toml names (${linkers.join(', ')})`, run: `sudo apt-get update -qq\nsudo apt-get install -y -qq ${linkers.join(' ')}` });
+    toolchain.push({ name: `Install the linker .cargo/config.toml names (${linkers.join(', ')})`, run: `sudo apt-get update -qq\nsudo apt-get install -y -qq ${linkers.join(' ')}` });
   }
   const crossRun = o.gate === 'cross-run';
   if (!crossRun) {
     // The same-job gate counts instructions under cachegrind first (without valgrind wall time decides);
     // perf records regressed benchmarks for their differential flamegraphs (without it they are skipped).
-    steps.push({
+    toolchain.push({
       name: 'Install valgrind and perf (counted work for the gate, differential flamegraphs of regressions)',
       run: [
         'sudo apt-get update -qq',
@@ -117,36 +146,42 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
         'sudo sysctl -w kernel.perf_event_paranoid=1',
       ].join('\n'),
     });
+  } else if (o.metric === 'instructions') {
+    // --metric=instructions counts under callgrind: without valgrind every bench fails.
+    toolchain.push({ name: 'Install valgrind (the benches count instructions under callgrind)', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq valgrind' });
   }
-  steps.push({ run: 'npm ci' }, { uses: 'nrwl/nx-set-shas@v4' });
+  const nxSetup: Record<string, unknown>[] = [...pm.node, ...pm.install, { uses: 'nrwl/nx-set-shas@v4', with: { 'main-branch-name': o.mainBranch } }];
+  const steps: Record<string, unknown>[] = [...checkout, ...toolchain, ...nxSetup];
   if (crossRun) {
     steps.push({
-      name: 'Restore the main branch benchmark summaries (cross-run baseline: measured by an earlier run, maybe on other hardware)',
+      name: `Restore the ${o.mainBranch} branch's benchmark summaries (cross-run baseline: measured by an earlier run, maybe on other hardware)`,
       uses: 'actions/cache/restore@v4',
       with: { path: BASELINE_DIR, key: `bench-baseline-\${{ runner.os }}-\${{ github.sha }}`, 'restore-keys': `bench-baseline-\${{ runner.os }}-` },
     });
   }
-  steps.push({ name: 'Build affected crates', run: `npx ${shellLine(build)}` });
-  if (pgo) steps.push({ name: 'PGO builds of affected crates', run: `npx ${shellLine(pgo)}` });
+  steps.push({ name: 'Build affected crates', run: nxLine(pm, build) });
+  if (pgo) steps.push({ name: 'PGO builds of affected crates', run: nxLine(pm, pgo) });
+  const counted = o.metric === 'instructions' ? ', counted instructions' : '';
   steps.push(
     crossRun
-      ? { name: 'Benchmarks of affected crates (regression gate against the cross-run baseline)', run: `npx ${shellLine(bench)}` }
-      : { name: 'Benchmarks of affected crates (regression gate: base and head measured in this job)', run: `npx ${shellLine(bench)}` },
+      ? { name: `Benchmarks of affected crates (regression gate against the cross-run baseline${counted})`, run: nxLine(pm, bench) }
+      : { name: `Benchmarks of affected crates (regression gate: base and head measured in this job${counted})`, run: nxLine(pm, bench) },
     {
       name: 'Benchmark table',
       if: 'always()',
       run: 'for f in dist/bench/*/summary.md; do [ -f "$f" ] && cat "$f" >> "$GITHUB_STEP_SUMMARY"; done; true',
     },
   );
+  const onDefaultPush = pushToDefault(o.mainBranch);
   if (crossRun) steps.push(
     {
       name: 'Keep summaries as the next baseline',
-      if: `github.ref == 'refs/heads/${o.mainBranch}'`,
+      if: onDefaultPush,
       run: `for d in dist/bench/*/; do p=$(basename "$d"); mkdir -p "${BASELINE_DIR}/$p"; cp "$d/summary.json" "${BASELINE_DIR}/$p/" 2>/dev/null || true; done`,
     },
     {
       name: 'Save baseline',
-      if: `github.ref == 'refs/heads/${o.mainBranch}'`,
+      if: onDefaultPush,
       uses: 'actions/cache/save@v4',
       with: { path: BASELINE_DIR, key: `bench-baseline-\${{ runner.os }}-\${{ github.sha }}` },
     },
@@ -162,23 +197,16 @@ export function workflowObject(o: WorkflowOptions): Record<string, unknown> {
   const on = { pull_request: {}, push: { branches: [o.mainBranch] } };
   const permissions = { contents: 'read', actions: 'read' };
   if ((o.shards ?? 1) > 1) {
-    // The single job's setup, split: whatever it installs before `npm ci` (toolchain, caches, tools) each bench shard installs too.
-    const npmAt = steps.findIndex((s) => s.run === 'npm ci');
-    const node = steps.filter((s) => s.uses === 'actions/setup-node@v4');
-    const setup = {
-      checkout: steps.slice(0, 1),
-      toolchain: steps.slice(1, npmAt).filter((s) => !node.includes(s)),
-      npm: [...node, ...steps.slice(npmAt, npmAt + 2)],
-    };
-    return { name: o.name, on, permissions, jobs: shardedJobs({ ...o, shards: o.shards ?? 1, benchCiTarget: o.benchCiTarget ?? 'bench-ci' }, setup) };
+    return { name: o.name, on, permissions, jobs: shardedJobs({ ...o, shards: o.shards ?? 1, benchCiTarget: o.benchCiTarget ?? 'bench-ci' }, { checkout, toolchain, npm: nxSetup, pm }, shellWord) };
   }
   return {
     name: o.name,
     on,
     permissions,
-    jobs: { perf: { 'runs-on': 'ubuntu-latest', steps } },
+    jobs: { perf: { 'runs-on': 'ubuntu-latest', env: remoteCacheEnv(o.mainBranch), steps } },
   };
 }
+
 
 const MARK = '# Generated by rust-perf:ci-workflow. Edits are kept: the generator refuses to overwrite them without --force.';
 

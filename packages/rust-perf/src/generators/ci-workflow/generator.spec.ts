@@ -3,22 +3,36 @@ import { updateNxJson, readNxJson, type Tree } from '@nx/devkit';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import generator from './generator';
-import { affectedCommands, classifyExisting } from '../../core/ci/github-workflow';
+import { affectedCommands, classifyExisting, shellLine } from '../../core/ci/github-workflow';
 import { mergeCommand, planCommand, shardCommand } from '../../core/ci/sharded-workflow';
 import { run } from '../../core/process/run';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// actionlint (rhysd/actionlint) when this machine has it: on PATH or at $ACTIONLINT. The schema check above always runs.
+// actionlint 1.7.12 (rhysd/actionlint) with shellcheck, as scripts/setup.sh installs them: $ACTIONLINT,
+// else the repository's .tools/bin (setup's GOBIN), else PATH. Missing under CI=true is a failure.
+const REPO = join(__dirname, '../../../../..');
+const ACTIONLINT = [process.env.ACTIONLINT, join(REPO, '.tools/bin/actionlint')].find((p): p is string => !!p && existsSync(p)) ?? 'actionlint';
+
+async function tool(bin: string, args: string[]): Promise<boolean> {
+  const r = await run(bin, args, { cwd: tmpdir() }).catch(() => undefined);
+  return r?.exitCode === 0;
+}
+
 async function actionlint(text: string): Promise<{ ran: boolean; findings: string }> {
-  const bin = process.env.ACTIONLINT ?? 'actionlint';
+  const ready = (await tool(ACTIONLINT, ['-version'])) && (await tool('shellcheck', ['--version']));
+  if (!ready) {
+    if (process.env.CI === 'true') throw new Error(`actionlint (${ACTIONLINT}) or shellcheck is missing: run bash scripts/setup.sh`);
+    console.warn('actionlint or shellcheck is not installed here (bash scripts/setup.sh installs both): only the Actions schema was checked');
+    return { ran: false, findings: '' };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'rust-perf-actionlint-'));
   try {
     const file = join(dir, 'perf.yml');
     writeFileSync(file, text);
-    const r = await run(bin, ['-no-color', '-shellcheck=', '-pyflakes=', file], { cwd: dir }).catch(() => undefined);
-    if (!r) return { ran: false, findings: '' };
+    // shellcheck from PATH checks every run: script (actionlint's default); pyflakes has nothing to check.
+    const r = await run(ACTIONLINT, ['-no-color', '-pyflakes=', file], { cwd: dir });
     return { ran: true, findings: (r.stdout + r.stderr).trim() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -57,9 +71,9 @@ describe('ci-workflow generator', () => {
       { name: 'perf', mainBranch: 'main', failOnRegression: 5, pgo: false, nodeVersion: '20', cargoRoot: 'rust', buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo' },
       '$NX_BASE',
       '$NX_HEAD',
-    ).map((argv) => `npx ${argv.join(' ')}`);
+    ).map((argv) => shellLine('npx nx', argv.slice(1)));
     for (const cmd of expected) expect(runs).toContain(cmd);
-    expect(runs).toContain('npx nx affected -t bench --base=$NX_BASE --head=$NX_HEAD --parallel=1 --output-style=static --compareRef=$NX_BASE --failOnRegression=5');
+    expect(runs).toContain('npx nx affected -t bench "--base=$NX_BASE" "--head=$NX_HEAD" --parallel=1 --output-style=static "--compareRef=$NX_BASE" --failOnRegression=5');
     expect(steps(tree).some((s) => s.uses === 'nrwl/nx-set-shas@v4')).toBe(true);
     // Same-job: no numbers from another run are restored or saved.
     const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
@@ -79,7 +93,7 @@ describe('ci-workflow generator', () => {
     const text = tree.read('.github/workflows/perf.yml', 'utf-8')!;
     expect(validateWorkflow(text).errors).toEqual([]);
     const runs = steps(tree).map((s) => s.run).filter(Boolean).join('\n');
-    expect(runs).toContain('--baseline=.bench-baseline/{projectName}/summary.json --baselineMissingOk --parallel=1 --output-style=static --failOnRegression=7');
+    expect(runs).toContain("'--baseline=.bench-baseline/{projectName}/summary.json' --baselineMissingOk --parallel=1 --output-style=static --failOnRegression=7");
     expect(runs).not.toContain('--compareRef');
     expect(steps(tree).map((s) => s.name)).toContain('Benchmarks of affected crates (regression gate against the cross-run baseline)');
     expect(steps(tree).some((s) => s.uses === 'actions/cache/save@v4')).toBe(true);
@@ -165,9 +179,10 @@ describe('ci-workflow generator', () => {
       expect(j.bench.needs).toBe('plan');
       expect(j.gate).toMatchObject({ needs: ['plan', 'bench'], if: 'always()' });
       const runs = (job: Job) => job.steps.map((s) => s.run).filter(Boolean);
-      expect(runs(j.plan)).toContain(`npx ${planCommand(3, '$NX_BASE', '$NX_HEAD', 'bench-ci').join(' ')}`);
-      expect(runs(j.bench)).toContain(`npx ${shardCommand({ failOnRegression: 5 }, '$NX_BASE', '${{ matrix.shard }}').join(' ')}`);
-      expect(runs(j.gate)).toContain(`npx ${mergeCommand().join(' ')}`);
+      expect(runs(j.plan)).toContain(shellLine('npx rust-perf', planCommand(3, '$NX_BASE', '$NX_HEAD', 'bench-ci').slice(1)));
+      expect(runs(j.bench)).toContain(shellLine('npx rust-perf', shardCommand({ failOnRegression: 5 }, '$NX_BASE', '${{ matrix.shard }}').slice(1)));
+      expect(runs(j.bench)).toContain('npx rust-perf bench-shard "--plan=$RUNNER_TEMP/bench-plan/bench-plan.json" "--shard=${{ matrix.shard }}" -- "--compareRef=$NX_BASE" --failOnRegression=5 --output-style=static');
+      expect(runs(j.gate)).toContain(shellLine('npx rust-perf', mergeCommand().slice(1)));
       // Each shard has what the single job installs (rust, cargo cache, valgrind) and the remote cache's settings.
       expect(j.bench.steps.some((s) => s.uses === 'dtolnay/rust-toolchain@stable')).toBe(true);
       expect(runs(j.bench).join('\n')).toContain('apt-get install -y -qq valgrind');
@@ -175,16 +190,6 @@ describe('ci-workflow generator', () => {
       // The costs the merge measured on main come back to the next plan.
       expect(j.plan.steps.some((s) => s.uses === 'actions/cache/restore@v4')).toBe(true);
       expect(j.gate.steps.some((s) => s.uses === 'actions/cache/save@v4')).toBe(true);
-    });
-
-    it('passes actionlint with no findings (when actionlint is installed)', async () => {
-      await generator(tree, { shards: 3 });
-      const result = await actionlint(tree.read('.github/workflows/perf.yml', 'utf-8')!);
-      if (!result.ran) {
-        console.warn('actionlint is not installed here (set ACTIONLINT=<path>): only the Actions schema was checked');
-        return;
-      }
-      expect(result.findings).toBe('');
     });
 
     it('[gen-shards-unsupported] follows a renamed bench-ci target and refuses combinations it cannot run', async () => {
@@ -197,6 +202,134 @@ describe('ci-workflow generator', () => {
       await expect(generator(tree, { shards: 2, pgo: true, force: true })).rejects.toThrow('--shards writes the sharded bench gate only');
       await generator(tree, { shards: 1, force: true });
       expect(Object.keys(jobs(tree))).toEqual(['perf']);
+    });
+  });
+
+  describe('the repository it lands in', () => {
+    const text = (t: Tree) => t.read('.github/workflows/perf.yml', 'utf-8')!;
+    const all = (t: Tree) => Object.values((parse(text(t)) as { jobs: Record<string, { steps: Step[] }> }).jobs).flatMap((j) => j.steps);
+    const runs = (t: Tree) => all(t).map((s) => s.run).filter(Boolean) as string[];
+    const withs = (t: Tree, uses: string) => all(t).filter((s) => s.uses === uses).map((s) => (s as { with?: Record<string, unknown> }).with ?? {});
+
+    it('npm: setup-node caches npm, npm ci, npx nx; the variables are quoted', async () => {
+      tree.write('package-lock.json', '{}');
+      await generator(tree, {});
+      expect(withs(tree, 'actions/setup-node@v4')).toEqual([{ 'node-version': '20', cache: 'npm' }]);
+      expect(runs(tree)).toContain('npm ci');
+      expect(runs(tree)).toContain('npx nx affected -t build-release "--base=$NX_BASE" "--head=$NX_HEAD"');
+    });
+
+    it('pnpm: pnpm/action-setup before setup-node, pnpm install --frozen-lockfile, pnpm exec nx', async () => {
+      tree.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n");
+      await generator(tree, {});
+      const uses = all(tree).map((s) => s.uses).filter(Boolean);
+      expect(uses.indexOf('pnpm/action-setup@v4')).toBeLessThan(uses.indexOf('actions/setup-node@v4'));
+      expect(withs(tree, 'pnpm/action-setup@v4')).toEqual([{ version: '10' }]);
+      expect(withs(tree, 'actions/setup-node@v4')).toEqual([{ 'node-version': '20', cache: 'pnpm' }]);
+      expect(runs(tree)).toContain('pnpm install --frozen-lockfile');
+      expect(runs(tree).filter((r) => r.includes('nx affected')).every((r) => r.startsWith('pnpm exec nx affected'))).toBe(true);
+      expect(text(tree)).not.toMatch(/npm ci|npx /);
+      // package.json's packageManager pins the version itself: action-setup reads it.
+      tree.write('package.json', JSON.stringify({ name: 'x', packageManager: 'pnpm@10.12.1' }));
+      await generator(tree, { force: true });
+      expect(all(tree).find((s) => s.uses === 'pnpm/action-setup@v4')).toEqual({ uses: 'pnpm/action-setup@v4' });
+    });
+
+    it('yarn 4: corepack, yarn install --immutable, yarn nx, no setup-node cache; yarn 1 keeps its own', async () => {
+      tree.write('yarn.lock', '__metadata:\n  version: 8\n');
+      tree.write('.yarnrc.yml', 'nodeLinker: node-modules\n');
+      await generator(tree, { shards: 2 });
+      expect(runs(tree)).toEqual(expect.arrayContaining(['corepack enable', 'yarn install --immutable']));
+      expect(withs(tree, 'actions/setup-node@v4').every((w) => !('cache' in w))).toBe(true);
+      expect(runs(tree)).toContain('yarn rust-perf bench-summary "--plan=$RUNNER_TEMP/bench-plan/bench-plan.json" --out=bench-summary.md --costs-out=.bench-costs/costs.json shards');
+      tree.delete('.yarnrc.yml');
+      await generator(tree, { force: true });
+      expect(runs(tree)).toContain('yarn install --frozen-lockfile');
+      expect(withs(tree, 'actions/setup-node@v4')).toEqual([{ 'node-version': '20', cache: 'yarn' }]);
+    });
+
+    it("Nx's own install (no package.json): ./nx, no npm install, rust-perf from .nx/installation", async () => {
+      tree.delete('package.json');
+      tree.write('nx', '#!/bin/bash\n');
+      await generator(tree, { shards: 2 });
+      expect(text(tree)).not.toMatch(/npm (ci|install)|npx |cache: npm/);
+      expect(runs(tree)).toContain('./nx --version');
+      expect(runs(tree).filter((r) => r.includes('bench-plan ')).every((r) => r.startsWith('.nx/installation/node_modules/.bin/rust-perf bench-plan'))).toBe(true);
+      await generator(tree, { force: true });
+      expect(runs(tree)).toContain('./nx affected -t build-release "--base=$NX_BASE" "--head=$NX_HEAD"');
+    });
+
+    it('the default branch from nx.json (master): triggers, nx-set-shas, cross-run baseline saves; --mainBranch overrides', async () => {
+      updateNxJson(tree, { ...readNxJson(tree)!, defaultBase: 'master' });
+      await generator(tree, { gate: 'cross-run' });
+      const doc = parse(text(tree)) as { on: { push: { branches: string[] } } };
+      expect(doc.on.push.branches).toEqual(['master']);
+      expect(withs(tree, 'nrwl/nx-set-shas@v4')).toEqual([{ 'main-branch-name': 'master' }]);
+      expect(all(tree).filter((s) => (s as { if?: string }).if?.includes('refs/heads/')).map((s) => (s as { if?: string }).if)).toEqual([
+        "github.event_name == 'push' && github.ref == 'refs/heads/master'",
+        "github.event_name == 'push' && github.ref == 'refs/heads/master'",
+      ]);
+      expect(text(tree)).not.toMatch(/\bmain\b(?!-branch-name)/);
+      await generator(tree, { mainBranch: 'trunk', force: true });
+      expect(withs(tree, 'nrwl/nx-set-shas@v4')).toEqual([{ 'main-branch-name': 'trunk' }]);
+    });
+
+    it('--metric instructions: the gate counts instructions (bench --metric=instructions) and valgrind is installed, in every shape', async () => {
+      await generator(tree, { metric: 'instructions' });
+      expect(runs(tree)).toContain('npx nx affected -t bench "--base=$NX_BASE" "--head=$NX_HEAD" --parallel=1 --output-style=static "--compareRef=$NX_BASE" --failOnRegression=5 --metric=instructions');
+      await generator(tree, { metric: 'instructions', gate: 'cross-run', force: true });
+      expect(runs(tree).find((r) => r.includes('-t bench'))).toContain('--metric=instructions');
+      expect(runs(tree).join('\n')).toContain('apt-get install -y -qq valgrind');
+      await generator(tree, { gate: 'cross-run', force: true });
+      expect(runs(tree).join('\n')).not.toContain('valgrind');
+      await generator(tree, { metric: 'instructions', shards: 2, force: true });
+      expect(runs(tree).find((r) => r.includes('bench-shard'))).toContain(' -- "--compareRef=$NX_BASE" --failOnRegression=5 --metric=instructions');
+    });
+
+    it('remote cache: only a push to the default branch gets the write token; no token, no server', async () => {
+      updateNxJson(tree, { ...readNxJson(tree)!, defaultBase: 'master' });
+      for (const shards of [1, 3]) {
+        await generator(tree, { shards, force: true });
+        const jobs = (parse(text(tree)) as { jobs: Record<string, { env?: Record<string, string> }> }).jobs;
+        const withCache = Object.values(jobs).filter((j) => j.env);
+        expect(withCache.length).toBe(1);
+        const token = "(github.event_name == 'push' && github.ref == 'refs/heads/master') && secrets.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN || secrets.NX_SELF_HOSTED_REMOTE_CACHE_READ_TOKEN";
+        expect(withCache[0].env).toEqual({
+          NX_SELF_HOSTED_REMOTE_CACHE_SERVER: `\${{ (${token}) && vars.NX_SELF_HOSTED_REMOTE_CACHE_SERVER || '' }}`,
+          NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: `\${{ ${token} }}`,
+        });
+      }
+    });
+
+    it('the shard plan travels in the runner\'s temp folder, never in the checkout', async () => {
+      await generator(tree, { shards: 2 });
+      expect(withs(tree, 'actions/upload-artifact@v4')).toContainEqual({ name: 'bench-plan', path: '${{ runner.temp }}/bench-plan/bench-plan.json' });
+      expect(withs(tree, 'actions/download-artifact@v4')).toContainEqual({ name: 'bench-plan', path: '${{ runner.temp }}/bench-plan' });
+      for (const r of runs(tree).filter((x) => x.includes('--plan') || x.includes('--out=') && x.includes('bench-plan '))) expect(r).toContain('"--plan=$RUNNER_TEMP/bench-plan/bench-plan.json"'.replace('--plan', r.includes('bench-plan ') ? '--out' : '--plan'));
+    });
+
+    const SHAPES: Array<[string, Record<string, string | null>, Parameters<typeof generator>[1]]> = [
+      ['npm, same-job', { 'package-lock.json': '{}' }, {}],
+      ['npm, --pgo', { 'package-lock.json': '{}' }, { pgo: true }],
+      ['npm, cross-run, --metric instructions', { 'package-lock.json': '{}' }, { gate: 'cross-run', metric: 'instructions' }],
+      ['npm, --shards 3', { 'package-lock.json': '{}' }, { shards: 3 }],
+      ['pnpm, --shards 2 --metric instructions', { 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" }, { shards: 2, metric: 'instructions' }],
+      ['yarn 4', { 'yarn.lock': '', '.yarnrc.yml': '' }, {}],
+      ['yarn 4, --shards 2', { 'yarn.lock': '', '.yarnrc.yml': '' }, { shards: 2 }],
+      ['yarn 1, cross-run', { 'yarn.lock': '' }, { gate: 'cross-run' }],
+      ["Nx's own install", { 'package.json': null, nx: '' }, {}],
+      ["Nx's own install, --shards 2", { 'package.json': null, nx: '' }, { shards: 2 }],
+    ];
+    it.each(SHAPES)('actionlint 1.7.12 with shellcheck: 0 findings (%s)', async (_shape, files, options) => {
+      for (const [f, content] of Object.entries(files)) {
+        if (content === null) tree.delete(f);
+        else tree.write(f, content);
+      }
+      updateNxJson(tree, { ...readNxJson(tree)!, defaultBase: 'master' });
+      await generator(tree, options);
+      expect(validateWorkflow(text(tree)).errors).toEqual([]);
+      const result = await actionlint(text(tree));
+      if (result.ran) expect(result.findings).toBe('');
     });
   });
 });

@@ -6,6 +6,7 @@ import { CargoWorkspaceNotFoundError, joinPath, selectCargoRoots, type CargoRoot
 import { configRustflags, flagUnits, fuseLdName } from '../../core/cargo-config/plan';
 import { parseToml } from '../../core/toml/toml';
 import { treeReader } from '../shared/tree';
+import { defaultBranch, detectPackageManager, packageManagerSteps, type RepoFiles } from '../../core/ci/repository';
 
 const TARGET_DEFAULTS = { buildTarget: 'build-release', benchTarget: 'bench', pgoTarget: 'build-pgo' };
 
@@ -47,14 +48,21 @@ export function configuredLinkers(tree: Tree, roots: readonly CargoRoot[]): stri
 
 export default async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflowGeneratorSchema): Promise<void> {
   const roots = cargoRoots(tree);
+  const files: RepoFiles = { exists: (f) => tree.exists(f), read: (f) => (tree.exists(f) ? tree.read(f, 'utf-8') : null) };
+  const nodeVersion = schema.nodeVersion ?? '20';
+  const pm = detectPackageManager(files);
+  const branch = schema.mainBranch ? { branch: schema.mainBranch, from: '--mainBranch' } : await defaultBranch(tree.root, readNxJson(tree)?.defaultBase);
+  logger.info(`rust-perf: ci-workflow for ${pm === 'nx-installation' ? "Nx's own install (./nx)" : pm} and the default branch ${branch.branch} (${branch.from})`);
   const options: WorkflowOptions = {
     name: schema.name ?? 'perf',
-    mainBranch: schema.mainBranch ?? 'main',
+    mainBranch: branch.branch,
+    packageManager: packageManagerSteps(pm, nodeVersion, files),
+    ...(schema.metric === 'instructions' ? { metric: 'instructions' as const } : {}),
     gate: schema.gate ?? 'same-job',
     // Paired rounds keep noise inside the interval, so the same-job gate can afford a lower threshold.
     failOnRegression: schema.failOnRegression ?? (schema.gate === 'cross-run' ? 10 : 5),
     pgo: schema.pgo ?? false,
-    nodeVersion: schema.nodeVersion ?? '20',
+    nodeVersion,
     cargoRoot: schema.cargoRoot ?? (roots.length === 1 && roots[0].dir !== '' ? roots[0].dir : '.'),
     ...(schema.cargoRoot === undefined && roots.length > 1 ? { cargoRoots: roots.map((r) => r.dir || '.') } : {}),
     linkers: configuredLinkers(tree, roots),

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { logger, readNxJson, updateNxJson, writeJson } from '@nx/devkit';
+import { withDefaultBase } from '../../core/ci/repository';
 import type { Tree } from '@nx/devkit';
 import type { NxJsonConfiguration } from '@nx/devkit';
 import { joinPath, selectCargoRoots } from '../../core/cargo/locate';
@@ -199,7 +200,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
     logger.info(`rust-perf: added ${gitignore.added.join(', ')} to .gitignore${outputs}`);
   }
 
-  const nextNxJson = updatedNxJson(nxJson ?? { $schema: './node_modules/nx/schemas/nx-schema.json' } as NxJsonConfiguration, search.roots.map((r) => r.dir));
+  const nextNxJson = await withDefaultBase(tree.root, updatedNxJson(nxJson ?? { $schema: './node_modules/nx/schemas/nx-schema.json' } as NxJsonConfiguration, search.roots.map((r) => r.dir)));
   const changed = writes.commit();
   if (nxJson === null || !sameTomlValue(nxJson, nextNxJson)) {
     // updateNxJson does nothing when nx.json does not exist (Nx 24), so a new one is written as JSON.
