@@ -199,7 +199,7 @@ describe('createNodes', () => {
         executor: 'rust-perf:bench',
         cache: true,
         options: { ...opts, benches: ['orderbook_bench'], outputPath: 'dist/bench-ci/market-data/orderbook_bench' },
-        inputs: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '^rustDependencySources', 'rustWorkspace', cpuKey],
+        inputs: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '^rustDependencySources', 'rustWorkspace', cpuKey, { runtime: 'node node_modules/rust-perf/bin/rust-perf.js compare-refs' }],
         outputs,
         dependsOn: undefined,
         parallelism: false,
