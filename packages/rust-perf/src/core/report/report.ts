@@ -118,9 +118,9 @@ export interface Report {
   runs: number;
   baseline: string;
   configs: ConfigResult[];
-  /** Present when the configurations were counted; which columns are deterministic is in `columns`. */
+  /** Present when the configurations were counted; whether the counts repeated is `counting.repeatability`. */
   counting?: Counting;
-  /** Which report columns are deterministic (counted once) and which are wall time with spread. */
+  /** Which report columns are counted (they repeat when the workload is fixed-work), which are wall time with spread, which are measured once. */
   columns?: typeof REPORT_COLUMNS;
   /** The huge-page section, when the thp configuration was asked for. */
   memory?: MemorySection;
