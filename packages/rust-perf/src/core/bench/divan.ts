@@ -47,7 +47,6 @@ export function divanDuration(cell: string): number | undefined {
   return m ? Number.parseFloat(m[1]) * UNIT_NS[m[2]] : undefined;
 }
 
-// eslint-disable-next-line no-control-regex
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 
 /**

@@ -45,6 +45,8 @@ export interface PackageInfo {
   benches: string[];
   /** The package depends on criterion (so its benches understand `--profile-time`). */
   usesCriterion?: boolean;
+  /** Bench targets whose main is divan's (core/bench/divan.ts): they get divan's bound, not criterion's. */
+  divanBenches?: string[];
 }
 
 export interface ResolvedWorkload {
@@ -68,9 +70,14 @@ export function resolveWorkload(option: unknown, pkg: PackageInfo): ResolvedWork
     const where = `${pkg.manifestPath} [package.metadata.rust-perf]`;
     return { entries: parseWorkload(meta.workload, where), source: where };
   }
-  if (pkg.benches.length > 0) return { entries: pkg.benches.map((bench) => ({ bench, args: [] })), source: `the criterion benches of ${pkg.name}` };
+  if (pkg.benches.length > 0) return { entries: pkg.benches.map((bench) => ({ bench, args: [] })), source: `the ${benchKinds(pkg)} benches of ${pkg.name}` };
   throw new WorkloadError(noWorkloadMessage(pkg));
 }
+
+const benchKinds = (pkg: PackageInfo): string => {
+  const divan = pkg.divanBenches?.length ?? 0;
+  return divan === 0 ? 'criterion' : divan === pkg.benches.length ? 'divan' : 'criterion and divan';
+};
 
 /** Which targets the instrumented build must produce for these entries. */
 export function workloadBuildTargets(entries: readonly WorkloadEntry[], pkg: PackageInfo): { bins: string[]; benches: string[] } {
@@ -121,6 +128,23 @@ export function benchWorkloadArgs(entryArgs: readonly string[], profileTime: num
   const own = entryArgs.some((a) => a === '--profile-time' || a.startsWith('--profile-time='));
   const bound = usesCriterion && seconds > 0 && !own ? ['--profile-time', String(seconds)] : [];
   return ['--bench', ...bound, ...entryArgs];
+}
+
+/**
+ * argv of a divan bench workload entry: `--bench`, then `--max-time <s>` (divan's bound per benchmark, the
+ * counterpart of criterion's `--profile-time`) unless the entry's args set a time or `profileTime` is 0,
+ * then the entry's args (a filter, divan flags).
+ */
+export function divanWorkloadArgs(entryArgs: readonly string[], profileTime: number | undefined): string[] {
+  const seconds = profileTime ?? DEFAULT_BENCH_PROFILE_TIME;
+  const own = entryArgs.some((a) => /^--(max|min)-time(=|$)/.test(a));
+  return ['--bench', ...(seconds > 0 && !own ? ['--max-time', String(seconds)] : []), ...entryArgs];
+}
+
+/** The argv of a bench workload entry for its harness: divan's for a divan bench, else criterion's (benchWorkloadArgs). */
+export function benchEntryArgs(entry: { bench: string; args?: string[] }, profileTime: number | undefined, pkg: PackageInfo): string[] {
+  if (pkg.divanBenches?.includes(entry.bench)) return divanWorkloadArgs(entry.args ?? [], profileTime);
+  return benchWorkloadArgs(entry.args ?? [], profileTime, pkg.usesCriterion ?? false);
 }
 
 /**

@@ -41,6 +41,7 @@ import { resolveOutputDir } from '../../core/fs/output-dir';
 import { run } from '../../core/process/run';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
+import { countDivanSides, divanBenches, runDivanRound } from './divan';
 
 interface SideBuild {
   cargoRoot: string;
@@ -65,7 +66,9 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   const pkg = findPackage(headMeta, pkgName, cargoRoot);
   const selection = selectBenches(pkg, benchTargets(pkg, fs.readFileSync(pkg.manifest_path, 'utf8')), options.benches);
   for (const s of selection.skipped) logger.warn(s);
-  if (!dependsOnCriterion(pkg)) logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
+  // divan benches run and count their own way (executors/bench/divan.ts); the rounds and the verdict are shared.
+  const divan = divanBenches(pkg);
+  if (selection.run.some((b) => !divan.has(b)) && !dependsOnCriterion(pkg)) logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
 
   const touching = affectingChanges(await changedFiles(base), crateInputs(headMeta, pkg), otherBenchRoots(pkg, selection.run));
   const header = { project, package: pkg.name, ref: options.compareRef, baseCommit: base.commit, headCommit: base.head, rounds };
@@ -105,6 +108,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
 
       const cpu = options.pinCpu === false ? undefined : await pickCpu(context.root);
       const extra = criterionArgs(criterion);
+      const once = (side: SideBuild, bench: string) =>
+        divan.has(bench) ? runDivanRound({ exe: side.executables.get(bench)!, pkgDir: side.pkgDir, cpu, options }) : runOnce(side, bench, extra, cpu);
       const comparisons: BenchComparison[] = [];
       const headResults = new Map<string, CriterionResult>();
 
@@ -118,7 +123,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         for (const { round, steps } of roundPlan(rounds, sides.both)) {
           for (const { bench, side } of steps) {
             if (baseFailed.has(bench)) continue;
-            const results = await runOnce(side === 'base' ? baseBuild : head, bench, extra, cpu);
+            const results = await once(side === 'base' ? baseBuild : head, bench);
             if ('error' in results) {
               if (side === 'head') throw new Error(results.error);
               baseFailed.set(bench, `the base's ${bench} failed: ${results.error}`);
@@ -133,11 +138,11 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         comparisons.push(...wallComparisons(perRound, rounds, statistic, thresholds['wall-time'], new Set(baseFailed.keys())));
       }
       if (countingWanted(options.counted, baseError)) {
-        await addCounted(comparisons, { base: baseBuild, head }, thresholds.instructions, log);
+        await addCounted(comparisons, { base: baseBuild, head }, thresholds.instructions, log, divan);
       }
       for (const bench of sides.added) {
         log.phase(`head: ${bench} is new (not in the base): measuring the head only`);
-        const results = await runOnce(head, bench, extra, cpu);
+        const results = await once(head, bench);
         if ('error' in results) throw new Error(results.error);
         for (const res of results.results) headResults.set(res.id, res);
         comparisons.push(...headOnlyComparisons(bench, results.results, statistic));
@@ -147,7 +152,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
 
       if (options.diffFlamegraphs !== false) {
         const o = { outputDir: diffDir, profileTime: options.diffProfileTime ?? 3, installTools: options.installTools ?? true, workspaceDirs: [cargoRoot, context.root], root: context.root };
-        await addDiffFlamegraphs(comparisons, { base: baseBuild, head }, o, log);
+        await addDiffFlamegraphs(comparisons.filter((c) => !divan.has(c.bench)), { base: baseBuild, head }, o, log);
+        for (const c of comparisons) if (divan.has(c.bench) && c.verdict === 'regressed') c.diffNote = 'no differential flamegraph: divan benches are not profiled by the gate';
       }
       for (const c of comparisons) log.phase(describeComparison(c));
       const gate = pairedGate(comparisons, thresholds);
@@ -171,7 +177,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
  * Two runs per benchmark and side show the counts repeat (the setup run once per side). Without valgrind, or when valgrind cannot run the binary
  * (e.g. AVX-512 code), wall time decides and the log says why.
  */
-async function addCounted(comparisons: BenchComparison[], sides: Record<Side, SideBuild>, threshold: number, log: PhaseLog): Promise<void> {
+async function addCounted(comparisons: BenchComparison[], sides: Record<Side, SideBuild>, threshold: number, log: PhaseLog, divan: ReadonlySet<string>): Promise<void> {
   try {
     await valgrindVersion();
   } catch (e) {
@@ -182,16 +188,26 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
     const counts: CountedRuns = { base: new Map(), head: new Map() };
     let failure: string | undefined;
     const started = Date.now();
-    log.phase(`counted work for ${bench}: instructions of ${list.length} benchmark(s) under cachegrind, base and head`);
-    const setup: Partial<Record<Side, number>> = {};
-    for (const step of countedPlan(list.map((c) => c.id))) {
-      const n = await countOnce(sides[step.side], bench, step.filter);
-      if (typeof n === 'string') {
-        failure = n;
-        break;
+    log.phase(`counted work for ${bench}: instructions of ${list.length} benchmark(s) under ${divan.has(bench) ? "callgrind (one iteration of divan's loop)" : 'cachegrind'}, base and head`);
+    if (divan.has(bench)) {
+      const exe = (side: Side) => ({ exe: sides[side].executables.get(bench)!, pkgDir: sides[side].pkgDir });
+      const divanCounts = await countDivanSides({ sides: { base: exe('base'), head: exe('head') }, ids: list.map((c) => c.id), repeats: COUNTED_REPEATS });
+      if ('failure' in divanCounts) {
+        log.phase(`counted work for ${bench}: not counted (${divanCounts.failure}); wall time decides`);
+        continue;
       }
-      if (step.id === undefined) setup[step.side] = n;
-      else counts[step.side].set(step.id, [...(counts[step.side].get(step.id) ?? []), n - setup[step.side]!]);
+      Object.assign(counts, divanCounts.counts);
+    } else {
+      const setup: Partial<Record<Side, number>> = {};
+      for (const step of countedPlan(list.map((c) => c.id))) {
+        const n = await countOnce(sides[step.side], bench, step.filter);
+        if (typeof n === 'string') {
+          failure = n;
+          break;
+        }
+        if (step.id === undefined) setup[step.side] = n;
+        else counts[step.side].set(step.id, [...(counts[step.side].get(step.id) ?? []), n - setup[step.side]!]);
+      }
     }
     if (failure) {
       log.phase(`counted work for ${bench}: not counted (${failure}); wall time decides`);

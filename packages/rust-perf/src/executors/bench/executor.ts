@@ -26,6 +26,7 @@ import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 import { runCountedBenches } from './counted';
+import { divanBenches, refuseCriterionOnly, runDivanBench } from './divan';
 
 export default async function benchExecutor(options: BenchExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const log = createPhaseLog('bench', (line) => logger.info(line));
@@ -83,7 +84,11 @@ async function runBenches(
   const pkg = findPackage(metadata, pkgName, cargoRoot);
   const selection = selectBenches(pkg, benchTargets(pkg, fs.readFileSync(pkg.manifest_path, 'utf8')), options.benches);
   for (const s of selection.skipped) logger.warn(s);
-  if (!dependsOnCriterion(pkg)) {
+  // divan benches: their own run and table (executors/bench/divan.ts); everything else is criterion's.
+  const divan = divanBenches(pkg);
+  const divanSelected = selection.run.filter((b) => divan.has(b));
+  if (divanSelected.length) refuseCriterionOnly(options, baselineRef?.kind === 'criterion', divanSelected);
+  if (divanSelected.length < selection.run.length && !dependsOnCriterion(pkg)) {
     logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
   }
   const criterionDir = process.env.CRITERION_HOME ?? path.join(metadata.target_directory, 'criterion');
@@ -98,6 +103,11 @@ async function runBenches(
 
   const benchmarks: BenchmarkSummary[] = [];
   for (const bench of selection.run) {
+    if (divan.has(bench)) {
+      const baseline = summaryBaseline && baselineRef?.kind === 'summary' ? { medians: summaryBaseline, source: path.relative(context.root, baselineRef.file) || baselineRef.file } : undefined;
+      benchmarks.push(...(await runDivanBench({ cargoRoot, pkg: pkg.name, bench, options, baseline, log })));
+      continue;
+    }
     log.phase(`cargo ${cargoBenchArgs(pkg.name, bench, extra).join(' ')}`);
     const started = Date.now();
     const reported = new Set<string>();
@@ -132,7 +142,7 @@ async function runBenches(
     }
     for (const w of unhonouredOptions(measurementPlans(output), { warmUpTime: options.warmUpTime, measurementTime: options.measurementTime, sampleSize: options.sampleSize })) logger.warn(`bench ${bench}: ${w}`);
   }
-  if (benchmarks.length === 0) throw new Error(`no criterion results were produced for ${pkg.name}; nothing to summarize.`);
+  if (benchmarks.length === 0) throw new Error(`no ${divanSelected.length ? 'criterion or divan' : 'criterion'} results were produced for ${pkg.name}; nothing to summarize.`);
   if (baselineRef) {
     const missing = benchmarks.filter((b) => !b.baseline).map((b) => b.id);
     if (missing.length) logger.warn(`no baseline for: ${missing.join(', ')} (new benchmarks, or not in ${baselineOption}).`);
