@@ -71,7 +71,7 @@ describe('parseDivanOutput', () => {
     expect(all).toHaveLength(12);
     expect(all[6].path).toBe('other::checksum::16');
   });
-  it('names the line of a row it cannot read', () => {
+  it('[exec-bench-divan-unreadable] names the line of a row it cannot read', () => {
     const broken = fixture('bench.stdout').replace('256.3 ns', '256.3 xs');
     expect(() => parseDivanOutput(broken, 'cargo bench')).toThrow(DivanOutputError);
     expect(() => parseDivanOutput(broken, 'cargo bench')).toThrow(/^cargo bench:4: expected fastest/);
@@ -120,7 +120,7 @@ describe('counting the loop', () => {
   it('takes part 2 of a run that crossed the boundary twice', () => {
     expect(divanLoopPart(['out', 'out.1', 'out.2'], '/t/out')).toEqual({ file: '/t/out.2' });
   });
-  it('says why when the boundary was never reached or more samples ran', () => {
+  it('[exec-bench-divan-count-boundary] says why when the boundary was never reached or more samples ran', () => {
     expect(divanLoopPart(['out'], '/t/out')).toEqual({ reason: expect.stringContaining('never passed') });
     expect(divanLoopPart(['out', 'out.1', 'out.2', 'out.3', 'out.4'], '/t/out')).toEqual({ reason: expect.stringContaining('more than one sample') });
   });
