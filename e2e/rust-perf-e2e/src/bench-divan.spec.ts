@@ -3,7 +3,7 @@
 // fastest/median/mean) and compares with a summary baseline; `--metric=instructions` counts one iteration
 // of divan's measured loop under callgrind; the same-job gate is quiet on a comment-only change and
 // catches a slowed routine without touching the others.
-import { commitAll, createWorkspace, sharedTargetDir, type TestWorkspace } from './harness';
+import { commitAll, createWorkspace, type TestWorkspace } from './harness';
 
 const MANIFEST = `[workspace]
 members = ["dv"]
@@ -135,7 +135,9 @@ describe('divan benches', () => {
   }, 900_000);
 
   test('the same-job gate: a comment-only change is quiet; a slowed checksum regresses, parse stays untouched', async () => {
-    const gate = ['--rounds=6', `--baseTargetDir=${sharedTargetDir}`, '--sampleSize=10', '--measurementTime=0.2'];
+    // The base keeps its own target dir (the default): cargo names a workspace member's artifacts the same in
+    // any checkout, so a base built into the head's target dir would overwrite the head's bench executable.
+    const gate = ['--rounds=6', '--sampleSize=10', '--measurementTime=0.2'];
     ws.write('rust/dv/src/lib.rs', LIB + '\n// a comment\n');
     await commitAll(ws, 'comment only');
     const quiet = await ws.nx(['run', 'dv:bench', '--compareRef=HEAD~1', ...gate]);
