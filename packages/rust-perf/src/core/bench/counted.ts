@@ -276,7 +276,7 @@ export function renderCountedMarkdown(summary: CountedBenchSummary): string {
   const lines = [
     `# Benchmarks (counted): ${summary.project}`,
     '',
-    `Package \`${summary.package}\`, ${summary.rustc}, ${summary.valgrind}, ${summary.createdAt}. Instructions of each benchmark's routine (criterion --test, one iteration) under callgrind, median of ${runs} run(s); built for ${summary.benchmarks[0]?.counted.cpu ?? '?'}.`,
+    `Package \`${summary.package}\`, ${summary.rustc}, ${summary.valgrind}, ${summary.createdAt}. Instructions of each benchmark's routine (${summary.benchmarks.some((b) => b.counted.toggle !== CRITERION_ROUTINE_TOGGLE) ? "criterion's or divan's" : 'criterion'} --test, one iteration) under callgrind, median of ${runs} run(s); built for ${summary.benchmarks[0]?.counted.cpu ?? '?'}.`,
     '',
     `| ${rows[0].map(escape).join(' | ')} |`,
     `| ${rows[0].map(() => '---').join(' | ')} |`,

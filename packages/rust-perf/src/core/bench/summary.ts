@@ -32,6 +32,12 @@ export interface BenchmarkSummary {
   statistic?: string;
   /** Latency rows: the statistic's value in each run, in nanoseconds. */
   runs?: number[];
+  /** Set for a divan bench (core/bench/divan.ts): lower/upper are then its fastest and slowest sample, not a confidence interval. */
+  harness?: 'divan';
+  /** divan: the fastest sample per iteration (ns), its sample count and total iterations. */
+  fastest?: number;
+  samples?: number;
+  iterations?: number;
 }
 
 export interface BenchSummary {
@@ -235,7 +241,7 @@ export function renderMarkdown(summary: BenchSummary): string {
   const lines = [
     `# Benchmarks: ${summary.project}`,
     '',
-    `Package \`${summary.package}\`, ${summary.rustc}, ${summary.createdAt}. Times are criterion's estimates per iteration with 95% confidence intervals.`,
+    `Package \`${summary.package}\`, ${summary.rustc}, ${summary.createdAt}. Times are criterion's estimates per iteration with 95% confidence intervals${summary.benchmarks.some((b) => b.harness === 'divan') ? "; divan benchmarks show divan's median per iteration with [fastest – slowest sample] (divan reports no interval)" : ''}.`,
     '',
     `| ${rows[0].map(escape).join(' | ')} |`,
     `| ${rows[0].map(() => '---').join(' | ')} |`,

@@ -2,6 +2,7 @@
 // [package.metadata], bin and bench target names).
 import * as fs from 'node:fs';
 import { benchInfos, type BenchKind } from '../bench/kinds/detect';
+import { isDivanBenchSource } from '../bench/divan';
 import { runChecked } from '../process/run';
 import type { PackageInfo } from './workload';
 
@@ -25,6 +26,7 @@ export function packageFromMetadata(json: string, name: string, cargoRoot: strin
     usesCriterion: (pkg.dependencies ?? []).some((d) => d.name === 'criterion'),
     benchKinds: benchKindsFromDisk(pkg.manifest_path, pkg.targets.filter((t) => t.kind.includes('bench'))),
     benchesWithRequiredFeatures: pkg.targets.filter((t) => t.kind.includes('bench') && (t['required-features']?.length ?? 0) > 0).map((t) => t.name),
+    divanBenches: pkg.targets.filter((t) => t.kind.includes('bench') && isDivan(t.src_path)).map((t) => t.name),
   };
 }
 
@@ -47,4 +49,14 @@ export async function readPackageInfo(cargoRoot: string, name: string, offline: 
   const args = ['metadata', '--no-deps', '--format-version', '1', ...(offline ? ['--offline'] : [])];
   const r = await runChecked('cargo', args, { cwd: cargoRoot });
   return packageFromMetadata(r.stdout, name, cargoRoot);
+}
+
+/** A bench source that hands its main to divan (read here so the workload can run it with divan's flags). */
+function isDivan(srcPath: string | undefined): boolean {
+  if (!srcPath) return false;
+  try {
+    return isDivanBenchSource(fs.readFileSync(srcPath, 'utf8'));
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { benchWorkloadArgs, benchWorkloadEnv, DEFAULT_BENCH_PROFILE_TIME, describeEntry, describeWorkload, resolveWorkload, type PackageInfo } from './workload';
+import { benchEntryArgs, benchWorkloadArgs, benchWorkloadEnv, DEFAULT_BENCH_PROFILE_TIME, describeEntry, describeWorkload, divanWorkloadArgs, resolveWorkload, type PackageInfo } from './workload';
 
 describe('workload display', () => {
   it('quotes arguments as a shell would need them, for display only', () => {
@@ -51,5 +51,23 @@ describe('latency programs as the PGO workload', () => {
   });
   it('only libtest benches: no workload, with the message saying what to add', () => {
     expect(() => resolveWorkload(undefined, { ...pkg, benches: ['old_bench'] })).toThrow(/has no workload/);
+  });
+});
+
+describe('divan benches as a workload', () => {
+  const pkg: PackageInfo = { name: 'dv', manifestPath: '/w/dv/Cargo.toml', metadata: null, bins: [], benches: ['speed', 'crit'], usesCriterion: true, divanBenches: ['speed'] };
+  it('bounds each divan benchmark with --max-time, never criterion\'s --profile-time', () => {
+    expect(divanWorkloadArgs([], undefined)).toEqual(['--bench', '--max-time', String(DEFAULT_BENCH_PROFILE_TIME)]);
+    expect(divanWorkloadArgs(['checksum'], 1)).toEqual(['--bench', '--max-time', '1', 'checksum']);
+    expect(divanWorkloadArgs(['--max-time=9'], 1)).toEqual(['--bench', '--max-time=9']);
+    expect(divanWorkloadArgs([], 0)).toEqual(['--bench']);
+  });
+  it('picks the harness per bench in a package with both', () => {
+    expect(benchEntryArgs({ bench: 'speed' }, 2, pkg)).toEqual(['--bench', '--max-time', '2']);
+    expect(benchEntryArgs({ bench: 'crit' }, 2, pkg)).toEqual(['--bench', '--profile-time', '2']);
+  });
+  it('names both kinds when the workload is the package\'s benches', () => {
+    expect(resolveWorkload(undefined, pkg).source).toBe('the criterion and divan benches of dv');
+    expect(resolveWorkload(undefined, { ...pkg, benches: ['speed'] }).source).toBe('the divan benches of dv');
   });
 });

@@ -50,6 +50,8 @@ export interface PackageInfo {
   benchKinds?: Record<string, BenchKind>;
   /** Benches with `required-features`: left out of the default workload (the instrumented build has no features). */
   benchesWithRequiredFeatures?: string[];
+  /** Bench targets whose main is divan's (core/bench/divan.ts): they get divan's bound, not criterion's. */
+  divanBenches?: string[];
 }
 
 export interface ResolvedWorkload {
@@ -73,13 +75,21 @@ export function resolveWorkload(option: unknown, pkg: PackageInfo): ResolvedWork
     const where = `${pkg.manifestPath} [package.metadata.rust-perf]`;
     return { entries: parseWorkload(meta.workload, where), source: where };
   }
-  // Criterion benches and latency programs are fixed work over the real code paths; libtest benches need nightly.
+  // Criterion and divan benches and latency programs are fixed work over the real code paths; libtest benches need nightly.
   const runnable = pkg.benches.filter((b) => pkg.benchKinds?.[b] !== 'libtest' && !pkg.benchesWithRequiredFeatures?.includes(b));
-  if (runnable.length > 0) {
-    const latency = runnable.some((b) => pkg.benchKinds?.[b] === 'latency');
-    return { entries: runnable.map((bench) => ({ bench, args: [] })), source: latency ? `the criterion benches and latency programs of ${pkg.name}` : `the criterion benches of ${pkg.name}` };
-  }
+  if (runnable.length > 0) return { entries: runnable.map((bench) => ({ bench, args: [] })), source: `${describeBenches(pkg, runnable)} of ${pkg.name}` };
   throw new WorkloadError(noWorkloadMessage(pkg));
+}
+
+const isDivan = (pkg: PackageInfo, bench: string): boolean => pkg.divanBenches?.includes(bench) === true || pkg.benchKinds?.[bench] === 'divan';
+
+/** "the criterion benches", "the criterion and divan benches", "the criterion benches and latency programs", … */
+function describeBenches(pkg: PackageInfo, benches: string[]): string {
+  const kinds = new Set(benches.map((b) => (isDivan(pkg, b) ? 'divan' : pkg.benchKinds?.[b] === 'latency' ? 'latency' : 'criterion')));
+  const harnesses = (['criterion', 'divan'] as const).filter((k) => kinds.has(k));
+  const parts = harnesses.length > 0 ? [`the ${harnesses.join(' and ')} benches`] : [];
+  if (kinds.has('latency')) parts.push(parts.length > 0 ? 'latency programs' : 'the latency programs');
+  return parts.join(' and ');
 }
 
 /** Which targets the instrumented build must produce for these entries. */
@@ -132,6 +142,23 @@ export function benchWorkloadArgs(entryArgs: readonly string[], profileTime: num
   // A latency program runs its own fixed work: it gets `--bench` as from cargo bench, nothing of criterion's.
   const bound = usesCriterion && kind !== 'latency' && seconds > 0 && !own ? ['--profile-time', String(seconds)] : [];
   return ['--bench', ...bound, ...entryArgs];
+}
+
+/**
+ * argv of a divan bench workload entry: `--bench`, then `--max-time <s>` (divan's bound per benchmark, the
+ * counterpart of criterion's `--profile-time`) unless the entry's args set a time or `profileTime` is 0,
+ * then the entry's args (a filter, divan flags).
+ */
+export function divanWorkloadArgs(entryArgs: readonly string[], profileTime: number | undefined): string[] {
+  const seconds = profileTime ?? DEFAULT_BENCH_PROFILE_TIME;
+  const own = entryArgs.some((a) => /^--(max|min)-time(=|$)/.test(a));
+  return ['--bench', ...(seconds > 0 && !own ? ['--max-time', String(seconds)] : []), ...entryArgs];
+}
+
+/** The argv of a bench workload entry for its harness: divan's for a divan bench, else criterion's (benchWorkloadArgs). */
+export function benchEntryArgs(entry: { bench: string; args?: string[] }, profileTime: number | undefined, pkg: PackageInfo): string[] {
+  if (isDivan(pkg, entry.bench)) return divanWorkloadArgs(entry.args ?? [], profileTime);
+  return benchWorkloadArgs(entry.args ?? [], profileTime, pkg.usesCriterion ?? false, pkg.benchKinds?.[entry.bench]);
 }
 
 /**

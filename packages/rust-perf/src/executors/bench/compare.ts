@@ -44,6 +44,7 @@ import { run } from '../../core/process/run';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
 import { benchFeatures, withFeatures } from './kinds';
+import { countDivanSides, divanBenches, runDivanRound } from './divan';
 
 interface SideBuild {
   cargoRoot: string;
@@ -70,7 +71,9 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   const pkg = findPackage(headMeta, pkgName, cargoRoot);
   const selection = selectBenches(pkg, benchTargets(pkg, fs.readFileSync(pkg.manifest_path, 'utf8')), options.benches);
   for (const s of selection.skipped) logger.warn(s);
-  if (!dependsOnCriterion(pkg)) logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
+  // divan benches run and count their own way (executors/bench/divan.ts); the rounds and the verdict are shared.
+  const divan = divanBenches(pkg);
+  if (selection.run.some((b) => !divan.has(b)) && !dependsOnCriterion(pkg)) logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
 
   const touching = affectingChanges(await changedFiles(base), crateInputs(headMeta, pkg), otherBenchRoots(pkg, selection.run));
   const header = { project, package: pkg.name, ref: options.compareRef, baseCommit: base.commit, headCommit: base.head, rounds };
@@ -111,6 +114,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
 
       const cpu = options.pinCpu === false ? undefined : await pickCpu(context.root);
       const extra = criterionArgs(criterion);
+      const once = (side: SideBuild, bench: string) =>
+        divan.has(bench) ? runDivanRound({ exe: side.executables.get(bench)!, pkgDir: side.pkgDir, cpu, options }) : runOnce(side, bench, extra, cpu);
       const comparisons: BenchComparison[] = [];
       const headResults = new Map<string, CriterionResult>();
 
@@ -124,7 +129,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         for (const { round, steps } of roundPlan(rounds, sides.both)) {
           for (const { bench, side } of steps) {
             if (baseFailed.has(bench)) continue;
-            const results = await runOnce(side === 'base' ? baseBuild : head, bench, extra, cpu);
+            const results = await once(side === 'base' ? baseBuild : head, bench);
             if ('error' in results) {
               if (side === 'head') throw new Error(results.error);
               baseFailed.set(bench, `the base's ${bench} failed: ${results.error}`);
@@ -139,11 +144,11 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         comparisons.push(...wallComparisons(perRound, rounds, statistic, thresholds['wall-time'], new Set(baseFailed.keys())));
       }
       if (countingWanted(options.counted, baseError)) {
-        await addCounted(comparisons, { base: baseBuild, head }, thresholds.instructions, log);
+        await addCounted(comparisons, { base: baseBuild, head }, thresholds.instructions, log, divan);
       }
       for (const bench of sides.added) {
         log.phase(`head: ${bench} is new (not in the base): measuring the head only`);
-        const results = await runOnce(head, bench, extra, cpu);
+        const results = await once(head, bench);
         if ('error' in results) throw new Error(results.error);
         for (const res of results.results) headResults.set(res.id, res);
         comparisons.push(...headOnlyComparisons(bench, results.results, statistic));
@@ -160,7 +165,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
 
       if (options.diffFlamegraphs !== false) {
         const o = { outputDir: diffDir, profileTime: options.diffProfileTime ?? 3, installTools: options.installTools ?? true, workspaceDirs: [cargoRoot, context.root], root: context.root };
-        await addDiffFlamegraphs(comparisons, { base: baseBuild, head }, o, log);
+        await addDiffFlamegraphs(comparisons.filter((c) => !divan.has(c.bench)), { base: baseBuild, head }, o, log);
+        for (const c of comparisons) if (divan.has(c.bench) && c.verdict === 'regressed') c.diffNote = 'no differential flamegraph: divan benches are not profiled by the gate';
       }
       for (const c of comparisons) log.phase(describeComparison(c));
       const gate = pairedGate(comparisons, thresholds);
@@ -183,7 +189,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
  * COUNTED_REPEATS times. Counts that do not repeat leave the verdict to wall time. Without valgrind, or when
  * valgrind cannot run the binary (e.g. AVX-512 code), wall time decides and the log says why.
  */
-async function addCounted(comparisons: BenchComparison[], sides: Record<Side, SideBuild>, threshold: number, log: PhaseLog): Promise<void> {
+async function addCounted(comparisons: BenchComparison[], sides: Record<Side, SideBuild>, threshold: number, log: PhaseLog, divan: ReadonlySet<string>): Promise<void> {
   try {
     await valgrindVersion();
   } catch (e) {
@@ -197,8 +203,14 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
       const counts: CountedRuns = { base: new Map(), head: new Map() };
       let failure: string | undefined;
       const started = Date.now();
-      log.phase(`counted work for ${bench}: one iteration of ${list.length} benchmark(s) under callgrind (inside criterion's Bencher::iter*), base and head`);
-      for (const [i, step] of countedPlan(list.map((c) => c.id)).entries()) {
+      if (divan.has(bench)) {
+        log.phase(`counted work for ${bench}: one iteration of divan's loop for ${list.length} benchmark(s) under callgrind, base and head`);
+        const exe = (side: Side) => ({ exe: sides[side].executables.get(bench)!, pkgDir: sides[side].pkgDir });
+        const divanCounts = await countDivanSides({ sides: { base: exe('base'), head: exe('head') }, ids: list.map((c) => c.id), repeats: COUNTED_REPEATS });
+        if ('failure' in divanCounts) failure = divanCounts.failure;
+        else Object.assign(counts, divanCounts.counts);
+      } else log.phase(`counted work for ${bench}: one iteration of ${list.length} benchmark(s) under callgrind (inside criterion's Bencher::iter*), base and head`);
+      for (const [i, step] of (divan.has(bench) ? [] : countedPlan(list.map((c) => c.id))).entries()) {
         const side = sides[step.side];
         const exe = side.executables.get(bench)!;
         const n = await countRoutineOnce({ valgrind, exe, id: step.id, cwd: side.pkgDir, outFile: path.join(dir, `callgrind.${i}.out`), env: { CRITERION_HOME: side.criterionHome, CARGO_MANIFEST_DIR: side.pkgDir } });

@@ -28,6 +28,8 @@ import { writeFileAtomic } from '../../core/fs/atomic';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
+import { divanBenches } from './divan';
+import { countDivanBench } from '../../core/bench/divan-run';
 
 export async function runCountedBenches(options: BenchExecutorSchema, context: ExecutorContext, log: ReturnType<typeof createPhaseLog>): Promise<{ success: boolean }> {
   const project = context.projectName ?? options.package ?? 'bench';
@@ -63,11 +65,13 @@ export async function runCountedBenches(options: BenchExecutorSchema, context: E
   for (const s of selection.skipped) logger.warn(s);
 
   const benchmarks: CountedBenchmarkSummary[] = [];
+  const divan = divanBenches(pkg);
   for (const bench of selection.run) {
     log.phase(`building ${bench} for counting (profile bench, x86-64-v3)`);
     const exe = await buildCountedBench({ cargoRoot, package: pkg.name, bench, targetDir: metadata.target_directory, print: (l) => logger.info(l) });
     log.phase(`counting ${bench} under callgrind, ${runs} run(s) per benchmark`);
-    const counted = await countBenches({ exe, bench, cwd: path.dirname(pkg.manifest_path), filter: options.filter, runs, progress: (l) => logger.info(`  ${l}`) });
+    const count = divan.has(bench) ? countDivanBench : countBenches; // divan: one iteration of its measured loop (core/bench/divan.ts)
+    const counted = await count({ exe, bench, cwd: path.dirname(pkg.manifest_path), filter: options.filter, runs, progress: (l) => logger.info(`  ${l}`) });
     for (let b of counted) {
       const old = baseline?.entries.get(b.id);
       if (baseline && old) b = compareCounted(b, old, path.relative(context.root, baseline.file) || baseline.file, threshold ?? 0);

@@ -29,6 +29,7 @@ import { runCountedBenches } from './counted';
 import { featuresFor, planKinds, withFeatures } from './kinds';
 import { runLatencyBenches } from './latency';
 import { runLatencyCompare } from './latency-compare';
+import { divanBenches, refuseCriterionOnly, runDivanBench } from './divan';
 
 export default async function benchExecutor(options: BenchExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const log = createPhaseLog('bench', (line) => logger.info(line));
@@ -121,12 +122,17 @@ async function runBenches(
   const metadata = await cargoMetadata(cargoRoot);
   const pkg = findPackage(metadata, pkgName, cargoRoot);
   const rustc = `rustc ${(await rustcInfo(cargoRoot)).release}`;
-  // Each bench by its kind: criterion's results are read below, latency programs run as programs, libtest benches are notes.
+  // Each bench by its kind: criterion's results are read below, divan's from its table (executors/bench/divan.ts),
+  // latency programs run as programs, libtest benches are notes.
   const kinds = planKinds(pkg, options.benches, rustc.replace(/^rustc /, ''));
   const notes = [...kinds.notes];
   for (const n of kinds.notes) logger.warn(n);
+  const divan = divanBenches(pkg);
+  for (const b of kinds.criterion) if (b.kind === 'divan') divan.add(b.name);
+  const divanSelected = kinds.criterion.map((b) => b.name).filter((b) => divan.has(b));
+  if (divanSelected.length) refuseCriterionOnly(options, baselineRef?.kind === 'criterion', divanSelected);
   const selection = { run: kinds.criterion.map((b) => b.name) };
-  if (selection.run.length && !dependsOnCriterion(pkg)) {
+  if (divanSelected.length < selection.run.length && !dependsOnCriterion(pkg)) {
     logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
   }
   const criterionDir = process.env.CRITERION_HOME ?? path.join(metadata.target_directory, 'criterion');
@@ -148,6 +154,11 @@ async function runBenches(
     return b;
   };
   for (const bench of kinds.criterion) {
+    if (divan.has(bench.name)) {
+      const baseline = summaryBaseline && baselineRef?.kind === 'summary' ? { medians: summaryBaseline, source: path.relative(context.root, baselineRef.file) || baselineRef.file } : undefined;
+      benchmarks.push(...(await runDivanBench({ cargoRoot, pkg: pkg.name, bench: bench.name, options, baseline, log })));
+      continue;
+    }
     const args = withFeatures(cargoBenchArgs(pkg.name, bench.name, extra), featuresFor([bench], options.features));
     log.phase(`cargo ${args.join(' ')}`);
     const started = Date.now();
@@ -194,7 +205,7 @@ async function runBenches(
     notes.push(...latency.notes);
   }
   // Nothing measured is a failure only when a filter selected nothing; benches with no benchmarks here are notes.
-  if (benchmarks.length === 0 && (options.filter || notes.length === 0)) throw new Error(`no criterion results were produced for ${pkg.name}; nothing to summarize.`);
+  if (benchmarks.length === 0 && (options.filter || notes.length === 0)) throw new Error(`no ${divanSelected.length ? 'criterion or divan' : 'criterion'} results were produced for ${pkg.name}; nothing to summarize.`);
   if (baselineRef) {
     const missing = benchmarks.filter((b) => !b.baseline).map((b) => b.id);
     if (missing.length) logger.warn(`no baseline for: ${missing.join(', ')} (new benchmarks, or not in ${baselineOption}).`);

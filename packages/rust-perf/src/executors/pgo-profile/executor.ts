@@ -8,7 +8,7 @@ import { readPackageInfo } from '../../core/pgo/package';
 import { instrumentFlags, newRunId, pgoLayout } from '../../core/pgo/plan';
 import { checkProfraw, listProfraw, removeStaleRuns } from '../../core/pgo/profraw';
 import { countCovered, parseProfdataShow } from '../../core/pgo/stats';
-import { benchWorkloadArgs, benchWorkloadEnv, describeEntry, describeWorkload, resolveWorkload, runWorkloadCommand, workloadBuildTargets, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
+import { benchEntryArgs, benchWorkloadEnv, describeEntry, describeWorkload, resolveWorkload, runWorkloadCommand, workloadBuildTargets, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
 import { run, runChecked } from '../../core/process/run';
 import { Progress } from '../../core/progress';
 import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
@@ -85,7 +85,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
           if (binDir) env.RUST_PERF_BIN_DIR = path.dirname(binDir);
         } else {
           file = executableFor(entry, build.artifacts);
-          args = 'bench' in entry ? benchWorkloadArgs(entry.args ?? [], options.benchProfileTime, pkg.usesCriterion ?? false, pkg.benchKinds?.[entry.bench]) : [...(entry.args ?? [])];
+          args = 'bench' in entry ? benchEntryArgs(entry, options.benchProfileTime, pkg) : [...(entry.args ?? [])];
           if ('bench' in entry) {
             cwd = path.dirname(pkg.manifestPath);
             Object.assign(env, benchWorkloadEnv(layout.instrumentedTargetDir));
