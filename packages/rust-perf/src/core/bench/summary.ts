@@ -235,11 +235,13 @@ export function renderMarkdown(summary: BenchSummary): string {
   const lines = [
     `# Benchmarks: ${summary.project}`,
     '',
-    `Package \`${summary.package}\`, ${summary.rustc}, ${summary.createdAt}. Times are criterion's estimates per iteration with 95% confidence intervals.`,
+    `Package \`${summary.package}\`, ${summary.rustc}, ${summary.createdAt}. ${
+      summary.benchmarks.length && summary.benchmarks.every((b) => b.kind === 'latency') ? 'Latency programs: each statistic over runs.' : "Times are criterion's estimates per iteration with 95% confidence intervals."
+    }`,
     '',
-    `| ${rows[0].map(escape).join(' | ')} |`,
-    `| ${rows[0].map(() => '---').join(' | ')} |`,
-    ...rows.slice(1).map((r) => `| ${r.map(escape).join(' | ')} |`),
+    ...(summary.benchmarks.length
+      ? [`| ${rows[0].map(escape).join(' | ')} |`, `| ${rows[0].map(() => '---').join(' | ')} |`, ...rows.slice(1).map((r) => `| ${r.map(escape).join(' | ')} |`)]
+      : ['No benchmarks were measured (the notes below say why).']),
     '',
   ];
   const sources = [...new Set(summary.benchmarks.map((b) => b.baseline?.source).filter((s): s is string => !!s))];

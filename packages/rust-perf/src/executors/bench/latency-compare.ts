@@ -67,6 +67,11 @@ export async function runLatencyCompare(
       await checkoutBase(base, worktree);
       const baseCargoRoot = path.join(worktree, path.relative(base.top, cargoRoot));
       const baseTarget = path.resolve(context.root, options.baseTargetDir ?? path.join(headMeta.target_directory, 'rust-perf-base'));
+      // cargo names a package's executables by a hash of its path relative to the workspace root, so the base's
+      // build in the head's target dir would overwrite the head's programs, and both sides would run one binary.
+      if (path.resolve(baseTarget) === path.resolve(headMeta.target_directory)) {
+        throw new Error(`baseTargetDir ${baseTarget} is the head's own target dir: the base's programs would replace the head's (cargo gives both the same file names). Use another folder, or leave baseTargetDir unset.`);
+      }
       const baseEnv = { CARGO_TARGET_DIR: baseTarget };
       const baseMeta = fs.existsSync(path.join(baseCargoRoot, 'Cargo.toml')) ? await cargoMetadata(baseCargoRoot, baseEnv) : undefined;
       const basePkg = baseMeta?.packages.find((p) => p.name === pkg.name);
