@@ -4,7 +4,7 @@
 // numbers; the latency gate stays quiet on a comment-only change and catches an injected tail.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { commitAll, createWorkspace, repoRoot, sharedTargetDir, type TestWorkspace } from './harness';
+import { commitAll, createWorkspace, repoRoot, type TestWorkspace } from './harness';
 
 const started = Date.now();
 const log = (m: string) => process.stdout.write(`[bench-kinds ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
@@ -12,9 +12,9 @@ const out = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
 
 // Brief criterion runs; three runs of the latency program.
 const BRIEF = ['--measurementTime=0.3', '--warmUpTime=0.1', '--sampleSize=10', '--runs=3'];
-// 10 rounds: the latency gate's 99 % interval per percentile needs 8. The base shares the head's target dir (its
-// dependencies are the same crates), so the base build compiles the fixture crate only.
-const GATE = ['--compareRef=HEAD~1', '--rounds=10', `--baseTargetDir=${sharedTargetDir}`, '--skip-nx-cache'];
+// 10 rounds: the latency gate's 99 % interval per percentile needs 8. The base builds in its own target dir
+// (cargo would give both sides' programs the same file name in one).
+const GATE = ['--compareRef=HEAD~1', '--rounds=10', '--skip-nx-cache'];
 
 interface Summary {
   benchmarks: { id: string; kind?: string; statistic?: string; runs?: number[]; median: { estimate: number; lower: number; upper: number } }[];

@@ -63,7 +63,7 @@ describe('atomized bench targets', () => {
     expect(md.targets['bench--depth_bench'].inputs).toContain('!{projectRoot}/benches/orderbook_bench.rs');
     // Which is which, under rust-perf's own key: Nx's nonAtomizedTarget would make Nx demand Nx Cloud to run bench-ci.
     expect(md.targets['bench-ci'].metadata?.['rust-perf']).toEqual({ nonAtomizedTarget: 'bench' });
-    expect(md.targets['bench--orderbook_bench'].metadata?.['rust-perf']).toEqual({ atomizedFrom: 'bench' });
+    expect(md.targets['bench--orderbook_bench'].metadata?.['rust-perf']).toEqual({ atomizedFrom: 'bench', kind: 'criterion' });
     expect(md.targets['bench-ci'].metadata?.nonAtomizedTarget).toBeUndefined();
     expect(md.metadata.targetGroups['Bench (CI)']).toEqual(['bench-ci', 'bench--depth_bench', 'bench--orderbook_bench']);
 

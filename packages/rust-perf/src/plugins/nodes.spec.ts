@@ -60,7 +60,7 @@ workload = [{ bin = "market-data", args = ["--synthetic", "2000000"] }]
 `,
   'rust/market-data/src/main.rs': '',
   'rust/market-data/src/lib.rs': '',
-  'rust/market-data/benches/orderbook_bench.rs': '',
+  'rust/market-data/benches/orderbook_bench.rs': 'criterion_main!(benches);\n',
   'rust/execution-engine/Cargo.toml': `[package]
 name = "execution-engine"
 version = "0.1.0"
@@ -324,7 +324,8 @@ describe('createNodes', () => {
     const md = (await inferProjects(manifests(), { buildPgoTargetName: 'pgo', pgoProfileTargetName: 'profile', benchTargetName: 'criterion', boltProfileTargetName: 'bolt-fdata', buildBoltTargetName: 'bolt' }))['market-data'];
     expect(Object.keys(md.targets ?? {})).toEqual(['build-release', 'build-native', 'profile', 'pgo', 'criterion', 'criterion--orderbook_bench', 'bench-ci', 'flamegraph', 'perf-report', 'bolt-fdata', 'bolt', 'doctor']);
     expect(md.targets?.['bench-ci'].metadata?.['rust-perf']).toEqual({ nonAtomizedTarget: 'criterion' });
-    expect(md.targets?.['criterion--orderbook_bench'].metadata?.['rust-perf']).toEqual({ atomizedFrom: 'criterion' });
+    // The bench's kind, detected from its source (criterion_main!), beside which target it was atomized from.
+    expect(md.targets?.['criterion--orderbook_bench'].metadata?.['rust-perf']).toEqual({ atomizedFrom: 'criterion', kind: 'criterion' });
     expect(md.targets?.pgo.dependsOn).toEqual(['profile']);
     expect(md.targets?.['bolt-fdata'].dependsOn).toEqual(['profile']);
     expect(md.targets?.bolt.dependsOn).toEqual(['bolt-fdata']);

@@ -241,11 +241,15 @@ export function renderMarkdown(summary: BenchSummary): string {
   const lines = [
     `# Benchmarks: ${summary.project}`,
     '',
-    `Package \`${summary.package}\`, ${summary.rustc}, ${summary.createdAt}. Times are criterion's estimates per iteration with 95% confidence intervals${summary.benchmarks.some((b) => b.harness === 'divan') ? "; divan benchmarks show divan's median per iteration with [fastest – slowest sample] (divan reports no interval)" : ''}.`,
+    `Package \`${summary.package}\`, ${summary.rustc}, ${summary.createdAt}. ${
+      summary.benchmarks.length && summary.benchmarks.every((b) => b.kind === 'latency')
+        ? 'Latency programs: each statistic over runs.'
+        : `Times are criterion's estimates per iteration with 95% confidence intervals${summary.benchmarks.some((b) => b.harness === 'divan') ? "; divan benchmarks show divan's median per iteration with [fastest – slowest sample] (divan reports no interval)" : ''}.`
+    }`,
     '',
-    `| ${rows[0].map(escape).join(' | ')} |`,
-    `| ${rows[0].map(() => '---').join(' | ')} |`,
-    ...rows.slice(1).map((r) => `| ${r.map(escape).join(' | ')} |`),
+    ...(summary.benchmarks.length
+      ? [`| ${rows[0].map(escape).join(' | ')} |`, `| ${rows[0].map(() => '---').join(' | ')} |`, ...rows.slice(1).map((r) => `| ${r.map(escape).join(' | ')} |`)]
+      : ['No benchmarks were measured (the notes below say why).']),
     '',
   ];
   const sources = [...new Set(summary.benchmarks.map((b) => b.baseline?.source).filter((s): s is string => !!s))];

@@ -33,11 +33,28 @@ describe('bench executor', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('explains that libtest benches are not supported', async () => {
-    expect(await benchExecutor({ cargoRoot: 'rust', package: 'md' }, context())).toEqual({ success: false });
-    expect(errors.join('\n')).toContain('package `md` has only libtest benches (old)');
-    expect(errors.join('\n')).toContain('harness = false');
+  it('[exec-bench-libtest-stable] a libtest #[bench] on stable is skipped with a note naming nightly; nothing fails', async () => {
+    fs.writeFileSync(path.join(root, 'rust', 'md', 'benches', 'old.rs'), '#![feature(test)]\nextern crate test;\n#[bench]\nfn b(b: &mut test::Bencher) {}\n');
+    expect(await benchExecutor({ cargoRoot: 'rust', package: 'md' }, context())).toEqual({ success: true });
+    expect(errors).toEqual([]);
+    const summary = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'bench', 'md', 'summary.json'), 'utf8'));
+    expect(summary.benchmarks).toEqual([]);
+    expect(summary.notes.join('\n')).toMatch(/bench old: a libtest #\[bench\] bench needs a nightly toolchain .*cargo \+nightly bench --bench old/);
   });
+
+  it('[exec-latency-unrecognized] a latency program that prints nothing recognizable passes on its exit code, with a note', async () => {
+    // Real cargo compiles this dependency-free program (a second or two).
+    fs.writeFileSync(path.join(root, 'rust', 'md', 'Cargo.toml'), '[package]\nname = "md"\nversion = "0.1.0"\nedition = "2021"\n\n[[bench]]\nname = "quiet"\nharness = false\n');
+    fs.writeFileSync(path.join(root, 'rust', 'md', 'benches', 'quiet.rs'), 'fn main() {\n    println!("done: 3 orders");\n}\n');
+    expect(await benchExecutor({ cargoRoot: 'rust', package: 'md', benches: ['quiet'] }, context())).toEqual({ success: true });
+    const summary = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'bench', 'md', 'summary.json'), 'utf8'));
+    expect(summary.benchmarks).toEqual([]);
+    expect(summary.notes.join('\n')).toMatch(/bench quiet: the program printed no latency numbers rust-perf recognizes and wrote no \.hgrm file, so it passes on its exit code/);
+    // The same program exiting non-zero fails, with its output's last lines.
+    fs.writeFileSync(path.join(root, 'rust', 'md', 'benches', 'quiet.rs'), 'fn main() {\n    eprintln!("book crossed");\n    std::process::exit(3);\n}\n');
+    expect(await benchExecutor({ cargoRoot: 'rust', package: 'md', benches: ['quiet'] }, context())).toEqual({ success: false });
+    expect(errors.join('\n')).toMatch(/latency program quiet .* failed: .*exit.* 3[\s\S]*book crossed/);
+  }, 240_000);
 
   it('names the Cargo workspace when the package does not exist', async () => {
     expect(await benchExecutor({ cargoRoot: 'rust', package: 'nope' }, context())).toEqual({ success: false });

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { affectingChanges, crateInputs, otherBenchRoots } from '../../core/bench/compare-plan';
 import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
 import { comparisonSummary, pinnedCpu, tasksetCpus } from '../../core/bench/gate-plan';
-import { DEFAULT_COMPARE_THRESHOLD, changedMessage, unchangedMessage } from '../../core/bench/gate-steps';
+import { DEFAULT_COMPARE_THRESHOLD, brokenBaseComparisons, changedMessage, unchangedMessage } from '../../core/bench/gate-steps';
 import type { BenchInfo } from '../../core/bench/kinds/detect';
 import { hasValues, type LatencyValues } from '../../core/bench/kinds/latency-output';
 import { DEFAULT_LATENCY_ROUNDS, exitCodeOnly, latencyComparisons } from '../../core/bench/latency-gate';
@@ -67,6 +67,11 @@ export async function runLatencyCompare(
       await checkoutBase(base, worktree);
       const baseCargoRoot = path.join(worktree, path.relative(base.top, cargoRoot));
       const baseTarget = path.resolve(context.root, options.baseTargetDir ?? path.join(headMeta.target_directory, 'rust-perf-base'));
+      // cargo names a package's executables by a hash of its path relative to the workspace root, so the base's
+      // build in the head's target dir would overwrite the head's programs, and both sides would run one binary.
+      if (path.resolve(baseTarget) === path.resolve(headMeta.target_directory)) {
+        throw new Error(`baseTargetDir ${baseTarget} is the head's own target dir: the base's programs would replace the head's (cargo gives both the same file names). Use another folder, or leave baseTargetDir unset.`);
+      }
       const baseEnv = { CARGO_TARGET_DIR: baseTarget };
       const baseMeta = fs.existsSync(path.join(baseCargoRoot, 'Cargo.toml')) ? await cargoMetadata(baseCargoRoot, baseEnv) : undefined;
       const basePkg = baseMeta?.packages.find((p) => p.name === pkg.name);
@@ -78,16 +83,25 @@ export async function runLatencyCompare(
       log.phase(`head: building ${names.join(', ')}`);
       const headExes = await buildLatencyPrograms(cargoRoot, pkg, names, features);
       let baseExes = new Map<string, string>();
+      const comparisons: BenchComparison[] = [];
+      let compared = both;
       if (both.length && basePkg) {
         log.phase(`base: building ${both.map((b) => b.name).join(', ')} (target dir ${path.relative(context.root, baseTarget)})`);
-        baseExes = await buildLatencyPrograms(baseCargoRoot, basePkg, both.map((b) => b.name), featuresFor(both, options.features), baseEnv);
+        try {
+          baseExes = await buildLatencyPrograms(baseCargoRoot, basePkg, both.map((b) => b.name), featuresFor(both, options.features), baseEnv);
+        } catch (e) {
+          // A base that does not build is "not compared", and the gate fails: never a silent pass.
+          const error = `the base (${options.compareRef}, ${base.commit.slice(0, 12)}) does not build: ${e instanceof Error ? e.message : String(e)}`;
+          logger.error(error);
+          comparisons.push(...brokenBaseComparisons(both.map((b) => b.name), error));
+          compared = [];
+        }
       }
       const cpu = options.pinCpu === false ? undefined : await pickCpu(context.root);
       const dirs = { base: basePkg ? path.dirname(basePkg.manifest_path) : '', head: path.dirname(pkg.manifest_path) };
       const exes = { base: baseExes, head: headExes };
 
-      const comparisons: BenchComparison[] = [];
-      for (const bench of both) {
+      for (const bench of compared) {
         const values: Record<'base' | 'head', LatencyValues[]> = { base: [], head: [] };
         let silent = false;
         for (let round = 0; round < rounds && !silent; round++) {

@@ -86,6 +86,14 @@ describe('latency output', () => {
     });
   });
 
+  it("reads a real OrderBook-rs latency program's output (cancel_only_hdr, run here) and the V2 .hgrm it wrote where it chose", () => {
+    const parsed = parseLatencyOutput(read('orderbook-cancel_only_hdr.out'));
+    expect(parsed.values).toEqual({ p50: 60, p99: 21903, 'p99.9': 80639, 'p99.99': 20529151, min: 50, max: 56098815 });
+    expect(parsed.hgrmPaths).toEqual(['target/bench-hdr/cancel_only.hgrm']);
+    const h = decodeHgrm(fs.readFileSync(path.join(fixtures, 'orderbook-cancel_only.hgrm')), 'cancel_only.hgrm');
+    expect(h).toMatchObject({ p50: 60, p99: 21903, 'p99.9': 80639, 'p99.99': 20529151, min: 50, max: 56098815 });
+  });
+
   it('reads key=value pairs and units after the number or in the label (ns, us, µs, ms, s)', () => {
     expect(parseLatencyOutput('p50=412ns p99=1.87us p99.9=9120ns max=20311ns').values).toEqual({ p50: 412, p99: 1870, 'p99.9': 9120, max: 20311 });
     expect(parseLatencyOutput('p99.9 latency: 7.2 us\nmean: 3.5µs\np90 (ms): 1.5\nmax: 2 s\nmin_ns=12').values).toEqual({ 'p99.9': 7200, mean: 3500, p90: 1.5e6, max: 2e9, min: 12 });
