@@ -4,7 +4,7 @@ import { runChecked } from '../process/run';
 import type { PackageInfo } from './workload';
 
 interface MetadataJson {
-  packages: Array<{ name: string; manifest_path: string; metadata: unknown; targets: Array<{ name: string; kind: string[] }>; dependencies?: Array<{ name: string }> }>;
+  packages: Array<{ name: string; manifest_path: string; metadata: unknown; targets: Array<{ name: string; kind: string[]; 'required-features'?: string[] }>; dependencies?: Array<{ name: string }> }>;
   target_directory: string;
 }
 
@@ -21,6 +21,7 @@ export function packageFromMetadata(json: string, name: string, cargoRoot: strin
     bins: pkg.targets.filter((t) => t.kind.includes('bin')).map((t) => t.name),
     benches: pkg.targets.filter((t) => t.kind.includes('bench')).map((t) => t.name),
     usesCriterion: (pkg.dependencies ?? []).some((d) => d.name === 'criterion'),
+    targets: pkg.targets.filter((t) => t.kind.includes('bin') || t.kind.includes('bench')).map((t) => ({ name: t.name, kind: t.kind, ...(t['required-features']?.length ? { 'required-features': t['required-features'] } : {}) })),
   };
 }
 
