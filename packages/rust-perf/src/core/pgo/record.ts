@@ -15,7 +15,7 @@ export function pgoRecordText(record: PgoRecord): string {
   return JSON.stringify(record, null, 2) + '\n';
 }
 
-/** The record beside a .profdata; undefined when there is none (a profile from elsewhere, or an older pgo-profile). */
+/** The record beside a .profdata; undefined when there is none (no features were on, a profile from elsewhere, an older pgo-profile). */
 export function readPgoRecord(profdata: string): PgoRecord | undefined {
   try {
     const data = JSON.parse(fs.readFileSync(path.join(path.dirname(profdata), PGO_RECORD), 'utf8')) as Partial<PgoRecord>;

@@ -111,7 +111,8 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
       const file = `${setup.project}.profdata`;
       replaceDirAtomic(outDir, (dir) => {
         fs.copyFileSync(merged, path.join(dir, file));
-        fs.writeFileSync(path.join(dir, PGO_RECORD), pgoRecordText({ features }));
+        // Only when features were given or added: without pgo.json build-pgo builds with its own options, as before.
+        if (features.length > 0) fs.writeFileSync(path.join(dir, PGO_RECORD), pgoRecordText({ features }));
       });
       const rel = path.relative(context.root, path.join(outDir, file));
       const executed = covered.exitCode === 0 ? countCovered(covered.stdout) : undefined;
