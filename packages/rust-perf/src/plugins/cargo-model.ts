@@ -132,6 +132,12 @@ function manifestModule(): typeof import('../core/cargo/manifest') {
   return require('../core/cargo/manifest') as typeof import('../core/cargo/manifest');
 }
 
+// Loaded with the manifest module, on a cache miss only.
+function skipBenchesModule(): typeof import('../core/cargo/skip-benches') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../core/cargo/skip-benches') as typeof import('../core/cargo/skip-benches');
+}
+
 /**
  * For each library, the packages with a binary that link it (normal dependencies, followed
  * transitively). Walked from the binaries down, so a workspace of libraries costs nothing.
@@ -156,7 +162,7 @@ function binaryUsers(dependencies: ReturnType<typeof localDependencies>, binsByR
   return users;
 }
 
-function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string[]>, options: NormalizedPluginOptions, readSource: (rel: string) => string | undefined): CargoModel {
+function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string[]>, options: NormalizedPluginOptions, errors: Array<[string, Error]>, readSource: (rel: string) => string | undefined): CargoModel {
   const layout = resolveCargoLayout(manifests);
   // Excluded packages are not projects (as Nx's package.json inference keeps to workspace members) unless asked for.
   if (!options.includeExcluded) layout.packages = layout.packages.filter((p) => !p.excluded);
@@ -172,6 +178,13 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
   const users = binaryUsers(dependencies, new Map(layout.packages.filter((p) => (targetsByRoot.get(p.root)?.bins.length ?? 0) > 0).map((p) => [p.root, project.get(p.root) as string])));
   const crates = layout.packages.map((p): CrateModel => {
     const targets = targetsByRoot.get(p.root) ?? { bins: [], benches: [], benchFiles: [] };
+    // skip-benches: those benches get no rust-perf target; a name that is no bench is a typo, reported where it is written.
+    const skip = p.manifest.package.skipBenches ?? [];
+    const benchNames = targets.benchFiles.map((f) => f.name);
+    for (const s of skip) {
+      if (!benchNames.includes(s.name)) errors.push([p.file, new Error(skipBenchesModule().unknownSkipMessage(p.file, s, s.name, benchNames))]);
+    }
+    const skipped = targets.benches.filter((b) => skip.some((s) => s.name === b));
     const crate: CrateModel = {
       name: p.manifest.package.name,
       project: project.get(p.root) as string,
@@ -179,13 +192,14 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
       cargoRoot: p.cargoRoot,
       file: p.file,
       bins: targets.bins,
-      benches: targets.benches,
+      benches: targets.benches.filter((b) => !skipped.includes(b)),
       productionProfile: (wsByRoot.get(p.cargoRoot)?.manifest.workspace?.profiles ?? []).includes('production'),
     };
     if (targets.benches.length > 0) {
       crate.benchFiles = targets.benchFiles;
       crate.benchKinds = benchKindsOf(targets.benchFiles, p.manifest.benches, (f) => readSource(posix.join(p.root, f)));
     }
+    if (skipped.length > 0) crate.skippedBenches = skipped.map((name) => ({ name, by: `${p.file} [package.metadata.rust-perf] skip-benches` }));
     if (p.manifest.package.description !== undefined) crate.description = p.manifest.package.description;
     if (p.manifest.package.workload !== undefined) crate.workload = p.manifest.package.workload;
     if (p.manifest.procMacro) crate.procMacro = true;
@@ -254,7 +268,7 @@ export function loadCargoModel({ workspaceRoot, manifestFiles, options, cacheDir
       errors.push([file, e instanceof Error ? e : new Error(String(e))]);
     }
   }
-  const model = computeModel(manifests, filesByDir, options, (rel) => {
+  const model = computeModel(manifests, filesByDir, options, errors, (rel) => {
     try {
       return readFileSync(join(workspaceRoot, rel), 'utf8');
     } catch {

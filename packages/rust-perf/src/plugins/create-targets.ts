@@ -25,6 +25,8 @@ export interface CrateModel {
   bins: string[];
   /** Criterion benches (harness = false or auto-discovered). */
   benches: string[];
+  /** Benches left out of rust-perf's targets, and what left them out (skip-benches in the manifest, skipBenches in nx.json). */
+  skippedBenches?: Array<{ name: string; by: string }>;
   /** Every bench target's root file relative to the package folder (set when there are criterion benches). */
   benchFiles?: Array<{ name: string; path: string }>;
   /** Each bench's kind (criterion, divan, libtest, latency), shown in the atomized targets' metadata. */
@@ -200,7 +202,32 @@ function pgoNote(crate: CrateModel, names: NormalizedPluginOptions): string {
   );
 }
 
-export function createProjectConfiguration(crate: CrateModel, names: NormalizedPluginOptions, context: TargetContext): ProjectConfiguration {
+/** The crate without the benches nx.json's skipBenches names ("<project>:<bench>"); the manifest's skip-benches are out already. */
+export function withoutSkippedBenches(crate: CrateModel, names: Pick<NormalizedPluginOptions, 'skipBenches'>): CrateModel {
+  const skipped = crate.benches.filter((b) => names.skipBenches.includes(`${crate.project}:${b}`));
+  if (skipped.length === 0) return crate;
+  const by = 'nx.json plugin option skipBenches';
+  return { ...crate, benches: crate.benches.filter((b) => !skipped.includes(b)), skippedBenches: [...(crate.skippedBenches ?? []), ...skipped.map((name) => ({ name, by }))] };
+}
+
+/**
+ * What the inferred flamegraph records: the first bin or bench of the manifest's workload (what
+ * pgo-profile runs first), else the only binary, else (no binary) the first bench. A crate with
+ * several binaries and no workload gets none here: the executor picks from cargo metadata, which
+ * knows default-run and each binary's required-features.
+ */
+export function flamegraphSubject(crate: CrateModel): { bin: string } | { bench: string } | undefined {
+  const first = Array.isArray(crate.workload) ? (crate.workload as unknown[]).find((e) => !!e && typeof e === 'object' && ('bin' in e || 'bench' in e)) : undefined;
+  const entry = first as { bin?: unknown; bench?: unknown } | undefined;
+  if (typeof entry?.bin === 'string' && crate.bins.includes(entry.bin)) return { bin: entry.bin };
+  if (typeof entry?.bench === 'string') return { bench: entry.bench };
+  if (crate.bins.length === 1) return { bin: crate.bins[0] };
+  if (crate.bins.length === 0 && crate.benches.length > 0) return { bench: crate.benches[0] };
+  return undefined;
+}
+
+export function createProjectConfiguration(inferred: CrateModel, names: NormalizedPluginOptions, context: TargetContext): ProjectConfiguration {
+  const crate = withoutSkippedBenches(inferred, names);
   const project = crate.project;
   const base = { cargoRoot: crate.cargoRoot, package: crate.name };
   const what = crate.bins.length > 0 ? `the binaries of ${project} (${crate.bins.join(', ')})` : `${project}`;
@@ -275,15 +302,16 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
   }
   const atomized = crate.benches.length > 0 && names.atomizeBenches ? atomizedBenchTargets(crate, names, context) : undefined;
   if (atomized) Object.assign(targets, atomized.targets);
-  const flamegraphSubject = crate.bins.length > 0 ? { bin: crate.bins[0] } : crate.benches.length > 0 ? { bench: crate.benches[0] } : undefined;
-  if (flamegraphSubject) {
+  const subject = flamegraphSubject(crate);
+  if (subject || crate.bins.length > 0) {
+    const recorded = subject === undefined ? `the first of its binaries that builds without required-features (cargo's default-run first)` : 'bin' in subject ? `the ${subject.bin} binary` : `the ${subject.bench} bench`;
     targets[names.flamegraphTargetName] = target(
       'flamegraph',
       project,
       names.flamegraphTargetName,
-      { ...base, ...flamegraphSubject, outputPath: `${out}/flamegraph/${project}` },
+      { ...base, ...subject, outputPath: `${out}/flamegraph/${project}` },
       false,
-      `Record ${'bin' in flamegraphSubject ? `the ${flamegraphSubject.bin} binary` : `the ${flamegraphSubject.bench} bench`} under perf and render an SVG flamegraph to ${out}/flamegraph/${project}.`,
+      `Record ${recorded} under perf and render an SVG flamegraph to ${out}/flamegraph/${project}.`,
     );
   }
 
@@ -344,6 +372,7 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
     },
   };
 
+  const notes = [...(pgo ? [] : [pgoNote(crate, names)]), ...(crate.skippedBenches ?? []).map((b) => `bench ${b.name} has no rust-perf target (left out by ${b.by}).`)];
   return {
     name: project,
     root: crate.root,
@@ -353,7 +382,7 @@ export function createProjectConfiguration(crate: CrateModel, names: NormalizedP
     metadata: {
       technologies: ['rust'],
       ...(crate.description !== undefined ? { description: crate.description } : {}),
-      ...(pgo ? {} : { 'rust-perf': { notes: [pgoNote(crate, names)] } }),
+      ...(notes.length > 0 ? { 'rust-perf': { notes } } : {}),
       ...(atomized ? { targetGroups: atomized.targetGroups } : {}),
     },
   };

@@ -1,12 +1,12 @@
 import type { CreateNodes, CreateNodesContext, CreateNodesResultArray } from '@nx/devkit';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { loadCargoModel } from './cargo-model';
 import { createProjectConfiguration } from './create-targets';
 import type { TargetContext } from './create-targets';
 import { workspaceDataDirectory } from './data-directory';
 import { devkit } from './devkit';
-import { normalizeOptions } from './options';
+import { normalizeOptions, unknownSkipEntries } from './options';
 import type { NormalizedPluginOptions, RustPerfPluginOptions } from './options';
 
 export const CARGO_MANIFEST_GLOB = '**/Cargo.toml';
@@ -43,12 +43,28 @@ export function targetContext(options: NormalizedPluginOptions, context: CreateN
   return { outputFolders: [...outputFolders], nativeByOptions, cli: cliPath };
 }
 
+/** "nx.json:<line>:<column>" of a string value in nx.json (the plugin options live there), when it is found. */
+export function locateInNxJson(workspaceRoot: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  let text: string;
+  try {
+    text = readFileSync(join(workspaceRoot, 'nx.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const at = text.indexOf(JSON.stringify(value));
+  if (at < 0) return undefined;
+  const before = text.slice(0, at).split('\n');
+  return `nx.json:${before.length}:${before[before.length - 1].length + 1}`;
+}
+
 export async function createNodesForManifests(
   configFiles: readonly string[],
   rawOptions: RustPerfPluginOptions | undefined,
   context: CreateNodesContext,
 ): Promise<CreateNodesResultArray> {
-  const options = normalizeOptions(rawOptions);
+  const locate = (value: unknown) => locateInNxJson(context.workspaceRoot, value);
+  const options = normalizeOptions(rawOptions, locate);
   const { model, errors } = loadCargoModel({
     workspaceRoot: context.workspaceRoot,
     manifestFiles: configFiles,
@@ -61,6 +77,9 @@ export async function createNodesForManifests(
     const { root, ...project } = createProjectConfiguration(crate, options, shared);
     return [crate.file, { projects: { [root]: project } }] as const;
   });
+  for (const { entry, why } of unknownSkipEntries(options.skipBenches, model.crates)) {
+    errors.push(['nx.json', new Error(`${locate(entry) ?? 'nx.json'}: rust-perf plugin option skipBenches names "${entry}", but ${why}; fix or remove the entry.`)]);
+  }
   if (errors.length > 0) throw new (devkit().AggregateCreateNodesError)(errors, results);
   return results;
 }

@@ -18,6 +18,8 @@ export interface RustPerfPluginOptions {
   benchCiTargetName?: string;
   /** One Nx target per criterion bench plus the `bench-ci` aggregate, so CI can spread benches over machines. Default true. */
   atomizeBenches?: boolean;
+  /** Benches that get no rust-perf target (`bench`, `bench--<name>`, `bench-ci`), as "<project>:<bench>"; the nx.json side of `skip-benches`. */
+  skipBenches?: string[];
 }
 
 export interface TargetNames {
@@ -38,6 +40,8 @@ export interface NormalizedPluginOptions extends TargetNames {
   outputRoot: string;
   includeExcluded: boolean;
   atomizeBenches: boolean;
+  /** "<project>:<bench>" entries of the skipBenches option. */
+  skipBenches: string[];
 }
 
 export const DEFAULT_TARGET_NAMES: TargetNames = {
@@ -66,7 +70,39 @@ function normalizeOutputRoot(value: unknown): string {
   return text;
 }
 
-export function normalizeOptions(options: RustPerfPluginOptions | undefined): NormalizedPluginOptions {
+/** Where a value of the options is written, for messages ("nx.json:12:9"); the options' path when unknown. */
+export type LocateOption = (value: unknown) => string | undefined;
+
+const SKIP_ENTRY = /^[^:\s]+:[^:\s]+$/;
+
+function normalizeSkipBenches(value: unknown, locate: LocateOption): string[] {
+  if (value === undefined) return [];
+  const bad = Array.isArray(value) ? value.find((v) => typeof v !== 'string' || !SKIP_ENTRY.test(v)) : value;
+  if (!Array.isArray(value) || bad !== undefined) {
+    throw new Error(
+      `${locate(bad) ?? WHERE}: rust-perf plugin option skipBenches must be a list of "<project>:<bench>" entries, e.g. ["benches:simd"] (${WHERE}); got ${JSON.stringify(bad)}`,
+    );
+  }
+  return [...new Set(value as string[])];
+}
+
+/** skipBenches entries whose project or bench is not one inference found: a typo that would skip nothing. */
+export function unknownSkipEntries(entries: readonly string[], crates: ReadonlyArray<{ project: string; benches: readonly string[]; skippedBenches?: ReadonlyArray<{ name: string }>; benchFiles?: ReadonlyArray<{ name: string }> }>): Array<{ entry: string; why: string }> {
+  const out: Array<{ entry: string; why: string }> = [];
+  for (const entry of entries) {
+    const [project, bench] = entry.split(':');
+    const crate = crates.find((c) => c.project === project);
+    if (!crate) {
+      out.push({ entry, why: `no Cargo package is the Nx project "${project}"` });
+      continue;
+    }
+    const names = [...new Set([...crate.benches, ...(crate.skippedBenches ?? []).map((b) => b.name), ...(crate.benchFiles ?? []).map((b) => b.name)])];
+    if (!names.includes(bench)) out.push({ entry, why: `${project} has no bench target "${bench}" (benches: ${names.join(', ') || 'none'})` });
+  }
+  return out;
+}
+
+export function normalizeOptions(options: RustPerfPluginOptions | undefined, locate: LocateOption = () => undefined): NormalizedPluginOptions {
   const names = { ...DEFAULT_TARGET_NAMES };
   for (const key of Object.keys(DEFAULT_TARGET_NAMES) as Array<keyof TargetNames>) {
     const value = options?.[key];
@@ -83,5 +119,6 @@ export function normalizeOptions(options: RustPerfPluginOptions | undefined): No
   if (typeof includeExcluded !== 'boolean') throw new Error(`rust-perf plugin option includeExcluded must be true or false (${WHERE})`);
   const atomizeBenches = options?.atomizeBenches ?? true;
   if (typeof atomizeBenches !== 'boolean') throw new Error(`rust-perf plugin option atomizeBenches must be true or false (${WHERE})`);
-  return { ...names, outputRoot: normalizeOutputRoot(options?.outputRoot), includeExcluded, atomizeBenches };
+  const skipBenches = normalizeSkipBenches(options?.skipBenches, locate);
+  return { ...names, outputRoot: normalizeOutputRoot(options?.outputRoot), includeExcluded, atomizeBenches, skipBenches };
 }

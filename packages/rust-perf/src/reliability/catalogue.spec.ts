@@ -19,8 +19,8 @@ describe('fault catalogue', () => {
   it('has unique ids, one per issue case, in every area', () => {
     expect(new Set(CATALOGUE.map((e) => e.id)).size).toBe(CATALOGUE.length);
     expect(CATALOGUE.filter((e) => e.area === 'generator')).toHaveLength(31);
-    expect(CATALOGUE.filter((e) => e.area === 'executor')).toHaveLength(68);
-    expect(CATALOGUE.filter((e) => e.area === 'inference')).toHaveLength(10);
+    expect(CATALOGUE.filter((e) => e.area === 'executor')).toHaveLength(70);
+    expect(CATALOGUE.filter((e) => e.area === 'inference')).toHaveLength(12);
     expect(CATALOGUE.filter((e) => e.area === 'security')).toHaveLength(3);
     for (const e of CATALOGUE) expect([e.id, e.symptom.length > 0, e.fix.length > 0]).toEqual([e.id, true, true]);
   });

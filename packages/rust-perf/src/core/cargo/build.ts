@@ -7,6 +7,7 @@ import { run, describeCommand, CommandFailedError } from '../process/run';
 import { planRustflags } from '../rustflags/rustflags';
 import { describeRustflags, hostFromCfg, labelRustflags } from '../rustflags/provenance';
 import { replaceDirAtomic } from '../fs/atomic';
+import { featureList } from './features';
 
 /** What a build's duration measured: a build from nothing, a partial rebuild, or no compilation at all. */
 export type BuildKind = 'cold' | 'incremental' | 'fresh';
@@ -57,12 +58,6 @@ export function checkExtraArgs(extra: readonly string[]): void {
       if (/rustflags/.test(value)) throw new CargoArgsError(`extra argument \`--config ${value}\` is not allowed: put rustflags in .cargo/config.toml or RUSTFLAGS; rust-perf keeps them and adds its own.`);
     }
   }
-}
-
-function featureList(features: string[] | string | undefined): string[] {
-  if (features === undefined) return [];
-  const list = Array.isArray(features) ? features : features.split(/[\s,]+/);
-  return list.map((f) => f.trim()).filter(Boolean);
 }
 
 export function cargoBuildArgv(o: CargoBuildArgs): string[] {

@@ -3,6 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { getIn, locateKey, parseToml } from '../toml/toml';
+import { skipBenchesFromManifest } from './skip-benches';
 import type { TomlTable, TomlValue } from '../toml/toml';
 
 export type DependencyKind = 'normal' | 'dev' | 'build';
@@ -39,6 +40,8 @@ export interface ManifestPackage {
   autobenches: boolean;
   /** `[package.metadata.rust-perf].workload`, kept as written. */
   workload?: TomlValue;
+  /** `[package.metadata.rust-perf].skip-benches`: benches left out of rust-perf's targets, each with where it is written. */
+  skipBenches?: Array<{ name: string; line: number; column: number }>;
 }
 
 export interface ManifestWorkspace {
@@ -153,6 +156,8 @@ export function parseManifest(text: string, file: string): CargoManifest {
     if (ws !== undefined) manifest.package.workspace = ws;
     const workload = getIn(pkg, ['metadata', 'rust-perf', 'workload']);
     if (workload !== undefined) manifest.package.workload = workload;
+    const skip = skipBenchesFromManifest(doc, text, file);
+    if (skip.length > 0) manifest.package.skipBenches = skip;
   }
 
   const ws = doc.workspace;

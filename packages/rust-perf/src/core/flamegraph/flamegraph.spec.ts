@@ -12,7 +12,8 @@ import {
   perfStatProbeArgs,
   recordingAccess,
 } from './perf';
-import { argsFix, cargoBuildArgs, chooseSubject, earlierBuilds, executableFromMessages, needsArgs } from './plan';
+import { argsFix, cargoBuildArgs, chooseSubject, earlierBuilds, executableFromMessages, needsArgs, type SubjectPackage } from './plan';
+import { describeAddedFeatures, planFeatures } from '../cargo/features';
 import { parseWorkload } from '../pgo/workload';
 import { definesProfile, elfHasSymtab, resolveStrip, usesLldOrMold } from './profile';
 import { findInferno, infernoInstallHint, installCwd, installInfernoArgs, toolsDir } from './tools';
@@ -162,7 +163,7 @@ describe('what to record', () => {
       'workload metadata',
       pkg(meta([{ command: ['x'] }, { bin: 'market-data', args: ['--synthetic', '2000000'] }])),
       {},
-      { kind: 'bin', name: 'market-data', args: ['--synthetic', '2000000'], argsFrom: 'workload', workloadSource: 'm' },
+      { kind: 'bin', name: 'market-data', args: ['--synthetic', '2000000'], argsFrom: 'workload', workloadSource: 'm', pickedBecause: 'the first entry of the workload (m)' },
     ],
     // The inferred target always names its bin: the workload's args for that bin still apply (issue 16).
     [
@@ -179,7 +180,7 @@ describe('what to record', () => {
       { bench: 'orderbook_bench' },
       { kind: 'bench', name: 'orderbook_bench', args: ['--bench', '--profile-time', '3', 'orderbook/add'], argsFrom: 'workload', workloadSource: 'm' },
     ],
-    ['the only binary', pkg(), {}, { kind: 'bin', name: 'market-data', args: [], argsFrom: 'none' }],
+    ['the only binary', pkg(), {}, { kind: 'bin', name: 'market-data', args: [], argsFrom: 'none', pickedBecause: "the package's only binary" }],
   ])('%s', (_n, p, o, expected) => {
     expect(chooseSubject(p, { profileTime: 3, ...o }, fromMeta(p))).toEqual(expected);
   });
@@ -202,9 +203,53 @@ describe('what to record', () => {
   it.each([
     [pkg(), { bin: 'nope' }, 'has no bin target `nope` (bin targets: market-data)'],
     [pkg(), { bin: 'a', bench: 'b' }, 'not both'],
-    [pkg(null, ['a', 'b']), {}, 'cannot tell what to record'],
+    [{ ...pkg(null, []), targets: [] }, {}, 'cannot tell what to record for `market-data` (binaries: none; benches: none)'],
   ])('refuses %#', (p, o, message) => {
     expect(() => chooseSubject(p, { profileTime: 3, ...o })).toThrow(message);
+  });
+
+  // OrderBook-rs's `examples` package as `cargo metadata --no-deps --format-version 1` (cargo 1.95) printed it,
+  // cut to its first three binaries and the three with required-features (27 in all; default_run null).
+  const orderbookExamples: SubjectPackage = {
+    name: 'examples',
+    manifest_path: '/w/OrderBook-rs/examples/Cargo.toml',
+    default_run: null,
+    metadata: null,
+    dependencies: [],
+    targets: [
+      { name: 'aggregate_statistics', kind: ['bin'] },
+      { name: 'basic_orderbook', kind: ['bin'] },
+      { name: 'depth_analysis', kind: ['bin'] },
+      { name: 'prometheus_export', kind: ['bin'], 'required-features': ['metrics'] },
+      { name: 'special_orders_demo', kind: ['bin'], 'required-features': ['special_orders'] },
+      { name: 'wire_roundtrip', kind: ['bin'], 'required-features': ['wire'] },
+    ],
+  };
+  const onlyFeatureBins = { ...orderbookExamples, targets: orderbookExamples.targets.slice(3) };
+  it.each([
+    ['several binaries: the first that needs no required-features', orderbookExamples, 'aggregate_statistics', 'the first of 6 binaries that needs no required-features'],
+    ["cargo's default-run wins over the order", { ...orderbookExamples, default_run: 'depth_analysis' }, 'depth_analysis', "the package's default-run"],
+    ['every binary has required-features: the first (its features are turned on)', onlyFeatureBins, 'prometheus_export', 'the first of 3 binaries (each has required-features)'],
+  ])('default subject: %s [exec-flamegraph-required-features]', (_n, p, name, because) => {
+    expect(chooseSubject(p, { profileTime: 3 })).toEqual({ kind: 'bin', name, args: [], argsFrom: 'none', pickedBecause: because });
+  });
+
+  it('a package without binaries records its first bench that skip-benches keeps', () => {
+    const lib = { ...pkg(null, []), targets: [{ name: 'simd', kind: ['bench'] }, { name: 'shuffle', kind: ['bench'] }] };
+    expect(chooseSubject(lib, { profileTime: 3 }, undefined, ['simd'])).toMatchObject({ kind: 'bench', name: 'shuffle', pickedBecause: "the package's first bench (its PGO workload runs its benches)" });
+    expect(() => chooseSubject(lib, { profileTime: 3 }, undefined, ['simd', 'shuffle'])).toThrow('skip-benches: simd, shuffle');
+  });
+
+  it('a chosen target with required-features builds with them [exec-flamegraph-required-features]', () => {
+    const plan = planFeatures(['extra'], orderbookExamples.targets, [{ kind: 'bin', name: 'wire_roundtrip' }]);
+    expect(plan).toEqual({ features: ['extra', 'wire'], added: [{ target: 'bin wire_roundtrip', features: ['wire'] }] });
+    expect(describeAddedFeatures(plan)).toBe('building with --features extra,wire (bin wire_roundtrip has required-features = ["wire"])');
+    expect(planFeatures('wire, extra', orderbookExamples.targets, [{ kind: 'bin', name: 'wire_roundtrip' }]).added).toEqual([]);
+    expect(planFeatures(undefined, orderbookExamples.targets, [{ kind: 'bin', name: 'wire_roundtrip' }], true)).toEqual({ features: [], added: [] });
+    const subject = { kind: 'bin' as const, name: 'wire_roundtrip', args: [], argsFrom: 'none' as const };
+    expect(cargoBuildArgs('examples', subject, 'profiling', true, plan.features)).toEqual([
+      'build', '--profile', 'profiling', '-p', 'examples', '--bin', 'wire_roundtrip', '--features', 'extra,wire', '--message-format', 'json',
+    ]);
   });
 
   it('builds with the chosen profile and finds the executable in cargo messages', () => {

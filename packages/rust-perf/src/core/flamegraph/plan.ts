@@ -1,6 +1,7 @@
 // What to record (a bin or a criterion bench) and how cargo builds it.
 import * as path from 'node:path';
 import type { MetadataPackage } from '../bench/plan';
+import { requiredFeatures, type FeatureTarget } from '../cargo/features';
 import type { WorkloadEntry } from '../pgo/workload';
 import { criterionProfileArgs } from './perf';
 
@@ -14,7 +15,12 @@ export interface Subject {
   env?: Record<string, string>;
   /** Names the workload entry's source in messages ("…/Cargo.toml [package.metadata.rust-perf]"). */
   workloadSource?: string;
+  /** Why this target was picked when no bin/bench option named it, for the log. */
+  pickedBecause?: string;
 }
+
+/** What chooseSubject reads of a package: cargo metadata's fields (targets with `required-features`, `default_run`). */
+export type SubjectPackage = Omit<MetadataPackage, 'targets'> & { targets: Array<MetadataPackage['targets'][number] & FeatureTarget>; default_run?: string | null };
 
 export interface SubjectOptions {
   bin?: string;
@@ -31,11 +37,15 @@ export interface SubjectWorkload {
 }
 
 /**
- * bin/bench options win; then the first bin or bench of the workload; then the package's only binary.
+ * bin/bench options win; then the first bin or bench of the workload (what pgo-profile runs first);
+ * then the package's `default-run` (what `cargo run` picks), its only binary, its first binary that
+ * needs no `required-features` (else its first binary, built with them: the executor turns them on);
+ * a package without binaries records its first bench that `skip-benches` does not leave out, as its PGO
+ * workload runs its benches.
  * Args: the `args` option, else those of the workload entry for the same bin or bench (flamegraph runs
  * what pgo-profile runs), else none. Benches run in criterion's profile mode (no analysis, fixed time).
  */
-export function chooseSubject(pkg: MetadataPackage, o: SubjectOptions, workload?: SubjectWorkload): Subject {
+export function chooseSubject(pkg: SubjectPackage, o: SubjectOptions, workload?: SubjectWorkload, skipBenches: readonly string[] = []): Subject {
   const targets = (kind: string) => pkg.targets.filter((t) => t.kind.includes(kind)).map((t) => t.name);
   const check = (kind: 'bin' | 'bench', name: string) => {
     if (!targets(kind).includes(name)) {
@@ -56,13 +66,20 @@ export function chooseSubject(pkg: MetadataPackage, o: SubjectOptions, workload?
   };
   if (o.bin) return subject('bin', o.bin);
   if (o.bench) return subject('bench', o.bench);
+  const picked = (kind: 'bin' | 'bench', name: string, because: string): Subject => ({ ...subject(kind, name), pickedBecause: because });
   const first = entries.find((e) => 'bin' in e || 'bench' in e);
-  if (first && 'bin' in first) return subject('bin', first.bin);
-  if (first && 'bench' in first) return subject('bench', first.bench);
+  if (first && 'bin' in first) return picked('bin', first.bin, `the first entry of the workload (${workload?.source})`);
+  if (first && 'bench' in first) return picked('bench', first.bench, `the first entry of the workload (${workload?.source})`);
   const bins = targets('bin');
-  if (bins.length === 1) return subject('bin', bins[0]);
+  if (pkg.default_run && bins.includes(pkg.default_run)) return picked('bin', pkg.default_run, 'the package\'s default-run');
+  if (bins.length === 1) return picked('bin', bins[0], 'the package\'s only binary');
+  const plain = bins.find((b) => requiredFeatures(pkg.targets, 'bin', b).length === 0);
+  if (plain !== undefined) return picked('bin', plain, `the first of ${bins.length} binaries that needs no required-features`);
+  if (bins.length > 0) return picked('bin', bins[0], `the first of ${bins.length} binaries (each has required-features)`);
+  const bench = targets('bench').find((b) => !skipBenches.includes(b));
+  if (bench !== undefined) return picked('bench', bench, 'the package\'s first bench (its PGO workload runs its benches)');
   throw new Error(
-    `${pkg.manifest_path}: cannot tell what to record for \`${pkg.name}\` (binaries: ${bins.join(', ') || 'none'}; benches: ${targets('bench').join(', ') || 'none'}). ` +
+    `${pkg.manifest_path}: cannot tell what to record for \`${pkg.name}\` (binaries: none; benches: ${targets('bench').join(', ') || 'none'}${skipBenches.length ? `, skip-benches: ${skipBenches.join(', ')}` : ''}). ` +
       'Set the "bin" or "bench" option, or add [package.metadata.rust-perf] workload = [{ bin = "<name>", args = [...] }].',
   );
 }
@@ -95,11 +112,12 @@ export function needsArgs(result: { exitCode: number | null; timedOut: boolean; 
 }
 
 /** Build argv; the same with `--message-format json` (a no-op rebuild) tells us the executable. */
-export function cargoBuildArgs(pkg: string, subject: Subject, profile: string, json = false): string[] {
+export function cargoBuildArgs(pkg: string, subject: Subject, profile: string, json = false, features: readonly string[] = []): string[] {
   const fmt = json ? ['--message-format', 'json'] : [];
+  const feat = features.length > 0 ? ['--features', features.join(',')] : [];
   return subject.kind === 'bin'
-    ? ['build', '--profile', profile, '-p', pkg, '--bin', subject.name, ...fmt]
-    : ['bench', '--no-run', '--profile', profile, '-p', pkg, '--bench', subject.name, ...fmt];
+    ? ['build', '--profile', profile, '-p', pkg, '--bin', subject.name, ...feat, ...fmt]
+    : ['bench', '--no-run', '--profile', profile, '-p', pkg, '--bench', subject.name, ...feat, ...fmt];
 }
 
 /** The executable cargo reported for the subject in `--message-format json` output. */

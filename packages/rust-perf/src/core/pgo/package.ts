@@ -27,6 +27,7 @@ export function packageFromMetadata(json: string, name: string, cargoRoot: strin
     benchKinds: benchKindsFromDisk(pkg.manifest_path, pkg.targets.filter((t) => t.kind.includes('bench'))),
     benchesWithRequiredFeatures: pkg.targets.filter((t) => t.kind.includes('bench') && (t['required-features']?.length ?? 0) > 0).map((t) => t.name),
     divanBenches: pkg.targets.filter((t) => t.kind.includes('bench') && isDivan(t.src_path)).map((t) => t.name),
+    targets: pkg.targets.filter((t) => t.kind.includes('bin') || t.kind.includes('bench')).map((t) => ({ name: t.name, kind: t.kind, ...(t['required-features']?.length ? { 'required-features': t['required-features'] } : {}) })),
   };
 }
 

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { describeCommand, run } from '../process/run';
 import { formatSeconds } from '../progress';
 import type { BenchKind } from '../bench/kinds/detect';
+import { planFeatures, requiredFeatures, type FeaturePlan, type FeatureTarget } from '../cargo/features';
+import { skipBenchesOf } from '../cargo/skip-benches';
 
 export type WorkloadEntry =
   | { bin: string; args?: string[]; timeoutSeconds?: number; graceSeconds?: number; env?: Record<string, string> }
@@ -52,6 +54,8 @@ export interface PackageInfo {
   benchesWithRequiredFeatures?: string[];
   /** Bench targets whose main is divan's (core/bench/divan.ts): they get divan's bound, not criterion's. */
   divanBenches?: string[];
+  /** Its bin and bench targets with their `required-features` (cargo metadata). */
+  targets?: FeatureTarget[];
 }
 
 export interface ResolvedWorkload {
@@ -75,9 +79,11 @@ export function resolveWorkload(option: unknown, pkg: PackageInfo): ResolvedWork
     const where = `${pkg.manifestPath} [package.metadata.rust-perf]`;
     return { entries: parseWorkload(meta.workload, where), source: where };
   }
-  // Criterion and divan benches and latency programs are fixed work over the real code paths; libtest benches need nightly.
-  const runnable = pkg.benches.filter((b) => pkg.benchKinds?.[b] !== 'libtest' && !pkg.benchesWithRequiredFeatures?.includes(b));
-  if (runnable.length > 0) return { entries: runnable.map((bench) => ({ bench, args: [] })), source: `${describeBenches(pkg, runnable)} of ${pkg.name}` };
+  // Criterion and divan benches and latency programs are fixed work over the real code paths; libtest benches need nightly;
+  // skip-benches leaves a bench out of the default workload as out of every rust-perf target.
+  const skip = skipBenchesOf(pkg.metadata, pkg.manifestPath);
+  const runnable = pkg.benches.filter((b) => pkg.benchKinds?.[b] !== 'libtest' && !pkg.benchesWithRequiredFeatures?.includes(b) && !skip.includes(b));
+  if (runnable.length > 0) return { entries: runnable.map((bench) => ({ bench, args: [] })), source: `${describeBenches(pkg, runnable)} of ${pkg.name}${skip.length ? ` (without skip-benches: ${skip.join(', ')})` : ''}` };
   throw new WorkloadError(noWorkloadMessage(pkg));
 }
 
@@ -93,7 +99,7 @@ function describeBenches(pkg: PackageInfo, benches: string[]): string {
 }
 
 /** Which targets the instrumented build must produce for these entries. */
-export function workloadBuildTargets(entries: readonly WorkloadEntry[], pkg: PackageInfo): { bins: string[]; benches: string[] } {
+export function workloadBuildTargets(entries: readonly WorkloadEntry[], pkg: PackageInfo, enabled: readonly string[] = []): { bins: string[]; benches: string[] } {
   const bins = new Set<string>();
   const benches = new Set<string>();
   for (const e of entries) {
@@ -104,11 +110,21 @@ export function workloadBuildTargets(entries: readonly WorkloadEntry[], pkg: Pac
       if (!pkg.benches.includes(e.bench)) throw new WorkloadError(`workload bench \`${e.bench}\` is not a bench target of ${pkg.name} (${pkg.manifestPath}); its benches: ${pkg.benches.join(', ') || 'none'}`);
       benches.add(e.bench);
     } else {
-      // A command may run any of the package's binaries through RUST_PERF_BIN_DIR.
-      for (const b of pkg.bins) bins.add(b);
+      // A command may run any of the package's binaries through RUST_PERF_BIN_DIR; those with
+      // required-features only when the features option turns them on (cargo refuses `--bin` otherwise).
+      for (const b of pkg.bins) if (requiredFeatures(pkg.targets ?? [], 'bin', b).every((f) => enabled.includes(f))) bins.add(b);
     }
   }
   return { bins: [...bins], benches: [...benches] };
+}
+
+/**
+ * The features a build of these entries needs: the option's, plus the `required-features` of each
+ * bin and bench an entry runs (a `{ command }` entry asks for none: it gets the binaries that build).
+ */
+export function workloadFeatures(entries: readonly WorkloadEntry[], pkg: PackageInfo, option: readonly string[] | string | undefined, allFeatures = false): FeaturePlan {
+  const wanted = entries.flatMap((e): Array<{ kind: 'bin' | 'bench'; name: string }> => ('bin' in e ? [{ kind: 'bin', name: e.bin }] : 'bench' in e ? [{ kind: 'bench', name: e.bench }] : []));
+  return planFeatures(option, pkg.targets ?? [], wanted, allFeatures);
 }
 
 /** One entry as a user would type it (shell-style quoting, for display only: it is never run by a shell). */

@@ -14,6 +14,8 @@ import { readPackageInfo } from '../../core/pgo/package';
 import { newRunId } from '../../core/pgo/plan';
 import { removeStaleRuns } from '../../core/pgo/profraw';
 import { describeEntry, resolveWorkload, workloadBuildTargets, WorkloadError } from '../../core/pgo/workload';
+import { describeAddedFeatures, featureList, planFeatures } from '../../core/cargo/features';
+import { readPgoRecord } from '../../core/pgo/record';
 import { CommandFailedError, run, runChecked } from '../../core/process/run';
 import { Progress } from '../../core/progress';
 import { findLlvmBolt } from '../../core/toolchain/llvm-bolt';
@@ -41,9 +43,16 @@ export default async function boltProfileExecutor(options: BoltProfileExecutorOp
       console.log(`  llvm-bolt: ${tool.path} (LLVM ${tool.version}); merge-fdata: ${tool.mergeFdata}`);
       return { pkg, workload, tool, target };
     });
-    const bins = options.bins?.length ? options.bins : workloadBuildTargets(workload.entries, pkg).bins;
+    // The PGO profile's features (pgo.json beside it), then the required-features of the binaries BOLT rewrites.
+    const recorded = options.profdata ? (readPgoRecord(path.resolve(context.root, options.profdata))?.features ?? []) : [];
+    const base = [...new Set([...featureList(options.features), ...recorded])];
+    const bins = options.bins?.length ? options.bins : workloadBuildTargets(workload.entries, pkg, base).bins;
     const unknown = bins.filter((b) => !pkg.bins.includes(b));
     if (unknown.length > 0) throw new WorkloadError(`${unknown.join(', ')} ${unknown.length === 1 ? 'is not a binary' : 'are not binaries'} of ${pkg.name} (${pkg.manifestPath}); its binaries: ${pkg.bins.join(', ') || 'none'}`);
+    const features = planFeatures(base, pkg.targets ?? [], bins.map((name) => ({ kind: 'bin' as const, name })), options.allFeatures);
+    const added = describeAddedFeatures(features);
+    if (added) console.log(`  ${added}`);
+    else if (recorded.length > 0) console.log(`  building with --features ${features.features.join(',')} (as the PGO profile was recorded with)`);
     const layout = boltLayout(setup.targetDir, setup.pkg, newRunId(process.pid, Date.now()));
     runDir = layout.runDir;
     removeStaleRuns(layout.packageRunsDir, layout.runDir);
@@ -51,7 +60,7 @@ export default async function boltProfileExecutor(options: BoltProfileExecutorOp
     fs.mkdirSync(layout.fdataDir, { recursive: true });
 
     const input = await progress.phase(`build ${setup.pkg} with relocations (profile \`${profile}\`${options.profdata ? ` + ${options.profdata}` : ''}, --target ${target})`, () =>
-      buildBoltInput({ options, setup, profile, target, bins, layout, workspaceRoot: context.root }),
+      buildBoltInput({ options: { ...options, features: features.features }, setup, profile, target, bins, layout, workspaceRoot: context.root }),
     );
 
     await progress.phase(`instrument with llvm-bolt ${tool.version}`, async () => {

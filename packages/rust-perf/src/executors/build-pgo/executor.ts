@@ -16,6 +16,8 @@ import type { BuildPgoExecutorOptions } from './schema';
 import { countBeforeAfterPgo, DEFAULT_COUNT_RUNS, MIN_COUNT_RUNS, resolveCountArgs, valgrindVersion } from '../../core/count';
 import { readPackageInfo } from '../../core/pgo/package';
 import { resolveWorkload, WorkloadError } from '../../core/pgo/workload';
+import { featureList, planFeatures } from '../../core/cargo/features';
+import { readPgoRecord } from '../../core/pgo/record';
 
 /** Optimized build with -Cprofile-use of the pgo-profile target's .profdata, reporting how well it covers the code. */
 export default async function buildPgoExecutor(options: BuildPgoExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -28,6 +30,11 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     if (!fs.existsSync(profdata) || fs.statSync(profdata).size === 0)
       throw new Error(`${profdata} does not exist or is empty: run \`nx run ${setup.project}:pgo-profile\` first (build-pgo depends on it), or set the \`profdata\` option.`);
     const host = (await rustcInfo(setup.cargoRoot)).host;
+    // The features the profile was recorded with (pgo-profile's pgo.json): the same code, and the workload's binary built.
+    const recorded = readPgoRecord(profdata)?.features ?? [];
+    const features = [...new Set([...featureList(options.features), ...recorded])];
+    const fromProfile = recorded.filter((f) => !featureList(options.features).includes(f));
+    if (fromProfile.length > 0) console.log(`  building with --features ${features.join(',')} (${fromProfile.join(', ')} as the profile was recorded with, ${path.join(path.relative(context.root, path.dirname(profdata)), 'pgo.json')})`);
     // --count: fail before the build when counting cannot happen.
     let count: { bin: string; args: string[]; source: string; env?: Record<string, string> } | undefined;
     const countRuns = options.countRuns ?? DEFAULT_COUNT_RUNS;
@@ -40,6 +47,7 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
       const countArgs = resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args ?? []);
       console.log(`  counting with ${await valgrindVersion()}: \`${entry.bin} ${countArgs.args.join(' ')}\` (args from ${countArgs.source})`);
       count = { bin: entry.bin, args: countArgs.args, source: countArgs.source, env: entry.env };
+      features.push(...planFeatures(features, pkg.targets ?? [], [{ kind: 'bin', name: entry.bin }], options.allFeatures).features.filter((f) => !features.includes(f)));
     }
     // rustc's fingerprint sees the path in rustflags, not the file's contents: name it by content.
     const sha = createHash('sha256').update(fs.readFileSync(profdata)).digest('hex');
@@ -48,7 +56,7 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     const result = await progress.phase(`optimized build of ${setup.pkg} (profile \`${profile}\`, ${path.relative(context.root, profdata)})`, () =>
       runCargoBuild({
         cargoRoot: setup.cargoRoot,
-        args: cargoArgsFrom(options, setup.pkg, profile, options.target ?? host),
+        args: cargoArgsFrom({ ...options, features }, setup.pkg, profile, options.target ?? host),
         addRustflags: profileUseFlags(usePath, options.cpu),
         addedBy: `the ${context.targetName ?? 'build-pgo'} target (its profdata option${options.cpu ? ` and cpu = ${options.cpu}` : ''})`,
         env: process.env,
@@ -72,7 +80,7 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     if (count) {
       const c = count;
       await progress.phase(`counted runs without and with PGO (valgrind, ${countRuns} each)`, () =>
-        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env, runs: countRuns }),
+        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env, runs: countRuns, features }),
       );
     }
     console.log(`${setup.pkg}: PGO build done in ${progress.elapsed()}${options.cpu ? ` (target-cpu=${options.cpu})` : ''}.`);

@@ -10,6 +10,8 @@ import { perfRecordArgs, perfScriptArgs } from '../../core/flamegraph/perf';
 import { argsFix, cargoBuildArgs, chooseSubject, earlierBuilds, executableFromMessages, needsArgs, type Subject, type SubjectWorkload } from '../../core/flamegraph/plan';
 import { definesProfile, elfHasSymtab, resolveStrip, usesLldOrMold } from '../../core/flamegraph/profile';
 import { checkPerf, ensureInferno } from '../shared/perf-tools';
+import { describeAddedFeatures, planFeatures } from '../../core/cargo/features';
+import { skipBenchesOf } from '../../core/cargo/skip-benches';
 import { parseWorkload } from '../../core/pgo/workload';
 import type { MetadataPackage } from '../../core/bench/plan';
 import { describeCommand, run, runChecked } from '../../core/process/run';
@@ -96,7 +98,13 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
     pkg,
     { bin: options.bin, bench: options.bench, args: options.args?.map(String), filter: options.filter, profileTime: options.profileTime ?? 5 },
     workloadOf(context, project, pkg),
+    skipBenchesOf(pkg.metadata, pkg.manifest_path),
   );
+  if (subject.pickedBecause) log.phase(`recording ${subject.kind} ${subject.name}: ${subject.pickedBecause} (the "${subject.kind}" option picks another)`);
+  // A target with required-features builds only with them on: cargo refuses `--bin <it>` otherwise.
+  const features = planFeatures(options.features, pkg.targets, [{ kind: subject.kind, name: subject.name }]);
+  const featureNote = describeAddedFeatures(features);
+  if (featureNote) log.phase(featureNote);
   if (subject.argsFrom === 'workload') log.phase(`${subject.kind} ${subject.name} runs with the workload's args (${subject.workloadSource}): ${describeCommand(subject.name, subject.args)}`);
 
   const rootManifest = path.join(metadata.workspace_root, 'Cargo.toml');
@@ -118,13 +126,15 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
   // Before installing inferno and building: both take minutes the first time.
   await checkBareRun(subject, project, pkg, metadata.target_directory, profile, flags.target !== rustc.host ? flags.target : undefined, log);
 
-  const inferno = await ensureInferno(options.installTools ?? true, [cargoRoot, context.root], log);
-
-  log.phase(`cargo ${cargoBuildArgs(pkg.name, subject, profile).join(' ')}${add.length ? ` (rustflags + ${add.join(' ')})` : ''}`);
-  await runChecked('cargo', cargoBuildArgs(pkg.name, subject, profile), { cwd: cargoRoot, env: flags.env, echo: true });
-  const messages = await runChecked('cargo', cargoBuildArgs(pkg.name, subject, profile, true), { cwd: cargoRoot, env: flags.env });
+  // inferno is installed (minutes, the first time) only once the build has shown that the target builds.
+  if (!(options.installTools ?? true)) await ensureInferno(false, [cargoRoot, context.root], log);
+  const buildArgs = (json: boolean) => cargoBuildArgs(pkg.name, subject, profile, json, features.features);
+  log.phase(`cargo ${buildArgs(false).join(' ')}${add.length ? ` (rustflags + ${add.join(' ')})` : ''}`);
+  await runChecked('cargo', buildArgs(false), { cwd: cargoRoot, env: flags.env, echo: true });
+  const messages = await runChecked('cargo', buildArgs(true), { cwd: cargoRoot, env: flags.env });
   const exe = executableFromMessages(messages.stdout, subject);
   if (!exe) throw new Error(`cargo did not report an executable for ${subject.kind} \`${subject.name}\` (\`${messages.command}\`)`);
+  const inferno = await ensureInferno(options.installTools ?? true, [cargoRoot, context.root], log);
   if (!elfHasSymtab(exe)) {
     throw new Error(`${exe} has no symbol table (stripped), so the flamegraph would only show hex addresses. Build with a profile that sets strip = "none" or "debuginfo".`);
   }

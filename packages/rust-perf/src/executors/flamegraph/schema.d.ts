@@ -7,6 +7,8 @@ export interface FlamegraphExecutorSchema {
   args?: (string | number)[];
   filter?: string;
   profile?: string;
+  /** Cargo features to build with (--features), besides the target's own required-features, which are always on. */
+  features?: string[] | string;
   frequency?: number;
   callGraph?: string;
   profileTime?: number;

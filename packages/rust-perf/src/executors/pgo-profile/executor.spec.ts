@@ -24,6 +24,7 @@ describe('pgo-profile + build-pgo executors', () => {
     const r = await pgoProfile({ ...opts, workload: [{ bin: 'tiny-app', args: ['20000'] }] }, ws.context('tiny-app'));
     expect(logs.join('\n')).toMatch(/▸ \[pgo 3\/4\] workload/);
     expect(r.success).toBe(true);
+    // No features given or required: no pgo.json, the profile alone.
     expect(fs.readdirSync(path.join(ws.root, 'dist/pgo/tiny-app'))).toEqual(['tiny-app.profdata']);
     const profdata = path.join(ws.root, 'dist/pgo/tiny-app/tiny-app.profdata');
     expect(fs.statSync(profdata).size).toBeGreaterThan(0);
@@ -66,5 +67,27 @@ describe('pgo-profile + build-pgo executors', () => {
     const r = await buildPgo({ cargoRoot: 'rust', package: 'tiny-app', profdata: 'dist/none.profdata' }, ws.context('tiny-app'));
     expect(r.success).toBe(false);
     expect(logs.join('\n')).toMatch(/run `nx run tiny-app:pgo-profile` first/);
+  });
+
+  test('a workload binary with required-features is profiled and optimized with them on [exec-pgo-required-features]', async () => {
+    // As OrderBook-rs's examples: cargo refuses `--bin turbo-app` without the feature ("requires the features: `turbo`").
+    ws.write(
+      'rust/tiny-app/Cargo.toml',
+      '[package]\nname = "tiny-app"\nversion = "0.1.0"\nedition = "2021"\n\n[features]\nturbo = []\n\n[dependencies]\ntiny-core = { path = "../tiny-core" }\n\n' +
+        '[[bin]]\nname = "turbo-app"\npath = "src/bin/turbo.rs"\nrequired-features = ["turbo"]\n\n[lints.rust]\nunexpected_cfgs = { level = "allow" }\n',
+    );
+    ws.write('rust/tiny-app/src/bin/turbo.rs', 'fn main() { let n: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10); println!("turbo={} {}", (0..n).map(tiny_core::mix).fold(0u64, u64::wrapping_add), cfg!(feature = "turbo")); }\n');
+    const r = await pgoProfile({ ...opts, workload: [{ bin: 'turbo-app', args: ['20000'] }] }, ws.context('tiny-app'));
+    expect(logs.join('\n')).toContain('building with --features turbo (bin turbo-app has required-features = ["turbo"])');
+    expect(r.success).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(ws.root, 'dist/pgo/tiny-app/pgo.json'), 'utf8'))).toEqual({ features: ['turbo'] });
+
+    logs.length = 0;
+    const b = await buildPgo({ cargoRoot: 'rust', package: 'tiny-app', profile: 'release', profdata: 'dist/pgo/tiny-app/tiny-app.profdata', outputPath: 'dist/rust/tiny-app/pgo' }, ws.context('tiny-app'));
+    expect(b.success).toBe(true);
+    expect(logs.join('\n')).toContain('building with --features turbo (turbo as the profile was recorded with, dist/pgo/tiny-app/pgo.json)');
+    expect(logs.join('\n')).toMatch(/--features turbo/);
+    const out = await run(path.join(ws.root, 'dist/rust/tiny-app/pgo/turbo-app'), ['10'], { cwd: ws.root });
+    expect(out.stdout).toMatch(/^turbo=\d+ true/);
   });
 });

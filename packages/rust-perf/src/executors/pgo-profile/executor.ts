@@ -8,7 +8,9 @@ import { readPackageInfo } from '../../core/pgo/package';
 import { instrumentFlags, newRunId, pgoLayout } from '../../core/pgo/plan';
 import { checkProfraw, listProfraw, removeStaleRuns } from '../../core/pgo/profraw';
 import { countCovered, parseProfdataShow } from '../../core/pgo/stats';
-import { benchEntryArgs, benchWorkloadEnv, describeEntry, describeWorkload, resolveWorkload, runWorkloadCommand, workloadBuildTargets, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
+import { benchEntryArgs, benchWorkloadEnv, describeEntry, describeWorkload, resolveWorkload, runWorkloadCommand, workloadBuildTargets, workloadFeatures, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
+import { describeAddedFeatures } from '../../core/cargo/features';
+import { PGO_RECORD, pgoRecordText } from '../../core/pgo/record';
 import { run, runChecked } from '../../core/process/run';
 import { Progress } from '../../core/progress';
 import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
@@ -36,9 +38,13 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
     const setup = setupBuild(options, context, 'pgo');
     const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'pgo', setup.project));
     const profile = options.profile ?? 'release';
-    const { pkg, workload, tool, host, count } = await progress.phase('workload and tools', async () => {
+    const { pkg, workload, tool, host, count, features } = await progress.phase('workload and tools', async () => {
       const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
       const workload = resolveWorkload(options.workload, pkg);
+      // A workload target with required-features builds only with them on; build-pgo reads them from pgo.json.
+      const features = workloadFeatures(workload.entries, pkg, options.features, options.allFeatures);
+      const added = describeAddedFeatures(features);
+      if (added) console.log(`  ${added}`);
       // Before a long build: fail fast when no matching llvm-profdata exists.
       const tool = await findLlvmProfdata(setup.cargoRoot);
       const host = (await rustcInfo(setup.cargoRoot)).host;
@@ -53,18 +59,18 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
         console.log(`  counting with ${await valgrindVersion()}: \`${entry.bin} ${countArgs.args.join(' ')}\` (args from ${countArgs.source})`);
         count = { bin: entry.bin, args: countArgs.args, source: countArgs.source, env: entry.env };
       }
-      return { pkg, workload, tool, host, count };
+      return { pkg, workload, tool, host, count, features: features.features };
     });
     const layout = pgoLayout(setup.targetDir, setup.pkg, newRunId(process.pid, Date.now()));
     runDir = layout.runProfileDir;
     removeStaleRuns(layout.packageProfilesDir, layout.runProfileDir);
     fs.mkdirSync(layout.runProfileDir, { recursive: true });
 
-    const targets = workloadBuildTargets(workload.entries, pkg);
+    const targets = workloadBuildTargets(workload.entries, pkg, options.allFeatures ? pkg.targets?.flatMap((t) => t['required-features'] ?? []) : features);
     const build = await progress.phase(`instrumented build of ${setup.pkg} (profile \`${profile}\`, --target ${host})`, () =>
       runCargoBuild({
         cargoRoot: setup.cargoRoot,
-        args: { ...cargoArgsFrom(options, setup.pkg, profile, options.target ?? host), bins: targets.bins, benches: targets.benches },
+        args: { ...cargoArgsFrom({ ...options, features }, setup.pkg, profile, options.target ?? host), bins: targets.bins, benches: targets.benches },
         addRustflags: instrumentFlags(layout),
         addedBy: `the ${context.targetName ?? 'pgo-profile'} target (instrumentation)`,
         env: process.env,
@@ -103,7 +109,11 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
       const shown = parseProfdataShow((await run(tool.path, ['show', merged], { cwd: setup.cargoRoot })).stdout);
       const covered = await run(tool.path, ['show', '--covered', merged], { cwd: setup.cargoRoot });
       const file = `${setup.project}.profdata`;
-      replaceDirAtomic(outDir, (dir) => fs.copyFileSync(merged, path.join(dir, file)));
+      replaceDirAtomic(outDir, (dir) => {
+        fs.copyFileSync(merged, path.join(dir, file));
+        // Only when features were given or added: without pgo.json build-pgo builds with its own options, as before.
+        if (features.length > 0) fs.writeFileSync(path.join(dir, PGO_RECORD), pgoRecordText({ features }));
+      });
       const rel = path.relative(context.root, path.join(outDir, file));
       const executed = covered.exitCode === 0 ? countCovered(covered.stdout) : undefined;
       console.log(
@@ -118,7 +128,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
         const profdata = path.join(outDir, `${setup.project}.profdata`);
         const usePath = profileUsePath(setup.targetDir, createHash('sha256').update(fs.readFileSync(profdata)).digest('hex'));
         if (!fs.existsSync(usePath)) copyFileAtomic(profdata, usePath);
-        await countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: count.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: count.args, argsSource: count.source, cwd: setup.cargoRoot, env: count.env });
+        await countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: count.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: count.args, argsSource: count.source, cwd: setup.cargoRoot, env: count.env, features });
       });
     }
     console.log(`${setup.pkg}: PGO profile ready in ${progress.elapsed()}.`);
