@@ -20,7 +20,7 @@ describe('fault catalogue', () => {
     expect(new Set(CATALOGUE.map((e) => e.id)).size).toBe(CATALOGUE.length);
     expect(CATALOGUE.filter((e) => e.area === 'generator')).toHaveLength(31);
     expect(CATALOGUE.filter((e) => e.area === 'executor')).toHaveLength(57);
-    expect(CATALOGUE.filter((e) => e.area === 'inference')).toHaveLength(10);
+    expect(CATALOGUE.filter((e) => e.area === 'inference')).toHaveLength(11);
     expect(CATALOGUE.filter((e) => e.area === 'security')).toHaveLength(3);
     for (const e of CATALOGUE) expect([e.id, e.symptom.length > 0, e.fix.length > 0]).toEqual([e.id, true, true]);
   });
