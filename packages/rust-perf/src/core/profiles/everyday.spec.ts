@@ -29,7 +29,7 @@ describe('everyday profiles: dev, test, bench before and after init', () => {
     expect(lines[0]).toBe('Cargo.toml: init changes the profiles of everyday commands:');
     expect(lines).toContain('  bench (inherits release): debug false → true, lto false → "thin", codegen-units 16 → 1');
     expect(lines[lines.length - 1]).toBe('  to keep dev, test and bench as they were: nx g rust-perf:init --keepEverydayProfiles');
-    expect(lines.join('\n')).not.toContain('TODO');
+    expect(lines).toContain("    cost, measured: a cold `cargo bench --no-run` of rust-perf's example workspace took 1581.5 s with these values and 405.4 s with Cargo's (one run each on a busy 2-core VM, load average 46 and 31; docs/numbers.md)");
   });
 
   it('--keepEverydayProfiles leaves dev, test and bench as they were, and still writes release and the named profiles', () => {
