@@ -70,19 +70,20 @@ export function cpuKeyCommand(cliFromWorkspaceRoot: string, cargoRoot: string): 
 }
 
 /**
- * The llvm-bolt the executors would pick (LLVM_BOLT, else llvm-bolt-<rustc's LLVM major>, else
- * llvm-bolt), for bolt-profile's and build-bolt's cache key: another BOLT lays out code differently.
- * `rust-perf bolt-version` prints "no llvm-bolt" instead of failing, so the task runs and explains how to install it.
- */
-/**
  * Cargo.lock's content as a runtime input: Nx hashes only files git tracks, and libraries often
  * git-ignore their lockfile, so a dependency moved in it would restore a binary built from the old
- * versions. `rust-perf lock-hash` prints its sha256 (measured ~60 ms, once per Cargo root per Nx run).
+ * versions. `rust-perf lock-hash` prints its sha256: one Node start per Cargo root per Nx run (measured
+ * 84.6 ms of CPU against 82.4 ms for `node -e 0`).
  */
 export function lockHashCommand(cliFromWorkspaceRoot: string, cargoRoot: string): string {
   return cpuKeyCommand(cliFromWorkspaceRoot, cargoRoot).replace(/ cpu-key /, ' lock-hash ');
 }
 
+/**
+ * The llvm-bolt the executors would pick (LLVM_BOLT, else llvm-bolt-<rustc's LLVM major>, else
+ * llvm-bolt), for bolt-profile's and build-bolt's cache key: another BOLT lays out code differently.
+ * `rust-perf bolt-version` prints "no llvm-bolt" instead of failing, so the task runs and explains how to install it.
+ */
 export function boltVersionCommand(cliFromWorkspaceRoot: string, cargoRoot: string): string {
   return cpuKeyCommand(cliFromWorkspaceRoot, cargoRoot).replace(/ cpu-key /, ' bolt-version ');
 }
