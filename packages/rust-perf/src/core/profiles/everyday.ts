@@ -95,6 +95,10 @@ export function describeEverydayChanges(changes: readonly EverydayChange[], file
 
 /** Measured costs (docs/numbers.md, "Everyday profiles"), printed beside the change they belong to. */
 export const EVERYDAY_COSTS: Partial<Record<EverydayProfile, { keys: readonly string[]; text: string }>> = {
+  dev: {
+    keys: ['opt-level'],
+    text: 'cost, measured: a cold `cargo test --no-run` of rust-perf\'s example workspace took 125.8 s of CPU with opt-level 1 and 63.4 s with 0 (wall 741.3 s and 355.0 s, one run each on a busy 2-core VM; docs/numbers.md)',
+  },
   bench: {
     keys: ['lto', 'codegen-units'],
     text: 'cost, measured: a cold `cargo bench --no-run` of rust-perf\'s example workspace took 1581.5 s with these values and 405.4 s with Cargo\'s (one run each on a busy 2-core VM, load average 46 and 31; docs/numbers.md)',
