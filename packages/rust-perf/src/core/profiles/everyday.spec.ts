@@ -30,7 +30,7 @@ describe('everyday profiles: dev, test, bench before and after init', () => {
     expect(lines).toContain('  bench (inherits release): debug false → true, lto false → "thin", codegen-units 16 → 1');
     expect(lines[lines.length - 1]).toBe('  to keep dev, test and bench as they were: nx g rust-perf:init --keepEverydayProfiles');
     expect(lines).toContain("    cost, measured: a cold `cargo test --no-run` of rust-perf's example workspace took 125.8 s of CPU with opt-level 1 and 63.4 s with 0 (wall 741.3 s and 355.0 s, one run each on a busy 2-core VM; docs/numbers.md)");
-    expect(lines).toContain("    cost, measured: a cold `cargo bench --no-run` of rust-perf's example workspace took 1581.5 s with these values and 405.4 s with Cargo's (one run each on a busy 2-core VM, load average 46 and 31; docs/numbers.md)");
+    expect(lines).toContain("    cost, measured: a cold `cargo bench --no-run` of rust-perf's example workspace took 277.1 s of CPU with these values and 117.6 s with Cargo's (wall 1296.8 s and 702.7 s, one run each on a busy 2-core VM; docs/numbers.md)");
   });
 
   it('--keepEverydayProfiles leaves dev, test and bench as they were, and still writes release and the named profiles', () => {

@@ -101,6 +101,6 @@ export const EVERYDAY_COSTS: Partial<Record<EverydayProfile, { keys: readonly st
   },
   bench: {
     keys: ['lto', 'codegen-units'],
-    text: 'cost, measured: a cold `cargo bench --no-run` of rust-perf\'s example workspace took 1581.5 s with these values and 405.4 s with Cargo\'s (one run each on a busy 2-core VM, load average 46 and 31; docs/numbers.md)',
+    text: 'cost, measured: a cold `cargo bench --no-run` of rust-perf\'s example workspace took 277.1 s of CPU with these values and 117.6 s with Cargo\'s (wall 1296.8 s and 702.7 s, one run each on a busy 2-core VM; docs/numbers.md)',
   },
 };
