@@ -1,12 +1,13 @@
 // `rust-perf doctor [--json] [--cargoRoot <dir>]`: the checks without Nx, for a first look at a machine.
 // `rust-perf cpu-key <cargoRoot>`: the runtime cache-key input of inferred builds (core/cargo/cpu-key.ts).
+// `rust-perf lock-hash <cargoRoot>`: Cargo.lock's sha256, the runtime cache-key input that keys builds on a git-ignored lockfile.
 // `rust-perf bolt-version <cargoRoot>`: the llvm-bolt bolt-profile/build-bolt would run, for their cache key.
 // `rust-perf compare-refs`: the commits the refs `bench --compareRef` compared with name now, for atomized benches' cache key.
 // `rust-perf bench-plan | bench-shard | bench-summary`: atomized benches over CI machines (bench-shards-cli.ts).
 // Each command loads its modules on use: cpu-key runs on every task hash, so it must start fast.
 
 const USAGE =
-  'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]\n       rust-perf cpu-key <folder of the Cargo workspace>\n       rust-perf bolt-version <folder of the Cargo workspace>\n       rust-perf compare-refs\n' +
+  'usage: rust-perf doctor [--json] [--cargoRoot <folder of the Cargo workspace>]\n       rust-perf cpu-key <folder of the Cargo workspace>\n       rust-perf lock-hash <folder of the Cargo workspace>\n       rust-perf bolt-version <folder of the Cargo workspace>\n       rust-perf compare-refs\n' +
   '       rust-perf bench-plan | bench-shard | bench-summary (rust-perf bench-plan --help)';
 const SHARD_COMMANDS = ['bench-plan', 'bench-shard', 'bench-summary'];
 
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'cpu-key') return cpuKeyCommand(rest);
   if (command === 'bolt-version') return boltVersionCommand(rest);
   if (command === 'compare-refs') return compareRefsCommand();
+  if (command === 'lock-hash') return lockHashCommand(rest);
   if (SHARD_COMMANDS.includes(command)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const shards = require('./bench-shards-cli') as typeof import('./bench-shards-cli');
@@ -64,6 +66,22 @@ async function cpuKeyCommand(args: string[]): Promise<number> {
     return 0;
   } catch (e) {
     process.stderr.write(`rust-perf cpu-key: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+function lockHashCommand(args: string[]): number {
+  if (args.length !== 1) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { lockHash } = require('./core/cargo/lock-hash') as typeof import('./core/cargo/lock-hash');
+    process.stdout.write(`${lockHash(args[0])}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`rust-perf lock-hash: ${(e as Error).message}\n`);
     return 1;
   }
 }

@@ -63,7 +63,7 @@ export const DEPENDENCY_SOURCES_INPUT = 'rustDependencySources';
  * to exist in each dependency), so a change to one crate's bench file reruns that crate's bench only.
  */
 export function dependencySourcesInput(crate: CrateModel, context: TargetContext): Record<string, string[]> {
-  const { rustSources } = rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders);
+  const { rustSources } = rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders, { crate });
   return { [DEPENDENCY_SOURCES_INPUT]: [...(rustSources as string[]), ...otherBenchFiles(crate, undefined).map((f) => `!{projectRoot}/${f}`)] };
 }
 
@@ -81,7 +81,7 @@ export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginO
   const project = crate.project;
   const targets: Record<string, TargetConfiguration> = {};
   const atomized: string[] = [];
-  const { rustSources } = rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders);
+  const { rustSources } = rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders, { crate });
   for (const bench of crate.benches) {
     const targetName = atomizedBenchTargetName(names.benchTargetName, bench);
     const outputPath = atomizedOutputPath(names.outputRoot, project, bench);

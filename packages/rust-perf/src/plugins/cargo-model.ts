@@ -163,6 +163,7 @@ function binaryUsers(dependencies: ReturnType<typeof localDependencies>, binsByR
 }
 
 function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string[]>, options: NormalizedPluginOptions, errors: Array<[string, Error]>, readSource: (rel: string) => string | undefined): CargoModel {
+  const manifestDirs = manifests.map((m) => posix.dirname(m.file));
   const layout = resolveCargoLayout(manifests);
   // Excluded packages are not projects (as Nx's package.json inference keeps to workspace members) unless asked for.
   if (!options.includeExcluded) layout.packages = layout.packages.filter((p) => !p.excluded);
@@ -203,6 +204,10 @@ function computeModel(manifests: CargoManifest[], filesByDir: Map<string, string
     if (p.manifest.package.description !== undefined) crate.description = p.manifest.package.description;
     if (p.manifest.package.workload !== undefined) crate.workload = p.manifest.package.workload;
     if (p.manifest.procMacro) crate.procMacro = true;
+    const named = (p.manifest.sourcePaths ?? []).filter((f) => !/^(\.\/)?(src|benches|examples|tests)\//.test(f) && f !== 'build.rs');
+    if (named.length > 0) crate.sourcePaths = named;
+    const nested = manifestDirs.filter((d) => d !== p.root && (p.root === '.' || d.startsWith(`${p.root}/`))).map((d) => (p.root === '.' ? d : d.slice(p.root.length + 1)));
+    if (nested.length > 0) crate.nestedRoots = nested;
     const usedBy = users.get(p.root);
     if (usedBy !== undefined && targets.bins.length === 0) crate.usedByBins = usedBy;
     return crate;

@@ -39,6 +39,10 @@ export interface CrateModel {
   procMacro?: boolean;
   /** Projects with a binary that depend on this library (normal dependencies, transitively): its PGO happens there. */
   usedByBins?: string[];
+  /** Target and build-script paths the manifest names outside cargo's default folders, relative to the package folder. */
+  sourcePaths?: string[];
+  /** Folders of other Cargo.toml files inside this package's folder, relative to it (members, other Cargo roots). */
+  nestedRoots?: string[];
 }
 
 /** What a project's targets need besides the crate itself; computed once per createNodes call. */
@@ -68,6 +72,16 @@ export const HOST_CPU_INPUT = `rustc ${HOST_CPU_ARGS.join(' ')}`;
 export function cpuKeyCommand(cliFromWorkspaceRoot: string, cargoRoot: string): string {
   const quote = (s: string) => (/^[\w./@+-]+$/.test(s) ? s : JSON.stringify(s));
   return `node ${quote(cliFromWorkspaceRoot)} cpu-key ${quote(cargoRoot)}`;
+}
+
+/**
+ * Cargo.lock's content as a runtime input: Nx hashes only files git tracks, and libraries often
+ * git-ignore their lockfile, so a dependency moved in it would restore a binary built from the old
+ * versions. `rust-perf lock-hash` prints its sha256: one Node start per Cargo root per Nx run (measured
+ * 84.6 ms of CPU against 82.4 ms for `node -e 0`).
+ */
+export function lockHashCommand(cliFromWorkspaceRoot: string, cargoRoot: string): string {
+  return cpuKeyCommand(cliFromWorkspaceRoot, cargoRoot).replace(/ cpu-key /, ' lock-hash ');
 }
 
 /**
@@ -128,12 +142,58 @@ export function cargoRootFiles(cargoRoot: string, withEnclosing: boolean): strin
   ];
 }
 
+/** Cargo's default target folders: what a package's compile reads besides its manifest, build script and named paths. */
+const CARGO_SOURCE_FOLDERS = ['src', 'benches', 'examples', 'tests'];
+
+/** What decides a crate's rustSources beyond its root: its named paths and the Cargo.toml folders inside it. */
+export type CrateSourceFacts = Pick<CrateModel, 'root' | 'cargoRoot' | 'sourcePaths' | 'nestedRoots'>;
+
+/**
+ * A root crate (its folder is its Cargo root, often the repository's root) shares its folder with
+ * what no compile reads — .github/, docs, codecov.yml, package.json, nx.json, a Makefile, other
+ * Cargo roots — so its sources are listed: src/, build.rs, benches/, examples/, tests/ and every
+ * path its manifest names. A member crate's folder is its own: all of it, as before.
+ */
+function rootCrateSources(crate: CrateSourceFacts, excluded: readonly string[]): string[] {
+  const included = [...CARGO_SOURCE_FOLDERS.map((f) => `{projectRoot}/${f}/**/*`), '{projectRoot}/build.rs'];
+  for (const p of crate.sourcePaths ?? []) {
+    const rel = posix.normalize(p).replace(/^\.\//, '');
+    if (rel.startsWith('..') || posix.isAbsolute(rel) || CARGO_SOURCE_FOLDERS.some((f) => rel.startsWith(`${f}/`))) continue;
+    // A target's modules sit beside its root file: its folder, or the top-level .rs files when it is at the root.
+    const dir = posix.dirname(rel);
+    const pattern = dir === '.' ? (rel.endsWith('.rs') ? '{projectRoot}/*.rs' : `{projectRoot}/${rel}`) : `{projectRoot}/${dir}/**/*`;
+    if (!included.includes(pattern)) included.push(pattern);
+  }
+  const inside = (folder: string) => included.some((i) => i.startsWith(`{projectRoot}/${folder.split('/')[0]}/`));
+  const out = [...(crate.nestedRoots ?? []), ...excluded].filter(inside).map((f) => `!{projectRoot}/${f}/**`);
+  return [...included, '!{projectRoot}/**/*.md', ...out];
+}
+
+export function isRootCrate(crate: CrateSourceFacts): boolean {
+  return crate.root === crate.cargoRoot || crate.root === '.';
+}
+
+/** A crate's rustSources; see rootCrateSources for a crate at its Cargo root. */
+export function rustSourcePatterns(projectRoot: string | undefined, outputFolders: readonly string[], crate?: CrateSourceFacts): string[] {
+  const excluded = nonSourceFolders(projectRoot, outputFolders);
+  if (crate !== undefined && isRootCrate(crate)) return rootCrateSources(crate, excluded);
+  return ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', ...excluded.map((f) => `!{projectRoot}/${f}/**`)];
+}
+
+export interface NamedInputFacts {
+  /** The crate (root, Cargo root, named paths, nested manifests): a root crate's sources are listed. */
+  crate?: CrateSourceFacts;
+  /** rust-perf's CLI from the workspace root: the lockfile's content becomes a runtime input. */
+  cli?: string;
+}
+
 /** Named inputs of a crate; without a project root (nx.json's copy written by init) only target/ is left out. */
-export function rustNamedInputs(cargoRoot: string, projectRoot?: string, outputFolders: readonly string[] = []): Record<string, Array<string | InputDefinition>> {
+export function rustNamedInputs(cargoRoot: string, projectRoot?: string, outputFolders: readonly string[] = [], facts: NamedInputFacts = {}): Record<string, Array<string | InputDefinition>> {
   return {
-    rustSources: ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', ...nonSourceFolders(projectRoot, outputFolders).map((f) => `!{projectRoot}/${f}/**`)],
+    rustSources: rustSourcePatterns(projectRoot, outputFolders, facts.crate),
     rustWorkspace: [
       ...cargoRootFiles(cargoRoot, projectRoot !== undefined),
+      ...(facts.cli !== undefined ? [{ runtime: lockHashCommand(facts.cli, cargoRoot) }] : []),
       { runtime: RUSTC_VERSION_INPUT },
       { env: 'RUSTFLAGS' },
       { env: 'CARGO_ENCODED_RUSTFLAGS' },
@@ -377,7 +437,7 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
     name: project,
     root: crate.root,
     projectType: crate.bins.length > 0 ? 'application' : 'library',
-    namedInputs: { ...rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders), ...(names.atomizeBenches ? dependencySourcesInput(crate, context) : {}) },
+    namedInputs: { ...rustNamedInputs(crate.cargoRoot, crate.root, context.outputFolders, { crate, cli: context.cli }), ...(names.atomizeBenches ? dependencySourcesInput(crate, context) : {}) },
     targets,
     metadata: {
       technologies: ['rust'],

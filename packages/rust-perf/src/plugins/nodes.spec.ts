@@ -153,6 +153,8 @@ describe('createNodes', () => {
         '{workspaceRoot}/.cargo/config',
         '{workspaceRoot}/rust-toolchain',
         '{workspaceRoot}/rust-toolchain.toml',
+        // Cargo.lock's content, also when git ignores it (Nx hashes only tracked files).
+        { runtime: 'node node_modules/rust-perf/bin/rust-perf.js lock-hash rust' },
         { runtime: 'rustc -vV' },
         { env: 'RUSTFLAGS' },
         { env: 'CARGO_ENCODED_RUSTFLAGS' },
@@ -284,25 +286,30 @@ describe('createNodes', () => {
     expect(common.metadata?.['rust-perf']).toBeUndefined();
   });
 
-  it('[infer-root-crate-outputs] keeps target/, .nx/, node_modules/ and the output folders out of a root crate\'s sources', async () => {
-    write('Cargo.toml', '[package]\nname = "rootapp"\nversion = "0.1.0"\n\n[workspace]\nmembers = ["crates/lib"]\n');
+  it('[infer-root-crate-outputs] a root crate\'s sources are what its compile reads: not .github/, docs, package.json, nx.json, output folders or other Cargo roots', async () => {
+    write('Cargo.toml', '[package]\nname = "rootapp"\nversion = "0.1.0"\nbuild = "tools/gen.rs"\n\n[lib]\npath = "lib.rs"\n\n[workspace]\nmembers = ["crates/lib"]\n');
     write('src/main.rs', '');
     write('crates/lib/Cargo.toml', '[package]\nname = "lib"\nversion = "0.1.0"\n');
-    const files = ['Cargo.toml', 'crates/lib/Cargo.toml'];
+    // A separate Cargo root inside the root crate's benches/ (rand's layout): its own project, not rootapp's input.
+    write('benches/Cargo.toml', '[package]\nname = "benches"\nversion = "0.1.0"\n\n[workspace]\n');
+    const files = ['Cargo.toml', 'benches/Cargo.toml', 'crates/lib/Cargo.toml'];
     const sources = async (options?: RustPerfPluginOptions, nxJson: CreateNodesContext['nxJsonConfiguration'] = {}) => {
       const results = await createNodesV2[1](files, options, { workspaceRoot: root, nxJsonConfiguration: nxJson });
       return Object.fromEntries(results.flatMap(([, r]) => Object.entries(r.projects ?? {}).map(([projectRoot, p]) => [projectRoot, p.namedInputs?.rustSources])));
     };
+    const listed = ['{projectRoot}/src/**/*', '{projectRoot}/benches/**/*', '{projectRoot}/examples/**/*', '{projectRoot}/tests/**/*', '{projectRoot}/build.rs'];
     expect(await sources()).toEqual({
-      '.': ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**', '!{projectRoot}/.nx/**', '!{projectRoot}/node_modules/**', '!{projectRoot}/dist/**'],
-      // Nested: dist/ is outside its folder, nothing more to leave out.
+      '.': [...listed, '{projectRoot}/*.rs', '{projectRoot}/tools/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/benches/**'],
+      // benches/ is a Cargo root of its own, at its own root: the same listing.
+      benches: [...listed, '!{projectRoot}/**/*.md'],
+      // A member's folder is its own: all of it, without cargo's and the targets' output.
       'crates/lib': ['{projectRoot}/**/*', '!{projectRoot}/**/*.md', '!{projectRoot}/target/**'],
     });
-    // Another output root, and an outputPath from nx.json targetDefaults (by target name and by executor), wherever they point.
+    // An output folder inside a listed folder is still left out; one outside it needs nothing.
     const moved = await sources({ outputRoot: 'out/perf' }, {
-      targetDefaults: { 'build-release': { options: { outputPath: 'crates/lib/artifacts' } }, 'rust-perf:bench': [{ options: { outputPath: './reports/' } }] },
+      targetDefaults: { 'build-release': { options: { outputPath: 'crates/lib/artifacts' } }, 'rust-perf:bench': [{ options: { outputPath: './examples/reports/' } }] },
     });
-    expect(moved['.']?.slice(5)).toEqual(['!{projectRoot}/out/perf/**', '!{projectRoot}/crates/lib/artifacts/**', '!{projectRoot}/reports/**']);
+    expect(moved['.']?.slice(7)).toEqual(['!{projectRoot}/**/*.md', '!{projectRoot}/benches/**', '!{projectRoot}/examples/reports/**']);
     expect(moved['crates/lib']?.slice(3)).toEqual(['!{projectRoot}/artifacts/**']);
     await expect(sources({ outputRoot: '../elsewhere' })).rejects.toThrow('rust-perf plugin option outputRoot must be a folder inside the workspace');
   });

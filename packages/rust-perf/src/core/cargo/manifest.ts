@@ -62,6 +62,8 @@ export interface CargoManifest {
   benches: ManifestTargetDecl[];
   /** `[lib] proc-macro = true`: the library is a compiler plugin, never linked into a program. */
   procMacro: boolean;
+  /** Every `path` of a `[lib]`, `[[bin]]`, `[[bench]]`, `[[test]]` or `[[example]]` and a `package.build` path, as written (set when there is one). */
+  sourcePaths?: string[];
 }
 
 /** A manifest cargo would reject; the message names file:line:column of the key at fault (or its table). */
@@ -139,6 +141,10 @@ export function parseManifest(text: string, file: string): CargoManifest {
     // Cargo still accepts the underscore spelling (deprecated, removed in edition 2024).
     procMacro: isTable(doc.lib) && (doc.lib['proc-macro'] === true || doc.lib.proc_macro === true),
   };
+
+  // Where the compile reads from besides cargo's default folders: part of a root crate's inputs.
+  const sourcePaths = [isTable(doc.lib) ? str(doc.lib.path) : undefined, ...[doc.bin, doc.bench, doc.test, doc.example].flatMap((v) => readTargets(v).map((t) => t.path)), isTable(doc.package) ? str(doc.package.build) : undefined].filter((x): x is string => x !== undefined);
+  if (sourcePaths.length > 0) manifest.sourcePaths = sourcePaths;
 
   const pkg = doc.package;
   if (isTable(pkg)) {

@@ -34,6 +34,22 @@ export interface DoctorFacts {
   /** The Cargo root doctor ran in ('' is the Nx root), so a fix names it with --cargoRoot. */
   cargoRoot?: string;
   allocators?: Array<{ package: string; bin: string; allocator: string; /** false: a cfg on the allocator could not be evaluated. */ known?: boolean }>;
+  /** The Cargo root's Cargo.lock: whether it exists and whether git tracks it (undefined outside a git repository). */
+  lockfile?: { exists: boolean; tracked?: boolean; ignored?: boolean };
+}
+
+/** Nx hashes only files git tracks: a lockfile git ignores keys builds through rust-perf's lock-hash input only. */
+export function lockfileCheck(lock: NonNullable<DoctorFacts['lockfile']>, cargoRoot: string | undefined): Check {
+  const file = cargoRoot ? `${cargoRoot}/Cargo.lock` : 'Cargo.lock';
+  if (!lock.exists) return { id: 'lockfile', status: 'warn', summary: `no ${file}: every clean build resolves dependency versions afresh, so two machines can build different code from one commit`, fix: `cargo generate-lockfile${cargoRoot ? ` --manifest-path ${cargoRoot}/Cargo.toml` : ''} && git add ${file}` };
+  if (lock.tracked === undefined) return { id: 'lockfile', status: 'note', summary: `${file} exists; not a git repository, so Nx hashes no file here and the lock-hash input keys builds on it` };
+  if (lock.tracked) return { id: 'lockfile', status: 'pass', summary: `${file} is tracked by git: it keys every build and the CI cache` };
+  return {
+    id: 'lockfile',
+    status: 'warn',
+    summary: `${file} is ${lock.ignored ? 'git-ignored' : 'not tracked by git'}: Nx does not hash it (rust-perf's lock-hash input still keys builds on this machine's copy), and a CI checkout resolves its own versions`,
+    fix: `${lock.ignored ? `remove Cargo.lock from .gitignore, then ` : ''}git add ${lock.ignored ? '-f ' : ''}${file} (Cargo recommends committing it, libraries included)`,
+  };
 }
 
 const WATCHED_FEATURES = ['avx2', 'fma', 'avx512f'];
@@ -144,6 +160,8 @@ export function evaluate(f: DoctorFacts): Check[] {
   } else {
     checks.push({ id: 'rustflags-env', status: 'pass', summary: 'RUSTFLAGS / CARGO_ENCODED_RUSTFLAGS not set: config.toml flags apply' });
   }
+
+  if (f.lockfile) checks.push(lockfileCheck(f.lockfile, f.cargoRoot));
 
   for (const a of f.allocators ?? []) {
     checks.push(

@@ -3,8 +3,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { probe } from './probe';
-import { evaluate } from './checks';
+import { run } from '../process/run';
+import { probe, probeLockfile } from './probe';
+import { evaluate, lockfileCheck } from './checks';
 
 describe('doctor probe (real tools)', () => {
   let dir: string;
@@ -71,5 +72,38 @@ describe('doctor probe (real tools)', () => {
     } finally {
       fs.rmSync(path.join(dir, '.cargo'), { recursive: true, force: true });
     }
+  });
+});
+
+describe('[infer-lockfile-ignored] doctor reads whether git tracks Cargo.lock (real git)', () => {
+  let dir: string;
+  const git = async (...args: string[]) => expect((await run('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: dir })).exitCode).toBe(0);
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-lock-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('outside a repository, ignored, untracked, tracked, missing', async () => {
+    fs.writeFileSync(path.join(dir, 'Cargo.lock'), 'version = 4\n');
+    expect(await probeLockfile(dir)).toEqual({ exists: true });
+    await git('init', '-q');
+    fs.writeFileSync(path.join(dir, '.gitignore'), 'Cargo.lock\n');
+    expect(await probeLockfile(dir)).toEqual({ exists: true, tracked: false, ignored: true });
+    const ignored = lockfileCheck({ exists: true, tracked: false, ignored: true }, 'rust');
+    expect([ignored.status, ignored.summary, ignored.fix]).toEqual([
+      'warn',
+      "rust/Cargo.lock is git-ignored: Nx does not hash it (rust-perf's lock-hash input still keys builds on this machine's copy), and a CI checkout resolves its own versions",
+      'remove Cargo.lock from .gitignore, then git add -f rust/Cargo.lock (Cargo recommends committing it, libraries included)',
+    ]);
+    fs.writeFileSync(path.join(dir, '.gitignore'), '');
+    expect(await probeLockfile(dir)).toEqual({ exists: true, tracked: false, ignored: false });
+    await git('add', 'Cargo.lock');
+    await git('commit', '-qm', 'lock');
+    expect(await probeLockfile(dir)).toEqual({ exists: true, tracked: true });
+    expect(lockfileCheck({ exists: true, tracked: true }, '').status).toBe('pass');
+    fs.rmSync(path.join(dir, 'Cargo.lock'));
+    await git('rm', '-q', '--cached', 'Cargo.lock');
+    expect(await probeLockfile(dir)).toEqual({ exists: false, tracked: false });
+    expect(lockfileCheck({ exists: false, tracked: false }, '').fix).toBe('cargo generate-lockfile && git add Cargo.lock');
   });
 });

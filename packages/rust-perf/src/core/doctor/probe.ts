@@ -80,6 +80,17 @@ function probeAllocators(cargoRootAbs: string, target: string, cfgLines: readonl
 }
 
 /** Measures everything doctor reports for the Cargo workspace at cargoRootAbs. */
+/** Whether git tracks (or ignores) the Cargo root's Cargo.lock; two git calls, none outside a repository. */
+export async function probeLockfile(cargoRootAbs: string): Promise<NonNullable<DoctorFacts['lockfile']>> {
+  const exists = readOrNull(path.join(cargoRootAbs, 'Cargo.lock')) !== null;
+  const tracked = await run('git', ['ls-files', '--error-unmatch', '--', 'Cargo.lock'], { cwd: cargoRootAbs }).catch(() => undefined);
+  // 1: not tracked; anything else (128: not a repository, no git on PATH) says nothing about git.
+  if (tracked === undefined || (tracked.exitCode !== 0 && tracked.exitCode !== 1)) return { exists };
+  if (!exists || tracked.exitCode === 0) return { exists, tracked: tracked.exitCode === 0 };
+  const ignored = await run('git', ['check-ignore', '-q', '--', 'Cargo.lock'], { cwd: cargoRootAbs }).catch(() => undefined);
+  return { exists, tracked: false, ignored: ignored?.exitCode === 0 };
+}
+
 export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = process.env): Promise<DoctorFacts> {
   const facts: DoctorFacts = {};
   try {
@@ -114,6 +125,8 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
   const native = await run(env.RUSTC ?? 'rustc', ['--print', 'cfg', '-C', 'target-cpu=native'], { cwd: cargoRootAbs });
   const configured = configuredCpu(effective);
   facts.cpu = { configured, hostFeatures: featuresFromCfg(native.stdout.split('\n')), requiredFeatures: requiredFeatures(configured) };
+
+  facts.lockfile = await probeLockfile(cargoRootAbs);
 
   const manifestFile = path.join(cargoRootAbs, 'Cargo.toml');
   const manifestText = readOrNull(manifestFile);

@@ -1,7 +1,9 @@
-// Runs the build targets a perf-report needs through the workspace's own Nx (argv array, no shell),
+// Runs the build targets a perf-report needs through the Nx that runs this task (argv array, no shell),
 // so their cache applies exactly as for `nx run`: a restored binary prints "[local cache]".
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import { locateNx, NX_NOT_FOUND_FIX } from '../../core/report/nx-bin';
 import { describeCommand, run } from '../../core/process/run';
 
 // Variables Nx sets for the task running now: the nested Nx must not mistake itself for that task.
@@ -15,16 +17,19 @@ export function projectTargets(context: ExecutorContext): Record<string, { execu
 
 export async function runNxTargets(context: ExecutorContext, project: string, targets: readonly string[]): Promise<void> {
   if (targets.length === 0) return;
-  let nx: string;
-  try {
-    nx = require.resolve('nx/bin/nx.js', { paths: [context.root] });
-  } catch {
-    throw new Error(`perf-report runs ${targets.join(', ')} through Nx, and no nx package is installed in ${context.root}: run \`npm install --save-dev nx\` there.`);
+  const found = locateNx({
+    script: process.argv[1],
+    root: context.root,
+    resolve: (request, paths) => (paths === undefined ? require.resolve(request) : require.resolve(request, { paths })),
+    readFile: (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined),
+  });
+  if (!('bin' in found)) {
+    throw new Error(`perf-report runs ${targets.join(', ')} through Nx, and found no nx package (looked at ${found.tried.join('; ')}): ${NX_NOT_FOUND_FIX}.`);
   }
-  const argv = [nx, 'run-many', `--targets=${targets.join(',')}`, `--projects=${project}`, '--outputStyle=static'];
+  const argv = [found.bin, 'run-many', `--targets=${targets.join(',')}`, `--projects=${project}`, '--outputStyle=static'];
   const env: Record<string, string | undefined> = {};
   for (const key of Object.keys(process.env)) if (TASK_ENV.test(key)) env[key] = undefined;
-  console.log(`  $ ${describeCommand('nx', argv.slice(1))}   (in ${path.relative(process.cwd(), context.root) || '.'})`);
+  console.log(`  $ ${describeCommand('nx', argv.slice(1))}   (in ${path.relative(process.cwd(), context.root) || '.'}; ${path.relative(context.root, found.bin) || found.bin})`);
   const result = await run(process.execPath, argv, { cwd: context.root, env, echo: true });
   if (result.exitCode !== 0) throw new Error(`nx run-many --targets=${targets.join(',')} --projects=${project} failed (exit ${result.exitCode ?? result.signal}); its output is above.`);
 }

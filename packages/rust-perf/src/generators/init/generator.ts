@@ -21,6 +21,7 @@ import { findCargoConfigs } from '../../core/rustflags/rustflags';
 import { rustcCfg } from '../../core/toolchain/rustc';
 import { run } from '../../core/process/run';
 import { PendingWrites, reportKept, treeReader } from '../shared/tree';
+import { describeEverydayChanges, everydayChanges, keepEverydayValues } from '../../core/profiles/everyday';
 import { rustNamedInputs } from '../../plugins/create-targets';
 import type { InitGeneratorSchema } from './schema';
 
@@ -133,8 +134,10 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
 
     if (!options.skipProfiles || withDeps) {
       const text = writes.read(manifestPath)!;
-      const profiles = options.skipProfiles ? [] : profileValues({ lto: options.lto ?? DEFAULT_PROFILE_OPTIONS.lto, panic: options.panic ?? DEFAULT_PROFILE_OPTIONS.panic });
-      const result = applyValues(text, profiles, { force, file: manifestPath, groups: INTENT_GROUPS });
+      const edit = (t: string, values: Parameters<typeof applyValues>[1]) => applyValues(t, values, { force, file: manifestPath, groups: INTENT_GROUPS });
+      const all = options.skipProfiles ? [] : profileValues({ lto: options.lto ?? DEFAULT_PROFILE_OPTIONS.lto, panic: options.panic ?? DEFAULT_PROFILE_OPTIONS.panic });
+      const profiles = options.keepEverydayProfiles ? keepEverydayValues(text, manifestPath, all, (t, v) => edit(t, v).text) : all;
+      const result = edit(text, profiles);
       kept.push(...result.kept.map((k) => describeKept(k, manifestPath)), ...result.groupKept.map((g) => describeGroupKept(g, manifestPath, INTENT_GROUPS)));
       for (const n of result.notes) logger.info(`rust-perf: ${n}`);
       let next = result.text;
@@ -149,6 +152,7 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
         parts.push(`${deps.values.length} [workspace.dependencies] entr${deps.values.length === 1 ? 'y' : 'ies'} added or merged`);
       }
       writes.write(manifestPath, next);
+      if (!options.skipProfiles) for (const line of describeEverydayChanges(everydayChanges(text, result.text, manifestPath), manifestPath)) logger.info(`rust-perf: ${line}`);
       const keptCount = result.kept.length + result.groupKept.reduce((n, g) => n + g.skipped.length, 0);
       parts.unshift(`${result.set.length} profile value(s) set, ${keptCount} kept`);
     }

@@ -11,6 +11,8 @@ export interface InitGeneratorSchema {
   linker?: LinkerChoice;
   force?: boolean;
   skipProfiles?: boolean;
+  /** Leave the dev, test and bench profiles as they were: no dev or bench rows, and bench pinned where it would inherit init's release values. */
+  keepEverydayProfiles?: boolean;
   skipConfig?: boolean;
   /** Add the low-latency set to [workspace.dependencies] (default false). */
   deps?: boolean;
