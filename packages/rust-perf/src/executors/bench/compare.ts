@@ -1,7 +1,8 @@
 // `bench --compareRef <ref>`: the base and the head built and measured in this job, in alternating
 // rounds on one core, compared round by round (core/bench/paired.ts). Never numbers from another machine.
 // What runs when and how the results fold is core/bench/gate-steps.ts and gate-plan.ts; this file runs processes and prints.
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,4 +1,5 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -2,7 +2,8 @@
 // x86-64-v3, counts each benchmark's routine under callgrind `countRuns` times, writes summary.json
 // (metric "instructions") and summary.md, compares with a counted baseline summary.json and gates.
 // Called from one place in executor.ts; shares nothing mutable with the timed path.
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {

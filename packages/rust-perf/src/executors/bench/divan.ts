@@ -1,7 +1,7 @@
 // divan benches in the bench executor: which of a package's benches are divan's, and the divan side of
 // each path — the timed run (executor.ts), the same-job gate's rounds and counted runs (compare.ts) and the
 // counted mode (counted.ts). Each of those asks `divanBenches` and hands a divan bench to a function here.
-import { logger } from '@nx/devkit';
+import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CriterionResult } from '../../core/bench/criterion';

@@ -1,7 +1,8 @@
 // `bench --compareRef <ref>` for latency programs: base and head built in this job, run in alternating
 // rounds (one run per side and round, on one CPU), each percentile compared round by round
 // (core/bench/latency-gate.ts). Writes the same summary.json/summary.md as the criterion gate.
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,5 +1,6 @@
 import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

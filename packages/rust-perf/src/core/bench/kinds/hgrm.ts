@@ -1,10 +1,17 @@
 // HdrHistogram V2 files (what every HdrHistogram port serializes: Rust's V2Serializer and
 // V2DeflateSerializer, Java's encodeIntoByteBuffer / encodeIntoCompressedByteBuffer, and the base64 text of
 // a compressed histogram) decoded with hdr-histogram-js, the maintained JavaScript port.
-import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { decompress } from 'hdr-histogram-js/dist/encoding';
-import { doDecode } from 'hdr-histogram-js/dist/JsHistogram.encoding';
 import { histogramValues, type LatencyValues } from './latency-output';
+
+// Loaded on use: hdr-histogram-js (with its wasm build) is most of the bench executor's start-up, and only
+// latency programs that write .hgrm files need it.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const hdr = () => ({
+  decodeFromCompressedBase64: (require('hdr-histogram-js') as typeof import('hdr-histogram-js')).decodeFromCompressedBase64,
+  decompress: (require('hdr-histogram-js/dist/encoding') as typeof import('hdr-histogram-js/dist/encoding')).decompress,
+  doDecode: (require('hdr-histogram-js/dist/JsHistogram.encoding') as typeof import('hdr-histogram-js/dist/JsHistogram.encoding')).doDecode,
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const V2_COOKIE_BASE = 0x1c849303;
 const V2_COMPRESSED_COOKIE_BASE = 0x1c849304;
@@ -19,6 +26,7 @@ export class HgrmError extends Error {
 /** Decodes one file's bytes; values as recorded (latency programs record nanoseconds). */
 export function decodeHgrm(bytes: Uint8Array, file: string): LatencyValues {
   try {
+    const { decodeFromCompressedBase64, decompress, doDecode } = hdr();
     if (bytes.length >= 4) {
       const cookie = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(0, false);
       const base = cookie & ~0xf0;
