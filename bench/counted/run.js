@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Counted benches (issue 17): every criterion benchmark of the example, its routine counted under
+// Counted benches: every criterion benchmark of the example, its routine counted under
 // callgrind N times exactly as `bench --metric=instructions` does (x86-64-v3 bench build, criterion
 // --test, collection toggled on inside Bencher::iter*). Prints each benchmark's instructions and the
 // spread of its runs ((max − min) / median), and whether it is deterministic enough (≤ 0.5 %) for a

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Counted work vs wall time on a busy machine (issue 17): the example's market-data workload, built
+// Counted work vs wall time on a busy machine: the example's market-data workload, built
 // for x86-64-v3 the way perf-report builds its counted binaries, run N times under cachegrind while
 // a worker thread keeps another core busy. Prints the spread ((max − min) / median) of instructions
 // and estimated cycles (target ≤ 0.1 %) beside the spread of wall time of native runs made under

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Nx remote cache across clones (issue 11): clone A computes `build-pgo` cold with a loopback
+// Nx remote cache across clones (the remote cache): clone A computes `build-pgo` cold with a loopback
 // remote-cache server; clone B, at another path with a fresh .nx and its own empty target dir, runs
 // the same target and restores profile and binary from the server. Prints B / A as a ratio.
 //

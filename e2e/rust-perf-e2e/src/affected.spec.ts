@@ -1,4 +1,4 @@
-// Issue 6: `nx affected -t bench` selects exactly the crates a change reaches, and the commands the
+// Affected-only benches: `nx affected -t bench` selects exactly the crates a change reaches, and the commands the
 // generated CI workflow runs are the ones exercised here.
 import { affectedCommands } from '../../../packages/rust-perf/src/core/ci/github-workflow';
 import { commitAll, createWorkspace, exampleWorkflow, type TestWorkspace } from './harness';

@@ -1,4 +1,4 @@
-// Issue 17: the counted bench mode for CI. `--metric=instructions` counts a benchmark's routine
+// The counted bench mode for CI. `--metric=instructions` counts a benchmark's routine
 // under callgrind (criterion --test, x86-64-v3 build) several times; a no-change run passes the
 // gate against a saved counted baseline, and a few percent more work in OrderBook::add fails it.
 import { createWorkspace, type TestWorkspace } from './harness';

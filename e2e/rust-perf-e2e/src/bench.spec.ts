@@ -1,4 +1,4 @@
-// Issue 5: criterion benches through Nx: summary.json with real numbers, a baseline run, and the
+// Criterion benches through Nx: summary.json with real numbers, a baseline run, and the
 // regression gate tripping on a deliberately slowed order book.
 import { createWorkspace, type TestWorkspace } from './harness';
 

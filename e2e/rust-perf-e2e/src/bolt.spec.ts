@@ -1,4 +1,4 @@
-// Issue 19: BOLT on top of PGO from a fresh workspace with Debian's bolt-<major>, and its caching contract.
+// BOLT on top of PGO from a fresh workspace with Debian's bolt-<major>, and its caching contract.
 import * as path from 'node:path';
 import { setTomlValue } from '../../../packages/rust-perf/src/core/toml/toml';
 import { createWorkspace, ranTask, type TestWorkspace } from './harness';

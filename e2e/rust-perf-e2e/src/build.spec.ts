@@ -1,4 +1,4 @@
-// Issue 10: build-release and build-native on the example, through Nx and the packed plugin.
+// Builds: build-release and build-native on the example, through Nx and the packed plugin.
 import * as path from 'node:path';
 import { createWorkspace, type TestWorkspace } from './harness';
 

@@ -1,4 +1,4 @@
-// Issue 7: doctor passes on a machine with the tools CI installs, and fails with the fix when PATH
+// doctor passes on a machine with the tools CI installs, and fails with the fix when PATH
 // hides llvm-profdata.
 import * as fs from 'node:fs';
 import * as os from 'node:os';

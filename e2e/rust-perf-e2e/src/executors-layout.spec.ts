@@ -1,4 +1,4 @@
-// Issue 16, executor half: flamegraph in a workspace whose .cargo/config.toml says `[net] offline = true`
+// Any layout, executor half: flamegraph in a workspace whose .cargo/config.toml says `[net] offline = true`
 // (inferno is installed outside that config, or found), running the binary with its workload's args; and
 // a binary that needs args with no workload stops with the option to set (before the build when an earlier
 // build can be asked). Two tiny crates, no dependencies, so the builds take seconds.
@@ -34,7 +34,7 @@ function crate(ws: TestWorkspace, name: string, metadata: string): void {
   ws.write(`rust/${name}/src/main.rs`, MAIN);
 }
 
-describe('executors on any layout (issue 16)', () => {
+describe('executors on any layout', () => {
   let ws: TestWorkspace;
   beforeAll(async () => {
     ws = await createWorkspace({ example: false, registerPlugin: true });

@@ -1,4 +1,4 @@
-// Issue 5: perf + inferno through Nx: an SVG (and folded stacks) naming the order book's functions.
+// perf + inferno through Nx: an SVG (and folded stacks) naming the order book's functions.
 import { createWorkspace, type TestWorkspace } from './harness';
 
 // A Cargo root of its own beside the example, shaped like OrderBook-rs's `examples` package: its first

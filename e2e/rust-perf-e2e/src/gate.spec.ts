@@ -1,4 +1,4 @@
-// Issue 18: the same-job regression gate. `bench --compareRef` builds the base in a worktree and the
+// The same-job regression gate. `bench --compareRef` builds the base in a worktree and the
 // head, runs them in alternating rounds and compares round by round; the workflow's own bench command
 // runs only the affected crate; a slowed order book fails with the benchmark, change and interval named.
 import * as fs from 'node:fs';

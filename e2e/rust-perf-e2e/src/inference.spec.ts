@@ -52,7 +52,7 @@ describe('inference: projects, targets and graph edges from Cargo.toml', () => {
       cache: true,
       options: { cargoRoot: cargoRel, package: 'market-data', profile: 'release', outputPath: 'dist/rust/market-data/release' },
       outputs: ['{options.outputPath}'],
-      // Issue 16: the CPU joins the key when the user's rustflags say target-cpu=native (docs/inference.md).
+      // Any layout: the CPU joins the key when the user's rustflags say target-cpu=native (docs/inference.md).
       inputs: ['rustSources', '^rustSources', 'rustWorkspace', { runtime: `node node_modules/rust-perf/bin/rust-perf.js cpu-key ${cargoRel}` }],
     });
     expect(project.targets['build-native'].inputs).toContainEqual({ runtime: 'rustc -C target-cpu=native --print cfg --print target-cpus' });

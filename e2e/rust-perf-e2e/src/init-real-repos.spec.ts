@@ -1,4 +1,4 @@
-// init on a repository shaped like the real ones of issue 15: a ROOT binary crate ([package] and
+// init on a repository shaped like the real repositories': a ROOT binary crate ([package] and
 // [workspace] in the Nx-root Cargo.toml) with a build script that emits no rerun-if-changed, a member
 // library, `debug = 1` kept on purpose in [profile.release], and a static-musl target table of the
 // user's own. Cargo itself is the judge: `cargo build -v` prints each rustc line with its flags.

@@ -1,4 +1,4 @@
-// Issue 16 (inference half): targets that are right on any layout. One tiny Cargo workspace whose
+// Targets that are right on any layout (inference half). One tiny Cargo workspace whose
 // binary crate is the Nx root itself (`[package]` + `[workspace]` in ./Cargo.toml), with a member
 // library, an excluded crate and a build script without `rerun-if-changed`; `dist` is not in
 // .gitignore (only the plugin is registered, init is not run).

@@ -1,4 +1,4 @@
-// Issue 7: perf-report measures every configuration on the example's own workload and writes
+// perf-report measures every configuration on the example's own workload and writes
 // report.json, report.md and a valid SVG chart, every number measured.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

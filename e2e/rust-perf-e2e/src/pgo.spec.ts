@@ -1,4 +1,4 @@
-// Issue 10: the PGO pipeline from scratch with the real llvm-profdata, and its caching contract.
+// The PGO pipeline from scratch with the real llvm-profdata, and its caching contract.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-// Issue 8 through Nx itself: a workspace whose path has spaces, and a compile error that must fail the
+// The fault catalogue through Nx itself: a workspace whose path has spaces, and a compile error that must fail the
 // target with cargo's message and leave nothing in Nx's cache.
 import * as crypto from 'node:crypto';
 import { createWorkspace, type TestWorkspace } from './harness';

@@ -1,4 +1,4 @@
-// Issue 11: PGO profiles and binaries computed once (clone A) are restored from Nx's remote cache
+// The remote cache: PGO profiles and binaries computed once (clone A) are restored from Nx's remote cache
 // into another clone at a different absolute path (clone B), and work there.
 import * as fs from 'node:fs';
 import * as http from 'node:http';

@@ -1,4 +1,4 @@
-// Issue 11: a user's RUSTC_WRAPPER (sccache) is kept by the build targets and does its job.
+// A user's RUSTC_WRAPPER (sccache) is kept by the build targets and does its job.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

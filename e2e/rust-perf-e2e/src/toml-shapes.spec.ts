@@ -1,4 +1,4 @@
-// Issue 21 end to end: `nx g rust-perf:init` (the packed plugin) on a Cargo.toml whose profile is
+// TOML shapes end to end: `nx g rust-perf:init` (the packed plugin) on a Cargo.toml whose profile is
 // written with dotted keys, and on a CRLF Cargo.toml, gives the same profiles as on the plain file,
 // keeps every line ending, and cargo reads the result. One workspace, reset with git between runs.
 import { createWorkspace, type TestWorkspace } from './harness';

@@ -98,7 +98,7 @@ const file = (cargoRoot: string, name: string) => (cargoRoot === '.' ? `{workspa
 /**
  * Folders inside the project that are never sources: cargo's target/, the targets' output folders,
  * and, for a package at the Nx root, Nx's and npm's own folders. Nx's `{projectRoot}/**\/*` would
- * otherwise hash what the targets write, so each run would change its own inputs (issue 16).
+ * otherwise hash what the targets write, so each run would change its own inputs (any layout).
  */
 export function nonSourceFolders(projectRoot: string | undefined, outputFolders: readonly string[]): string[] {
   const folders = ['target'];

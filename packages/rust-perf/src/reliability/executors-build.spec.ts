@@ -1,4 +1,4 @@
-// Issue 8, build executor cases on real cargo, in a workspace whose path has spaces and quotes.
+// The fault catalogue, build executor cases on real cargo, in a workspace whose path has spaces and quotes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../core/process/run';

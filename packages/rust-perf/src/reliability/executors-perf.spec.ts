@@ -1,4 +1,4 @@
-// Issue 8, flamegraph cases: perf missing (real executor, PATH without perf) and a paranoid level
+// The fault catalogue, flamegraph cases: perf missing (real executor, PATH without perf) and a paranoid level
 // that forbids recording (root bypasses it on this machine, so the deciding function is tested).
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-// Issue 8, PGO cases on real cargo + llvm-profdata: workloads that fail, hang, die, exit early;
+// The fault catalogue, PGO cases on real cargo + llvm-profdata: workloads that fail, hang, die, exit early;
 // Ctrl-C during the instrumented build; missing or mismatched llvm-profdata; hostile argv.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

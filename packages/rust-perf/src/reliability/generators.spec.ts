@@ -1,4 +1,4 @@
-// Issue 8, generator cases: each fails with the file (line:column) or the fix, and leaves every user
+// The fault catalogue, generator cases: each fails with the file (line:column) or the fix, and leaves every user
 // file byte-identical (sha256 of the real folder before and after, flushed as `nx g` would).
 import * as fs from 'node:fs';
 import * as path from 'node:path';

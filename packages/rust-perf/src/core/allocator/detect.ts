@@ -1,7 +1,7 @@
 // Which global allocator a binary really uses on this target: each `#[global_allocator]` item of its
 // source with the `#[cfg(…)]` on it (and on the modules around it), evaluated against rustc's cfg
 // for the target and the package's default features. A jemalloc behind `#[cfg(target_env = "musl")]`
-// is not the allocator of a glibc build (issue 16).
+// is not the allocator of a glibc build (any layout).
 import { cfgValue } from '../rustflags/cfg';
 
 export interface AllocatorItem {

@@ -1,4 +1,4 @@
-// Counted benches (issue 17): a criterion bench's routine counted under callgrind instead of timed,
+// Counted benches: a criterion bench's routine counted under callgrind instead of timed,
 // so CI can gate on a number that repeats. Pure: argv, parsing, the summary shape, the comparison
 // and the gate; counted-run.ts builds and runs.
 //

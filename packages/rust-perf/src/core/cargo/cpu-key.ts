@@ -1,5 +1,5 @@
 // `rust-perf cpu-key <cargoRoot>`: the runtime input that puts the host CPU into the cache key of
-// builds made with the user's rustflags, only when those flags say target-cpu=native (issue 16: a
+// builds made with the user's rustflags, only when those flags say target-cpu=native (any layout: a
 // binary built for an AVX-512 host must never be restored on a Haswell through a shared cache).
 // Which flags count is cargo's rule (core/rustflags: CARGO_ENCODED_RUSTFLAGS, else RUSTFLAGS, else
 // the matching [target] tables, else [build]). The output is the same on every machine unless native

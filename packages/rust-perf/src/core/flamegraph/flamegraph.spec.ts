@@ -165,7 +165,7 @@ describe('what to record', () => {
       {},
       { kind: 'bin', name: 'market-data', args: ['--synthetic', '2000000'], argsFrom: 'workload', workloadSource: 'm', pickedBecause: 'the first entry of the workload (m)' },
     ],
-    // The inferred target always names its bin: the workload's args for that bin still apply (issue 16).
+    // The inferred target always names its bin: the workload's args for that bin still apply (any layout).
     [
       'bin option without args takes the workload entry of that bin [exec-flamegraph-workload-args]',
       pkg(meta([{ bin: 'market-data', args: ['--synthetic', '5'], env: { RUST_LOG: 'warn' } }])),

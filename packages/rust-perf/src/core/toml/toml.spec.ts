@@ -119,7 +119,7 @@ describe('formatValue', () => {
   ])('%j → %s', (value, text) => expect(formatValue(value)).toBe(text));
 });
 
-// Issue 21: the edited table can be defined in every form TOML allows; init's edits extend it in that form.
+// TOML shapes: the edited table can be defined in every form TOML allows; init's edits extend it in that form.
 describe('[gen-toml-dotted-table] edits extend a table in the form the file defines it', () => {
   const PACKAGE = '[package]\nname = "a"\nversion = "0.1.0"\n';
   const SHAPES: Record<string, string> = {

@@ -6,7 +6,7 @@
 // target.'cfg(target_arch = "x86_64")' cannot be addressed, and creating [a.b] writes an empty
 // [a] table too (see docs/architecture.md, "TOML editing").
 //
-// A table can be defined in four ways (issue 21): a [header], dotted keys (`release.lto = false`
+// A table can be defined in four ways (TOML shapes): a [header], dotted keys (`release.lto = false`
 // at the top level or inside a parent table), an inline table (`release = { lto = false }`), or
 // implicitly as the parent of a header ([profile.release] defines `profile`). An edit finds the
 // form the file already uses and extends it in that form; when TOML forbids the edit (a key that

@@ -1,4 +1,4 @@
-// `metric: "instructions"`: the bench target's counted mode (issue 17). Builds each bench for
+// `metric: "instructions"`: the bench target's counted mode (counted benches). Builds each bench for
 // x86-64-v3, counts each benchmark's routine under callgrind `countRuns` times, writes summary.json
 // (metric "instructions") and summary.md, compares with a counted baseline summary.json and gates.
 // Called from one place in executor.ts; shares nothing mutable with the timed path.

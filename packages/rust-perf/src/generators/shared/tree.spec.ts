@@ -1,4 +1,4 @@
-// Issue 21 through a real generator: init on the shapes users write, on the Nx Tree.
+// TOML shapes through a real generator: init on the shapes users write, on the Nx Tree.
 import { logger } from '@nx/devkit';
 import type { Tree } from '@nx/devkit';
 import { getIn, parseToml, withLineEnding } from '../../core/toml/toml';

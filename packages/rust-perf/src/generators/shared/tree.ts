@@ -97,7 +97,7 @@ export class PendingWrites {
   }
 
   /**
-   * A file keeps its line ending (issue 21): lines we add to an all-CRLF file become CRLF. A new
+   * A file keeps its line ending (TOML shapes): lines we add to an all-CRLF file become CRLF. A new
    * TOML file (e.g. .cargo/config.toml) takes the line ending of the nearest Cargo.toml above it,
    * so a Windows checkout does not get LF files beside its CRLF manifest.
    */
