@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from './core/fs/atomic';
 import { run } from './core/process/run';
+import { locateNx } from './core/report/nx-bin';
 import { benchTasksFromGraph, mergeShardSummaries, parseCosts, readShardSummary, splitShards, type BenchTask, type ShardPlan } from './core/bench/shards';
 import { parseJson } from './core/bench/json';
 
@@ -54,8 +55,21 @@ class UsageError extends Error {}
 const elapsed = (started: number) => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 const say = (started: number, line: string) => process.stderr.write(`[rust-perf ${elapsed(started)}] ${line}\n`);
 
+/**
+ * argv starting the workspace's own nx: its node_modules (npm, pnpm, yarn), the nx beside rust-perf, or
+ * Nx's `.nx/installation`. `npx nx` in a repository without package.json tried to download another nx.
+ */
+function nxArgv(cwd: string, args: string[]): [string, string[]] {
+  const found = locateNx({
+    root: cwd,
+    resolve: (request, paths) => (paths === undefined ? require.resolve(request) : require.resolve(request, { paths })),
+    readFile: (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined),
+  });
+  return 'bin' in found ? [process.execPath, [found.bin, ...args]] : ['npx', ['nx', ...args]];
+}
+
 async function nx(args: string[], cwd: string): Promise<string> {
-  const result = await run('npx', ['nx', ...args], { cwd, env: { NX_DAEMON: 'false' } });
+  const result = await run(...nxArgv(cwd, args), { cwd, env: { NX_DAEMON: 'false' } });
   if (result.exitCode !== 0) throw new Error(`\`${result.command}\` exited with code ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   return result.stdout;
 }
@@ -119,7 +133,7 @@ async function benchShard(args: string[], cwd: string): Promise<number> {
       if (stopped) break;
       say(started, `shard ${index}: ${i + 1}/${tasks.length} nx run ${t.project}:${t.target} ${passthrough.join(' ')}`);
       // Each bench on its own, one after the other: two timed at once would slow each other down.
-      const result = await run('npx', ['nx', 'run', `${t.project}:${t.target}`, ...passthrough], { cwd, echo: true, env: { NX_DAEMON: 'false' }, killGroup: true });
+      const result = await run(...nxArgv(cwd, ['run', `${t.project}:${t.target}`, ...passthrough]), { cwd, echo: true, env: { NX_DAEMON: 'false' }, killGroup: true });
       if (stopped) break;
       if (result.exitCode !== 0) failed.push(`${t.project}:${t.target}`);
     }
