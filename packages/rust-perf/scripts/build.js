@@ -28,3 +28,24 @@ fs.copyFileSync(path.join(pkg, '..', '..', 'README.md'), path.join(pkg, 'README.
 // README links its pages as docs/<page>.md: ship them beside it so the links resolve in the package too.
 fs.rmSync(path.join(pkg, 'docs'), { recursive: true, force: true });
 fs.cpSync(path.join(pkg, '..', '..', 'docs'), path.join(pkg, 'docs'), { recursive: true });
+
+// Type declarations: only those the package's entry (dist/index.d.ts) reaches. Nx loads executors and
+// generators as JavaScript; the others were half of the unpacked package.
+{
+  const keep = new Set();
+  const visit = (file) => {
+    if (keep.has(file) || !fs.existsSync(file)) return;
+    keep.add(file);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from|import)\s+['"](\.[^'"]+)['"]/g)) visit(path.resolve(path.dirname(file), `${m[1]}.d.ts`));
+  };
+  visit(path.join(dist, 'index.d.ts'));
+  const prune = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) prune(p);
+      else if (entry.name.endsWith('.d.ts') && !keep.has(p)) fs.rmSync(p);
+    }
+  };
+  prune(dist);
+}
