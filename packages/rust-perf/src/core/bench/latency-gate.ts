@@ -4,7 +4,7 @@
 // zero and the estimate exceeds the threshold. Pure: the runner feeds each round's values in.
 import { LATENCY_STATS, type LatencyStat, type LatencyValues } from './kinds/latency-output';
 import { latencyId } from './kinds/latency-summary';
-import { hodgesLehmann, median, metricVerdict, type BenchComparison, type MetricComparison, type PairedChange, type PairedRound } from './paired';
+import { metricVerdict, pairedChange, type BenchComparison, type MetricComparison, type PairedChange, type PairedRound } from './paired';
 
 /** The percentiles the gate decides on (max and min are one sample each: reported, never gated). */
 export const GATED_STATS: readonly LatencyStat[] = ['p50', 'p90', 'p99', 'p99.9', 'p99.99'];
@@ -33,18 +33,7 @@ export interface LatencyRounds {
 
 function change(rounds: readonly PairedRound[]): PairedChange {
   // A percentile of 0 ns (a timer coarser than the routine) would make the log ratio infinite: 1 ns floor.
-  const d = rounds.map((r) => Math.log(Math.max(r.head, 1) / Math.max(r.base, 1)));
-  const hl = hodgesLehmann(d, LATENCY_CONFIDENCE);
-  const pct = (x: number) => (Math.exp(x) - 1) * 100;
-  return {
-    rounds: rounds.length,
-    changePercent: pct(hl.estimate),
-    lowerPercent: pct(hl.lower),
-    upperPercent: pct(hl.upper),
-    confidence: hl.confidence,
-    baseMedian: median(rounds.map((r) => r.base)),
-    headMedian: median(rounds.map((r) => r.head)),
-  };
+  return pairedChange(rounds.map((r) => ({ ...r, base: Math.max(r.base, 1), head: Math.max(r.head, 1) })), LATENCY_CONFIDENCE);
 }
 
 /** One comparison per percentile both sides reported in every round; too few rounds is a note, never a verdict. */
