@@ -1,6 +1,5 @@
 import { criterionResult as result } from './__fixtures__/results';
 import {
-  equalStartupEnv,
   brokenBaseComparisons,
   buildFailure,
   changedMessage,
@@ -134,19 +133,5 @@ describe('what the gate says about the changed files', () => {
     expect(unchangedMessage('market-data', 'main', 'abcdef0123456789')).toBe('market-data: nothing it is built from changed since main (abcdef012345): its benches were not rerun.');
     expect(changedMessage('md', ['/r/a.rs', '/r/src/b.rs'], '/r')).toBe('2 changed file(s) affect md: a.rs, src/b.rs');
     expect(changedMessage('md', ['/r/a', '/r/b', '/r/c', '/r/d'], '/r')).toBe('4 changed file(s) affect md: a, b, c, …');
-  });
-});
-
-describe('equalStartupEnv', () => {
-  it('pads the shorter side so both processes start with strings of the same total size', () => {
-    const env = equalStartupEnv({
-      base: { exe: '/w/.nx/workspace-data/rust-perf-compare/base/target/release/deps/b-1', env: { CRITERION_HOME: '/w/.nx/workspace-data/rust-perf-compare/c', CARGO_MANIFEST_DIR: '/w/.nx/workspace-data/rust-perf-compare/base/md' } },
-      head: { exe: '/w/target/release/deps/b-1', env: { CRITERION_HOME: '/w/target/criterion', CARGO_MANIFEST_DIR: '/w/md' } },
-    });
-    const size = (exe: string, e: Record<string, string>) => 2 * (exe.length + 1) + Object.entries(e).reduce((n, [k, v]) => n + `${k}=${v}`.length + 1, 0);
-    expect(size('/w/.nx/workspace-data/rust-perf-compare/base/target/release/deps/b-1', env.base)).toBe(size('/w/target/release/deps/b-1', env.head));
-    expect(env.base.RUST_PERF_STACK_PAD).toBe('x');
-    expect(env.head.RUST_PERF_STACK_PAD.length).toBeGreaterThan(100);
-    expect(env.head.CARGO_MANIFEST_DIR).toBe('/w/md');
   });
 });

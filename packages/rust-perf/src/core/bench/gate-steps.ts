@@ -165,17 +165,3 @@ export function changedMessage(pkg: string, touching: readonly string[], top: st
   const shown = touching.slice(0, 3).map((f) => path.relative(top, f));
   return `${touching.length} changed file(s) affect ${pkg}: ${shown.join(', ')}${touching.length > 3 ? ', …' : ''}`;
 }
-
-/**
- * The environments of base's and head's counted runs, padded to the same size. The strings a process
- * starts with (its path, twice, and its environment) sit at the top of its stack; base and head run
- * from folders of different lengths, so without padding every stack address, and with it the alignment
- * of a routine's stack buffers, differs by side, and short routines whose loops depend on alignment
- * (memchr, SIMD prologues) count differently for identical code.
- */
-export function equalStartupEnv(sides: Record<'base' | 'head', { exe: string; env: Record<string, string> }>): Record<'base' | 'head', Record<string, string>> {
-  const size = (s: { exe: string; env: Record<string, string> }) => 2 * (Buffer.byteLength(s.exe) + 1) + Object.entries(s.env).reduce((n, [k, v]) => n + Buffer.byteLength(`${k}=${v}`) + 1, 0);
-  const largest = Math.max(size(sides.base), size(sides.head));
-  const padded = (s: { exe: string; env: Record<string, string> }) => ({ ...s.env, RUST_PERF_STACK_PAD: 'x'.repeat(1 + largest - size(s)) });
-  return { base: padded(sides.base), head: padded(sides.head) };
-}

@@ -35,7 +35,6 @@ import {
   roundDone,
   roundPlan,
   COUNTED_REPEATS,
-  equalStartupEnv,
 } from '../../core/bench/gate-steps';
 import { benchTargets, criterionArgs, dependsOnCriterion, selectBenches, type MetadataPackage } from '../../core/bench/plan';
 import type { PhaseLog } from '../../core/bench/progress';
@@ -215,11 +214,7 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
       for (const [i, step] of (divan.has(bench) ? [] : countedPlan(list.map((c) => c.id))).entries()) {
         const side = sides[step.side];
         const exe = side.executables.get(bench)!;
-        const env = equalStartupEnv({
-          base: { exe: sides.base.executables.get(bench)!, env: { CRITERION_HOME: sides.base.criterionHome, CARGO_MANIFEST_DIR: sides.base.pkgDir } },
-          head: { exe: sides.head.executables.get(bench)!, env: { CRITERION_HOME: sides.head.criterionHome, CARGO_MANIFEST_DIR: sides.head.pkgDir } },
-        })[step.side];
-        const n = await countRoutineOnce({ valgrind, exe, id: step.id, cwd: side.pkgDir, outFile: path.join(dir, `callgrind.${i}.out`), env });
+        const n = await countRoutineOnce({ valgrind, exe, id: step.id, cwd: side.pkgDir, outFile: path.join(dir, `callgrind.${i}.out`), env: { CRITERION_HOME: side.criterionHome, CARGO_MANIFEST_DIR: side.pkgDir } });
         if ('reason' in n) {
           failure = `${step.side} ${step.id}: ${n.reason}`;
           break;
