@@ -104,6 +104,11 @@ describe('the bench gate over three runners', () => {
       await change(ws);
       clones.push(ws);
     }
+    // Runners check out one repository: the same commits, so a symbolic --compareRef names the same base on each.
+    for (const ws of clones.slice(1)) {
+      await ws.exec('git', ['fetch', '--quiet', clones[0].root, 'HEAD']);
+      await ws.exec('git', ['reset', '--quiet', '--hard', 'FETCH_HEAD']);
+    }
     single = await createWorkspace({ registerPlugin: true, name: 'single-runner' });
     await change(single);
     mergeDir = path.join(clones[0].root, 'shards');

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { shardsCommand } from './bench-shards-cli';
+import { compareRefOf, shardsCommand } from './bench-shards-cli';
 import { splitShards } from './core/bench/shards';
 
 let dir: string;
@@ -75,5 +75,14 @@ describe('rust-perf bench-shard and bench-summary', () => {
     expect(stdout).toContain('No regression in 2 bench target(s) from 2 summary file(s)');
     expect(stdout.match(/No regression in/g)).toHaveLength(1);
     expect(stderr).not.toContain('No regression');
+  });
+});
+
+describe('compareRefOf', () => {
+  it('finds the ref the shard passes to each task, in either spelling', () => {
+    expect(compareRefOf(['--compareRef=HEAD~1', '--rounds=3'])).toBe('HEAD~1');
+    expect(compareRefOf(['--rounds=3', '--compareRef', 'origin/main'])).toBe('origin/main');
+    expect(compareRefOf(['--rounds=3'])).toBeUndefined();
+    expect(compareRefOf(['--compareRef='])).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from './core/fs/atomic';
 import { run } from './core/process/run';
 import { locateNx } from './core/report/nx-bin';
+import { comparedRefsFile, recordComparedRef } from './core/bench/compare-refs';
 import { benchTasksFromGraph, mergeShardSummaries, parseCosts, readShardSummary, splitShards, type BenchTask, type ShardPlan } from './core/bench/shards';
 import { parseJson } from './core/bench/json';
 
@@ -110,6 +111,15 @@ async function benchPlan(args: string[], cwd: string): Promise<number> {
   return 0;
 }
 
+/** The value of `--compareRef=<ref>` or `--compareRef <ref>` among the arguments passed to each task. */
+export function compareRefOf(passthrough: readonly string[]): string | undefined {
+  for (const [i, a] of passthrough.entries()) {
+    if (a.startsWith('--compareRef=')) return a.slice('--compareRef='.length) || undefined;
+    if (a === '--compareRef') return passthrough[i + 1];
+  }
+  return undefined;
+}
+
 async function benchShard(args: string[], cwd: string): Promise<number> {
   const started = Date.now();
   const { flags, passthrough } = parseArgs(args, ['plan', 'shard']);
@@ -120,6 +130,10 @@ async function benchShard(args: string[], cwd: string): Promise<number> {
   if (!Number.isInteger(index) || index < 1 || index > plan.assignments.length) throw new UsageError(`--shard must be 1…${plan.assignments.length} (the plan's shards), got ${flags.get('shard')}`);
   const tasks = plan.assignments[index - 1].tasks;
   const failed: string[] = [];
+  // A symbolic --compareRef joins the bench targets' cache key (core/bench/compare-refs.ts) only once recorded:
+  // record it before Nx hashes the first task, so a runner's first run keys as every later one does.
+  const compareRef = compareRefOf(passthrough);
+  if (compareRef !== undefined && recordComparedRef(comparedRefsFile(cwd), compareRef)) say(started, `shard ${index}: ${compareRef} recorded for the bench targets' cache key`);
   // SIGINT/SIGTERM stop the shard at once: the running `nx run` and everything under it (cargo, the bench)
   // get the signal as a process group (run's killGroup), and no further bench starts.
   let stopped: NodeJS.Signals | undefined;
