@@ -4,6 +4,7 @@
 // installation plugin, init, then ./nx for everything. Real npm, real cargo, real git.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 import { run } from '../../../packages/rust-perf/src/core/process/run';
 import { cacheHit, DEFAULT_NX_VERSION, e2eRoot, must, nxEnv, prepareTemplate, ranTask } from './harness';
 
@@ -124,5 +125,20 @@ describe('a plain Rust repository with Nx\'s own install', () => {
   it('a source change rebuilds', async () => {
     append('src/main.rs', '// a change\n');
     expect(ranTask(await build(), 'plainapp:build-release')).toBe(true);
+  }, 10 * 60_000);
+
+  it("ci-workflow fits Nx's own install (./nx, no npm step), and its build line, run by bash as a runner does, builds what a commit affects", async () => {
+    await nx('g', 'rust-perf:ci-workflow', '--no-interactive');
+    const text = fs.readFileSync(path.join(root, '.github/workflows/perf.yml'), 'utf8');
+    expect(text).not.toMatch(/npm ci|npx nx|cache: npm/);
+    const workflow = parse(text) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string }> }> };
+    const line = Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.run?.includes('affected -t build-release'))!.run!;
+    expect(line).toMatch(/^\.\/nx affected -t build-release /);
+    append('src/main.rs', '// touched by the commit\n');
+    await git('add', '-A');
+    await git('commit', '-qm', 'the workflow and a source change');
+    const r = await run('bash', ['-c', line], { cwd: root, env: { ...nxEnv(), NX_BASE: 'HEAD~1', NX_HEAD: 'HEAD' }, timeoutMs: 10 * 60_000 });
+    expect(r.exitCode).toBe(0);
+    expect(ranTask(r.stdout + r.stderr, 'plainapp:build-release')).toBe(true);
   }, 10 * 60_000);
 });
