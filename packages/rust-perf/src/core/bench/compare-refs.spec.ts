@@ -11,6 +11,9 @@ describe('the compared refs in the atomized benches\' cache key', () => {
     expect(withComparedRef(['origin/main'], 'main')).toEqual(['main', 'origin/main']);
     expect(withComparedRef(['main'], 'main')).toEqual(['main']);
     expect(withComparedRef([], 'b'.repeat(40))).toEqual([]);
+    // Relative to HEAD: moves with every commit, so it is not recorded (it would rerun every bench on every commit).
+    for (const ref of ['HEAD', 'HEAD~1', 'HEAD^', '@~2', 'HEAD^2~1']) expect([ref, withComparedRef([], ref)]).toEqual([ref, []]);
+    expect(withComparedRef([], 'HEADS/main')).toEqual(['HEADS/main']);
     expect(comparedRefsKey([])).toBe('no symbolic compareRef recorded');
     expect(comparedRefsKey([{ ref: 'main', commit: 'c'.repeat(40) }, { ref: 'gone' }])).toBe(`main ${'c'.repeat(40)}\ngone missing`);
   });

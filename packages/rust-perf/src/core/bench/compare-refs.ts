@@ -27,9 +27,15 @@ export function readComparedRefs(file: string): string[] {
   }
 }
 
-/** The refs with `ref` added (sorted, each once); unchanged for a commit id. */
+/**
+ * A ref relative to HEAD (`HEAD`, `HEAD~1`, `@^`): its commit moves with every commit, so keying on it would
+ * rerun every bench on every commit; the arguments and the crate's inputs key it as well as they can.
+ */
+export const isHeadRelative = (ref: string): boolean => /^(HEAD|@)([~^][0-9]*)*$/.test(ref);
+
+/** The refs with `ref` added (sorted, each once); unchanged for a commit id or a ref relative to HEAD. */
 export function withComparedRef(refs: readonly string[], ref: string): string[] {
-  return isCommitId(ref) || refs.includes(ref) ? [...refs] : [...refs, ref].sort();
+  return isCommitId(ref) || isHeadRelative(ref) || refs.includes(ref) ? [...refs] : [...refs, ref].sort();
 }
 
 /** Records a symbolic ref the gate compared with (atomically); returns whether the file changed. */
