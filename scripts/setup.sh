@@ -26,9 +26,11 @@ echo "setup: rustc $(rustc -V | cut -d' ' -f2) (LLVM ${llvm_major}), llvm-profda
 # actionlint checks every workflow ci-workflow generates (with shellcheck above); the spec looks in .tools/bin.
 actionlint_version=1.7.12
 if [ "$(.tools/bin/actionlint -version 2>/dev/null | head -1)" != "v${actionlint_version}" ]; then
-  if command -v go >/dev/null; then
+  # Go's own install puts go in /usr/local/go/bin, which a non-login shell may not have on PATH.
+  go_bin=$(command -v go || { [ -x /usr/local/go/bin/go ] && echo /usr/local/go/bin/go; } || true)
+  if [ -n "$go_bin" ]; then
     echo "setup: installing actionlint ${actionlint_version} into .tools/bin (go install)"
-    GOBIN="$PWD/.tools/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@v${actionlint_version}"
+    GOBIN="$PWD/.tools/bin" "$go_bin" install "github.com/rhysd/actionlint/cmd/actionlint@v${actionlint_version}"
   else
     echo "setup: go not found, actionlint not installed: the ci-workflow spec fails under CI=true without it. Install Go, or put actionlint ${actionlint_version} at .tools/bin/actionlint" >&2
   fi
