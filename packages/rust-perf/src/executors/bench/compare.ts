@@ -8,14 +8,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzedTitles, readRunResults, type CriterionResult } from '../../core/bench/criterion';
 import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, otherBenchRoots } from '../../core/bench/compare-plan';
-import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
+import { changedFiles } from '../../core/bench/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
-import { comparedRefsFile, recordComparedRef } from '../../core/bench/compare-refs';
 import { valgrindPath, valgrindVersion } from '../../core/count/count';
 import { countRoutineOnce } from '../../core/bench/counted-run';
 import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, type BenchComparison } from '../../core/bench/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
-import { comparisonSummary, pinnedCpu, recordRound, tasksetCpus, wallComparisons, type RoundTable, type Side } from '../../core/bench/gate-plan';
+import { comparisonSummary, recordRound, wallComparisons, type RoundTable, type Side } from '../../core/bench/gate-plan';
 import {
   brokenBaseComparisons,
   buildFailure,
@@ -46,6 +45,7 @@ import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
 import { benchFeatures, withFeatures } from './kinds';
 import { countDivanSides, divanBenches, runDivanRound } from './divan';
+import { pickCpu, resolveComparedBase, withBaseCheckout } from './base-checkout';
 
 interface SideBuild {
   cargoRoot: string;
@@ -64,10 +64,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   fs.rmSync(diffDir, { recursive: true, force: true }); // an earlier run's differential flamegraphs are not this run's
 
   const startedAt = Date.now();
-  log.phase(`base: resolving ${options.compareRef}`);
-  const base = await resolveBase(options.compareRef, context.root);
-  // The atomized targets' cache key resolves the recorded refs (core/bench/compare-refs.ts): record this one.
-  if (recordComparedRef(comparedRefsFile(context.root), options.compareRef)) log.phase(`${options.compareRef} recorded: the commit it names is now part of the bench targets' cache key`);
+  const base = await resolveComparedBase(options.compareRef, context.root, log);
   const headMeta = await cargoMetadata(cargoRoot);
   const pkg = findPackage(headMeta, pkgName, cargoRoot);
   const selection = selectBenches(pkg, benchTargets(pkg, fs.readFileSync(pkg.manifest_path, 'utf8')), options.benches);
@@ -86,15 +83,10 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
   }
   log.phase(changedMessage(pkg.name, touching, base.top));
 
-  const compareDir = path.resolve(context.root, options.compareDir ?? path.join(workspaceDataDir(context.root), 'rust-perf-compare'));
-  return withLock(
-    path.join(compareDir, 'lock'),
-    async () => {
-      const worktree = path.join(compareDir, 'base');
-      log.phase(`base: checking out ${base.commit.slice(0, 12)} in ${path.relative(context.root, worktree)}`);
-      await checkoutBase(base, worktree);
-      const baseTarget = path.resolve(context.root, options.baseTargetDir ?? path.join(headMeta.target_directory, 'rust-perf-base'));
-      const baseSide = await readBase(path.join(worktree, path.relative(base.top, cargoRoot)), pkg.name, baseTarget);
+  return withBaseCheckout(
+    { root: context.root, cargoRoot, headTargetDir: headMeta.target_directory, compareDir: options.compareDir, baseTargetDir: options.baseTargetDir, base, log },
+    async ({ compareDir, cargoRoot: baseCargoRoot, targetDir: baseTarget }) => {
+      const baseSide = await readBase(baseCargoRoot, pkg.name, baseTarget);
       // Only benches this task asked for can be removed: an atomized `bench--<name>` runs one, the others are not this task's.
       const sides = benchSides(selection.run, options.benches?.length ? baseSide.benches.filter((b) => options.benches!.includes(b)) : baseSide.benches);
 
@@ -180,7 +172,6 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
       logger.info(gate.message);
       return { success: true };
     },
-    (holder) => log.phase(`waiting for ${holder}: another bench comparison holds ${compareDir}`),
   );
 }
 
@@ -289,14 +280,6 @@ async function runOnce(side: SideBuild, bench: string, criterion: string[], cpu:
   }
   const titles = analyzedTitles(result.stderr + '\n' + result.stdout);
   return { results: readRunResults({ criterionDir: side.criterionHome, since: started, titles }) };
-}
-
-/** The last CPU this process may run on, when taskset exists and there is more than one. */
-async function pickCpu(cwd: string): Promise<number | undefined> {
-  if (os.availableParallelism() < 2) return undefined;
-  const r = await run('taskset', ['-cp', String(process.pid)], { cwd }).catch(() => undefined);
-  if (!r || r.exitCode !== 0) return undefined;
-  return pinnedCpu(tasksetCpus(r.stdout));
 }
 
 async function rustcVersion(cargoRoot: string): Promise<string> {

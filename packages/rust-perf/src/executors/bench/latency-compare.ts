@@ -4,11 +4,10 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '../shared/log';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { affectingChanges, crateInputs, otherBenchRoots } from '../../core/bench/compare-plan';
-import { changedFiles, checkoutBase, resolveBase, withLock, workspaceDataDir } from '../../core/bench/compare-git';
-import { comparisonSummary, pinnedCpu, tasksetCpus } from '../../core/bench/gate-plan';
+import { changedFiles } from '../../core/bench/compare-git';
+import { comparisonSummary } from '../../core/bench/gate-plan';
 import { DEFAULT_COMPARE_THRESHOLD, brokenBaseComparisons, changedMessage, unchangedMessage } from '../../core/bench/gate-steps';
 import type { BenchInfo } from '../../core/bench/kinds/detect';
 import { hasValues, type LatencyValues } from '../../core/bench/kinds/latency-output';
@@ -18,8 +17,8 @@ import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdow
 import type { PhaseLog } from '../../core/bench/progress';
 import { renderTextTable } from '../../core/bench/summary';
 import { writeFileAtomic } from '../../core/fs/atomic';
-import { run } from '../../core/process/run';
 import { rustcInfo } from '../../core/toolchain/rustc';
+import { pickCpu, resolveComparedBase, withBaseCheckout } from './base-checkout';
 import { buildLatencyPrograms, featuresFor, nothingRecognizable, packageBenchInfos, runLatencyProgram } from './kinds';
 import type { BenchExecutorSchema } from './schema';
 
@@ -37,8 +36,7 @@ export async function runLatencyCompare(
   const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
   const startedAt = Date.now();
   const names = benches.map((b) => b.name);
-  log.phase(`latency gate: resolving ${options.compareRef}`);
-  const base = await resolveBase(options.compareRef, context.root);
+  const base = await resolveComparedBase(options.compareRef, context.root, log);
   const headMeta = await cargoMetadata(cargoRoot);
   const pkg = findPackage(headMeta, options.package ?? project, cargoRoot);
   const rustc = `rustc ${(await rustcInfo(cargoRoot)).release}`;
@@ -59,20 +57,9 @@ export async function runLatencyCompare(
   }
   log.phase(changedMessage(pkg.name, touching, base.top));
 
-  const compareDir = path.resolve(context.root, options.compareDir ?? path.join(workspaceDataDir(context.root), 'rust-perf-compare'));
-  return withLock(
-    path.join(compareDir, 'lock'),
-    async () => {
-      const worktree = path.join(compareDir, 'base');
-      log.phase(`base: checking out ${base.commit.slice(0, 12)} in ${path.relative(context.root, worktree)}`);
-      await checkoutBase(base, worktree);
-      const baseCargoRoot = path.join(worktree, path.relative(base.top, cargoRoot));
-      const baseTarget = path.resolve(context.root, options.baseTargetDir ?? path.join(headMeta.target_directory, 'rust-perf-base'));
-      // cargo names a package's executables by a hash of its path relative to the workspace root, so the base's
-      // build in the head's target dir would overwrite the head's programs, and both sides would run one binary.
-      if (path.resolve(baseTarget) === path.resolve(headMeta.target_directory)) {
-        throw new Error(`baseTargetDir ${baseTarget} is the head's own target dir: the base's programs would replace the head's (cargo gives both the same file names). Use another folder, or leave baseTargetDir unset.`);
-      }
+  return withBaseCheckout(
+    { root: context.root, cargoRoot, headTargetDir: headMeta.target_directory, compareDir: options.compareDir, baseTargetDir: options.baseTargetDir, base, log },
+    async ({ cargoRoot: baseCargoRoot, targetDir: baseTarget }) => {
       const baseEnv = { CARGO_TARGET_DIR: baseTarget };
       const baseMeta = fs.existsSync(path.join(baseCargoRoot, 'Cargo.toml')) ? await cargoMetadata(baseCargoRoot, baseEnv) : undefined;
       const basePkg = baseMeta?.packages.find((p) => p.name === pkg.name);
@@ -137,13 +124,5 @@ export async function runLatencyCompare(
       logger.info(gate.message);
       return { success: true };
     },
-    (holder) => log.phase(`waiting for ${holder}: another bench comparison holds ${compareDir}`),
   );
-}
-
-async function pickCpu(cwd: string): Promise<number | undefined> {
-  if (os.availableParallelism() < 2) return undefined;
-  const r = await run('taskset', ['-cp', String(process.pid)], { cwd }).catch(() => undefined);
-  if (!r || r.exitCode !== 0) return undefined;
-  return pinnedCpu(tasksetCpus(r.stdout));
 }
