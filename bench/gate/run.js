@@ -20,21 +20,12 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { prepareWorkspace, sh } = require('../pgo/workspace');
-
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-}
+const { arg, git, gateWorkspace, withSpins } = require('./repo');
 
 const BENCHMARK = 'orderbook/add_cancel_match';
 const BOOK = path.join('rust', 'market-data', 'src', 'book.rs');
 // No differential flamegraphs: they come after the verdict and never change it (18 s per regressed trial).
 const CRITERION = ['--filter=^orderbook/add_cancel_match$', '--diffFlamegraphs=false'];
-
-function git(ws, args) {
-  return sh('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', ...args], { cwd: ws.root });
-}
 
 /** A branch from `base` whose book.rs is `edit(text)`. */
 function branch(ws, name, edit) {
@@ -47,12 +38,6 @@ function branch(ws, name, edit) {
   git(ws, ['commit', '-qam', name]);
 }
 
-// The bound goes through black_box so the loop stays a loop: with a constant bound LLVM unrolls small
-// counts, and the cost stops being linear (measured: 11 spins +1.4% instructions, 36 spins +2.0%, 200 +55%).
-const withSpins = (n) => (text) =>
-  text
-    .replace(/const INJECTED_SPINS: u32 = 0;/, `const INJECTED_SPINS: u32 = ${n};`)
-    .replace('for i in 0..INJECTED_SPINS + E2E_SLOWDOWN {', 'for i in 0..std::hint::black_box(INJECTED_SPINS) + E2E_SLOWDOWN {');
 
 function trial(ws, rounds, threshold) {
   const r = ws.nx(['run', 'market-data:bench', '--compareRef=base', ...(rounds ? [`--rounds=${rounds}`] : []), `--failOnRegression=${threshold}`, ...CRITERION], { allowFailure: true });
@@ -89,15 +74,7 @@ async function run() {
   const threshold = Number(arg('threshold', 5));
   const calSpins = Number(arg('calibrate-spins', 200));
   const scenarios = arg('scenarios', 'aa,ab3,ab10').split(',');
-  const ws = prepareWorkspace(dir);
-  fs.writeFileSync(path.join(ws.root, '.gitignore'), 'node_modules\n.nx\ndist\ntarget\n');
-  if (!fs.existsSync(path.join(ws.root, '.git'))) {
-    git(ws, ['init', '-q', '-b', 'main']);
-    git(ws, ['add', '-A']);
-    git(ws, ['commit', '-qm', 'example']);
-  }
-  git(ws, ['checkout', '-q', '-f', 'main']);
-  git(ws, ['branch', '-f', 'base', 'main']);
+  const ws = gateWorkspace(dir);
   console.log(`workspace: ${ws.root}; benchmark ${BENCHMARK}; ${rounds ?? "the plugin's default"} rounds per comparison; gate threshold ${threshold}%`);
 
   let hog;

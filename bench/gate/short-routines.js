@@ -15,19 +15,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { prepareWorkspace, sh } = require('../pgo/workspace');
-
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-}
+const { arg, git, gateWorkspace, withSpins } = require('./repo');
 
 const IDS = ['orderbook/add_cancel_match', 'codec/parse_price', 'codec/encode_json'];
 const SLOWED = { 'orderbook/add_cancel_match': true, 'codec/parse_price': true, 'codec/encode_json': false };
 const BOOK = path.join('rust', 'market-data', 'src', 'book.rs');
 const TYPES = path.join('rust', 'common', 'src', 'types.rs');
 const PARSE_HEAD = 'pub fn parse(s: &str) -> Result<Price, PriceParseError> {\n';
-const git = (ws, args) => sh('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', ...args], { cwd: ws.root });
 
 function edit(ws, file, f) {
   const p = path.join(ws.root, file);
@@ -45,8 +39,6 @@ function branch(ws, name, book, parse) {
 }
 
 // Bounds through black_box: LLVM keeps the loops as loops, so the cost is linear in the count.
-const spins = (n) => (t) =>
-  t.replace(/const INJECTED_SPINS: u32 = 0;/, `const INJECTED_SPINS: u32 = ${n};`).replace('for i in 0..INJECTED_SPINS + E2E_SLOWDOWN {', 'for i in 0..std::hint::black_box(INJECTED_SPINS) + E2E_SLOWDOWN {');
 const parseLoop = (n) => (t) => t.replace(PARSE_HEAD, `${PARSE_HEAD}        for i in 0..std::hint::black_box(${n}u32) {\n            std::hint::black_box(i);\n        }\n`);
 
 function trial(ws, rounds) {
@@ -76,22 +68,14 @@ async function run() {
   const trials = Number(arg('trials', 20));
   const rounds = Number(arg('rounds', 6));
   const scenarios = arg('scenarios', 'aa,ab3').split(',');
-  const ws = prepareWorkspace(dir);
-  fs.writeFileSync(path.join(ws.root, '.gitignore'), 'node_modules\n.nx\ndist\ntarget\n');
-  if (!fs.existsSync(path.join(ws.root, '.git'))) {
-    git(ws, ['init', '-q', '-b', 'main']);
-    git(ws, ['add', '-A']);
-    git(ws, ['commit', '-qm', 'example']);
-  }
-  git(ws, ['checkout', '-q', '-f', 'main']);
-  git(ws, ['branch', '-f', 'base', 'main']);
+  const ws = gateWorkspace(dir);
   console.log(`workspace: ${ws.root}; ${IDS.join(', ')}; ${rounds} rounds per comparison; counted threshold 1 %, wall time 5 %`);
   let hog;
   const results = {};
   const started = Date.now();
   try {
     // Calibration (and the cold builds) before the hog: 200 spins per add, 64 loop iterations per parse.
-    branch(ws, 'calibrate', spins(200), parseLoop(64));
+    branch(ws, 'calibrate', withSpins(200), parseLoop(64));
     const cal = trial(ws, rounds);
     const per = (id, n) => cal.ids[id].counted.change.changePercent / n;
     const book = Math.max(1, Math.round(3 / per('orderbook/add_cancel_match', 200)));
@@ -101,7 +85,7 @@ async function run() {
         `64 iterations → parse_price ${pct(cal.ids['codec/parse_price'].counted.change.changePercent)} (base ${Math.round(cal.ids['codec/parse_price'].counted.change.baseMedian)} instr); encode_json ${pct(cal.ids['codec/encode_json'].counted.change.changePercent)}`,
     );
     branch(ws, 'aa', (t) => t.replace('/// Extra work per `add`', '/// Added work per `add`'), (t) => t.replace('/// Parses `"123"`', '/// Reads `"123"`'));
-    branch(ws, 'ab3', spins(book), parseLoop(parse));
+    branch(ws, 'ab3', withSpins(book), parseLoop(parse));
     console.log(`injected for "3 %": ${book} spins per add, ${parse} loop iteration(s) per parse`);
     if (!process.argv.includes('--no-hog')) {
       hog = spawn('taskset', ['-c', '0', process.execPath, '-e', 'for(;;){}'], { stdio: 'ignore' });
