@@ -1,20 +1,20 @@
 // `bench --compareRef <ref>`: the base and the head built and measured in this job, in alternating
-// rounds on one core, compared round by round (core/bench/paired.ts). Never numbers from another machine.
-// What runs when and how the results fold is core/bench/gate-steps.ts and gate-plan.ts; this file runs processes and prints.
+// rounds on one core, compared round by round (core/bench/gate/paired.ts). Never numbers from another machine.
+// What runs when and how the results fold is core/bench/gate/gate-steps.ts and gate-plan.ts; this file runs processes and prints.
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzedTitles, readRunResults, type CriterionResult } from '../../core/bench/criterion';
-import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, otherBenchRoots } from '../../core/bench/compare-plan';
-import { changedFiles } from '../../core/bench/compare-git';
+import { analyzedTitles, readRunResults, type CriterionResult } from '../../core/bench/criterion/criterion';
+import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSides, cargoBenchBuildArgs, crateInputs, otherBenchRoots } from '../../core/bench/gate/compare-plan';
+import { changedFiles } from '../../core/bench/gate/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { valgrindPath, valgrindVersion } from '../../core/count/count';
-import { countRoutineOnce } from '../../core/bench/counted-run';
-import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, type BenchComparison } from '../../core/bench/paired';
+import { countRoutineOnce } from '../../core/bench/counted/counted-run';
+import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, type BenchComparison } from '../../core/bench/gate/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
-import { comparisonSummary, recordRound, wallComparisons, type RoundTable, type Side } from '../../core/bench/gate-plan';
+import { comparisonSummary, recordRound, wallComparisons, type RoundTable, type Side } from '../../core/bench/gate/gate-plan';
 import {
   brokenBaseComparisons,
   buildFailure,
@@ -34,7 +34,7 @@ import {
   roundDone,
   roundPlan,
   COUNTED_REPEATS,
-} from '../../core/bench/gate-steps';
+} from '../../core/bench/gate/gate-steps';
 import { benchTargets, criterionArgs, dependsOnCriterion, selectBenches, type MetadataPackage } from '../../core/bench/plan';
 import type { PhaseLog } from '../../core/bench/progress';
 import { renderTextTable, type BenchmarkSummary } from '../../core/bench/summary';

@@ -3,7 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readCriterionBaseline, readRunResults, analyzedTitles, measurementPlans, unhonouredOptions, type Estimate } from '../../core/bench/criterion';
+import { readCriterionBaseline, readRunResults, analyzedTitles, measurementPlans, unhonouredOptions, type Estimate } from '../../core/bench/criterion/criterion';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { cargoBenchArgs, criterionArgs, dependsOnCriterion, resolveBaseline } from '../../core/bench/plan';
 import { createCompletionTracker, createPhaseLog } from '../../core/bench/progress';
