@@ -6,8 +6,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { cpuKeyCommand, rustNamedInputs } from './create-targets';
-import type { CrateModel, TargetContext } from './create-targets';
+import { cpuKeyCommand, rustNamedInputs, type CrateModel, type TargetContext } from './crate-inputs';
 import type { NormalizedPluginOptions } from './options';
 
 /** The group `nx show project` lists the atomized targets under. */
