@@ -25,9 +25,9 @@ function arg(name, dflt) {
 }
 
 async function run() {
-  if (!fs.existsSync(path.join(dist, 'core', 'bench', 'counted-run.js'))) throw new Error('run `npm run build` first');
-  const { buildCountedBench, countBenches } = require(path.join(dist, 'core', 'bench', 'counted-run.js'));
-  const { DETERMINISTIC_SPREAD_PERCENT, formatCount } = require(path.join(dist, 'core', 'bench', 'counted.js'));
+  if (!fs.existsSync(path.join(dist, 'core', 'bench', 'counted', 'counted-run.js'))) throw new Error('run `npm run build` first');
+  const { buildCountedBench, countBenches } = require(path.join(dist, 'core', 'bench', 'counted', 'counted-run.js'));
+  const { DETERMINISTIC_SPREAD_PERCENT, formatCount } = require(path.join(dist, 'core', 'bench', 'counted', 'counted.js'));
   const runs = Number(arg('runs', 5));
   const targetDir = arg('target-dir', '/tmp/rust-perf-bench-counted');
   const t0 = Date.now();

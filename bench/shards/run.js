@@ -2,7 +2,7 @@
 // Atomized benches over CI machines, measured side by side in one run:
 //  1. Balance: each example bench's counted work (instructions of its benchmarks' routines under
 //     callgrind, as `bench --metric=instructions` counts them) and wall time (its criterion run, 3 runs),
-//     then rust-perf's own split (core/bench/shards.js, splitShards) for N = 1, 2, 3 shards, by count
+//     then rust-perf's own split (core/bench/shards/shards.js, splitShards) for N = 1, 2, 3 shards, by count
 //     and by the measured wall costs: per shard its counted work and wall time, and the largest shard's
 //     share against 1/N.
 //  2. Inference cost of atomization: `nx show projects` on a generated 1000-crate / 5000-bench
@@ -28,8 +28,8 @@ const pct = (x) => `${(x * 100).toFixed(1)} %`;
 const fmtInstr = (n) => `${(n / 1e6).toFixed(1)} M`;
 
 async function balance(runs, targetDir) {
-  const { buildCountedBench, countBenches } = require(path.join(dist, 'core', 'bench', 'counted-run.js'));
-  const { splitShards, taskKey } = require(path.join(dist, 'core', 'bench', 'shards.js'));
+  const { buildCountedBench, countBenches } = require(path.join(dist, 'core', 'bench', 'counted', 'counted-run.js'));
+  const { splitShards, taskKey } = require(path.join(dist, 'core', 'bench', 'shards', 'shards.js'));
   const { run: runProcess } = require(path.join(dist, 'core', 'process', 'run.js'));
   const t0 = Date.now();
   const el = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -112,7 +112,7 @@ function inferenceCost(runs, crates, benches, dir) {
 }
 
 async function run() {
-  if (!fs.existsSync(path.join(dist, 'core', 'bench', 'shards.js'))) throw new Error('packages/rust-perf/dist is missing: run `npm run build` first');
+  if (!fs.existsSync(path.join(dist, 'core', 'bench', 'shards', 'shards.js'))) throw new Error('packages/rust-perf/dist is missing: run `npm run build` first');
   const runs = Number(arg('runs', 5));
   const skip = arg('skip', '');
   const out = {};

@@ -8,7 +8,7 @@
 // "significant change").
 //
 //   node bench/wall-noise/run.js [--reps 5] [--no-hog] [--dir /tmp/rust-perf-wall-noise]
-// Needs `npm run build` first (it uses the plugin's own statistic, dist/core/bench/paired.js).
+// Needs `npm run build` first (it uses the plugin's own statistic, dist/core/bench/gate/paired.js).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -16,7 +16,7 @@ const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const { hodgesLehmann } = require(path.join(repoRoot, 'packages', 'rust-perf', 'dist', 'core', 'bench', 'paired.js'));
+const { hodgesLehmann } = require(path.join(repoRoot, 'packages', 'rust-perf', 'dist', 'core', 'bench', 'gate', 'paired.js'));
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);

@@ -4,7 +4,7 @@
 // with --compareRef, and `rust-perf bench-summary` merges their summaries into the single verdict.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mergeShardSummaries, readShardSummary, type ShardPlan } from '../../../packages/rust-perf/src/core/bench/shards';
+import { mergeShardSummaries, readShardSummary, type ShardPlan } from '../../../packages/rust-perf/src/core/bench/shards/shards';
 import { run } from '../../../packages/rust-perf/src/core/process/run';
 import { commitAll, createWorkspace, nxEnv, type TestWorkspace } from './harness';
 import { remoteCacheEnv, startRemoteCache, type RemoteCache } from './remote-cache-server';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { WorkflowOptions } from '../../../packages/rust-perf/src/core/ci/github-workflow';
+import type { WorkflowOptions } from '../../../packages/rust-perf/src/core/ci/workflow-options';
 import { run, type RunResult } from '../../../packages/rust-perf/src/core/process/run';
 
 // Found by walking up, so the compiled copy the demo runs (e2e/rust-perf-e2e/dist/…) finds it too.

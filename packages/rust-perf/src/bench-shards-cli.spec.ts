@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compareRefOf, shardsCommand } from './bench-shards-cli';
-import { splitShards } from './core/bench/shards';
+import { splitShards } from './core/bench/shards/shards';
 
 let dir: string;
 let stderr: string;

@@ -1,5 +1,5 @@
 // `rust-perf bench-plan | bench-shard | bench-summary`: the CI side of atomized benches. A thin shell
-// over core/bench/shards.ts: asks Nx which atomized bench targets exist (affected), splits them,
+// over core/bench/shards/shards.ts: asks Nx which atomized bench targets exist (affected), splits them,
 // runs one shard's share with `nx run`, and merges the summaries of every shard into one verdict.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { writeFileAtomic } from './core/fs/atomic';
 import { run } from './core/process/run';
 import { locateNx } from './core/report/nx-bin';
-import { comparedRefsFile, recordComparedRef } from './core/bench/compare-refs';
-import { benchTasksFromGraph, mergeShardSummaries, parseCosts, readShardSummary, splitShards, type BenchTask, type ShardPlan } from './core/bench/shards';
+import { comparedRefsFile, recordComparedRef } from './core/bench/gate/compare-refs';
+import { benchTasksFromGraph, mergeShardSummaries, parseCosts, readShardSummary, splitShards, type BenchTask, type ShardPlan } from './core/bench/shards/shards';
 import { parseJson } from './core/bench/json';
 
 /**
@@ -130,7 +130,7 @@ async function benchShard(args: string[], cwd: string): Promise<number> {
   if (!Number.isInteger(index) || index < 1 || index > plan.assignments.length) throw new UsageError(`--shard must be 1…${plan.assignments.length} (the plan's shards), got ${flags.get('shard')}`);
   const tasks = plan.assignments[index - 1].tasks;
   const failed: string[] = [];
-  // A symbolic --compareRef joins the bench targets' cache key (core/bench/compare-refs.ts) only once recorded:
+  // A symbolic --compareRef joins the bench targets' cache key (core/bench/gate/compare-refs.ts) only once recorded:
   // record it before Nx hashes the first task, so a runner's first run keys as every later one does.
   const compareRef = compareRefOf(passthrough);
   if (compareRef !== undefined && recordComparedRef(comparedRefsFile(cwd), compareRef)) say(started, `shard ${index}: ${compareRef} recorded for the bench targets' cache key`);

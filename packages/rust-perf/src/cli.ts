@@ -107,7 +107,7 @@ async function boltVersionCommand(args: string[]): Promise<number> {
 async function compareRefsCommand(): Promise<number> {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { resolveComparedRefs } = require('./core/bench/compare-refs') as typeof import('./core/bench/compare-refs');
+    const { resolveComparedRefs } = require('./core/bench/gate/compare-refs') as typeof import('./core/bench/gate/compare-refs');
     process.stdout.write(`${await resolveComparedRefs(process.cwd())}\n`);
   } catch (e) {
     process.stdout.write(`compare-refs unknown: ${(e as Error).message}\n`);

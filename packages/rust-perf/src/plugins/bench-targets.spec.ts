@@ -1,5 +1,5 @@
 import { atomizedBenchTargetName, atomizedBenchTargets, benchNamePart, dependencySourcesInput, otherBenchFiles, BENCH_TARGET_GROUP } from './bench-targets';
-import type { CrateModel, TargetContext } from './create-targets';
+import type { CrateModel, TargetContext } from './crate-inputs';
 import { normalizeOptions } from './options';
 
 const crate = (benchFiles: Array<{ name: string; path: string }>, benches = benchFiles.map((f) => f.name)): CrateModel => ({

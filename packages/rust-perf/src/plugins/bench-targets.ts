@@ -6,8 +6,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { cpuKeyCommand, rustNamedInputs } from './create-targets';
-import type { CrateModel, TargetContext } from './create-targets';
+import { cpuKeyCommand, rustNamedInputs, type CrateModel, type TargetContext } from './crate-inputs';
 import type { NormalizedPluginOptions } from './options';
 
 /** The group `nx show project` lists the atomized targets under. */
@@ -21,7 +20,7 @@ const SAFE_NAME = /^[A-Za-z0-9_-]+$/;
  * `_` (every name `cargo new`-style crates use), else those characters kept, the others turned into
  * `_`, and a short hash of the real name appended, so two names never meet in one target.
  */
-/** `rust-perf compare-refs` from the workspace root (core/bench/compare-refs.ts): the same CLI path as cpu-key's. */
+/** `rust-perf compare-refs` from the workspace root (core/bench/gate/compare-refs.ts): the same CLI path as cpu-key's. */
 export function compareRefsCommand(cliFromWorkspaceRoot: string): string {
   return cpuKeyCommand(cliFromWorkspaceRoot, '.').replace(/ cpu-key \.$/, ' compare-refs');
 }

@@ -9,7 +9,7 @@ import type { Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { CargoManifest } from '../core/cargo/manifest';
 import { localDependencies, resolveCargoLayout } from '../core/cargo/workspace';
-import type { CrateModel } from './create-targets';
+import type { CrateModel } from './crate-inputs';
 import { readDataFile, writeDataFile } from './data-directory';
 import type { NormalizedPluginOptions } from './options';
 import { projectNames } from './project-names';

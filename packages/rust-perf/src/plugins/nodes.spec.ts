@@ -9,7 +9,7 @@ import { createDependencies, edgesCachePath } from './dependencies';
 import { loadCargoModel, cacheFilePath } from './cargo-model';
 import { normalizeOptions } from './options';
 import type { RustPerfPluginOptions } from './options';
-import { HOST_CPU_INPUT } from './create-targets';
+import { HOST_CPU_INPUT } from './crate-inputs';
 
 // A small Nx repo with the trading workspace's shape under rust/, written to a temp folder.
 const FILES: Record<string, string> = {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { loadCargoModel } from './cargo-model';
 import { createProjectConfiguration } from './create-targets';
-import type { TargetContext } from './create-targets';
+import type { TargetContext } from './crate-inputs';
 import { workspaceDataDirectory } from './data-directory';
 import { devkit } from './devkit';
 import { normalizeOptions, unknownSkipEntries } from './options';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzedTitles, parseBenchmarkInfo, parseEstimates, parseSamplePerIteration, readCriterionBaseline, readRunResults, type Estimate } from './criterion';
+import { analyzedTitles, parseBenchmarkInfo, parseEstimates, parseSamplePerIteration, readCriterionBaseline, readRunResults, type Estimate } from './criterion/criterion';
 import { JsonSyntaxError, parseJson } from './json';
 import { benchTargets, cargoBenchArgs, criterionArgs, resolveBaseline, selectBenches, type MetadataPackage } from './plan';
 import {

@@ -1,6 +1,6 @@
 // The bench summary (summary.json / summary.md), baseline comparison and the regression gate.
 // All pure: the executor feeds criterion's results in and writes what comes out.
-import type { CriterionResult, CriterionThroughput, Estimate } from './criterion';
+import type { CriterionResult, CriterionThroughput, Estimate } from './criterion/criterion';
 import { parseJson } from './json';
 import type { BenchKind } from './kinds/detect';
 
@@ -32,7 +32,7 @@ export interface BenchmarkSummary {
   statistic?: string;
   /** Latency rows: the statistic's value in each run, in nanoseconds. */
   runs?: number[];
-  /** Set for a divan bench (core/bench/divan.ts): lower/upper are then its fastest and slowest sample, not a confidence interval. */
+  /** Set for a divan bench (core/bench/divan/divan.ts): lower/upper are then its fastest and slowest sample, not a confidence interval. */
   harness?: 'divan';
   /** divan: the fastest sample per iteration (ns), its sample count and total iterations. */
   fastest?: number;

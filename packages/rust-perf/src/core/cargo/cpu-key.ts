@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The argv of the CPU identity rustc prints; create-targets' HOST_CPU_INPUT (build-native's runtime input) is this command. */
+/** The argv of the CPU identity rustc prints; crate-inputs' HOST_CPU_INPUT (build-native's runtime input) is this command. */
 export const HOST_CPU_ARGS = ['-C', 'target-cpu=native', '--print', 'cfg', '--print', 'target-cpus'];
 
 /** The target-cpu rustc ends up with: the last `-C target-cpu=` among the flags wins. */

@@ -2,7 +2,7 @@
 // affected atomized bench targets and splits them (rust-perf bench-plan, balanced on the costs the
 // last merge on main measured); N bench jobs each run their share with the same-job gate and the Nx
 // remote cache; a gate job merges every shard's summaries and fails if any part regressed or is missing.
-import type { WorkflowOptions } from './github-workflow';
+import type { WorkflowOptions } from './workflow-options';
 import type { PackageManagerSteps } from './repository';
 
 export const COSTS_DIR = '.bench-costs';

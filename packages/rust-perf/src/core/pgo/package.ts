@@ -2,7 +2,7 @@
 // [package.metadata], bin and bench target names).
 import * as fs from 'node:fs';
 import { benchInfos, type BenchKind } from '../bench/kinds/detect';
-import { isDivanBenchSource } from '../bench/divan';
+import { isDivanBenchSource } from '../bench/divan/divan';
 import { runChecked } from '../process/run';
 import type { PackageInfo } from './workload';
 

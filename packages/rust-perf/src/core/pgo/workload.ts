@@ -52,7 +52,7 @@ export interface PackageInfo {
   benchKinds?: Record<string, BenchKind>;
   /** Benches with `required-features`: left out of the default workload (the instrumented build has no features). */
   benchesWithRequiredFeatures?: string[];
-  /** Bench targets whose main is divan's (core/bench/divan.ts): they get divan's bound, not criterion's. */
+  /** Bench targets whose main is divan's (core/bench/divan/divan.ts): they get divan's bound, not criterion's. */
   divanBenches?: string[];
   /** Its bin and bench targets with their `required-features` (cargo metadata). */
   targets?: FeatureTarget[];

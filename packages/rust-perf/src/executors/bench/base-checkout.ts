@@ -3,13 +3,13 @@
 // CPU both sides run on.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkoutBase, resolveBase, withLock, workspaceDataDir, type ResolvedBase } from '../../core/bench/compare-git';
-import { comparedRefsFile, recordComparedRef } from '../../core/bench/compare-refs';
-import { pinnedCpu, tasksetCpus } from '../../core/bench/gate-plan';
+import { checkoutBase, resolveBase, withLock, workspaceDataDir, type ResolvedBase } from '../../core/bench/gate/compare-git';
+import { comparedRefsFile, recordComparedRef } from '../../core/bench/gate/compare-refs';
+import { pinnedCpu, tasksetCpus } from '../../core/bench/gate/gate-plan';
 import type { PhaseLog } from '../../core/bench/progress';
 import { run } from '../../core/process/run';
 
-/** The base `ref` names, recorded for the atomized targets' cache key (core/bench/compare-refs.ts). */
+/** The base `ref` names, recorded for the atomized targets' cache key (core/bench/gate/compare-refs.ts). */
 export async function resolveComparedBase(ref: string, root: string, log: PhaseLog): Promise<ResolvedBase> {
   log.phase(`base: resolving ${ref}`);
   const base = await resolveBase(ref, root);

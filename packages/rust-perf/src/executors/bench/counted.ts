@@ -18,8 +18,8 @@ import {
   type CountedBaselineEntry,
   type CountedBenchmarkSummary,
   type CountedBenchSummary,
-} from '../../core/bench/counted';
-import { buildCountedBench, countBenches } from '../../core/bench/counted-run';
+} from '../../core/bench/counted/counted';
+import { buildCountedBench, countBenches } from '../../core/bench/counted/counted-run';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { benchTargets, resolveBaseline, selectBenches } from '../../core/bench/plan';
 import type { createPhaseLog } from '../../core/bench/progress';
@@ -30,7 +30,7 @@ import { resolveOutputDir } from '../../core/fs/output-dir';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
 import { divanBenches } from './divan';
-import { countDivanBench } from '../../core/bench/divan-run';
+import { countDivanBench } from '../../core/bench/divan/divan-run';
 
 export async function runCountedBenches(options: BenchExecutorSchema, context: ExecutorContext, log: ReturnType<typeof createPhaseLog>): Promise<{ success: boolean }> {
   const project = context.projectName ?? options.package ?? 'bench';
@@ -71,7 +71,7 @@ export async function runCountedBenches(options: BenchExecutorSchema, context: E
     log.phase(`building ${bench} for counting (profile bench, x86-64-v3)`);
     const exe = await buildCountedBench({ cargoRoot, package: pkg.name, bench, targetDir: metadata.target_directory, print: (l) => logger.info(l) });
     log.phase(`counting ${bench} under callgrind, ${runs} run(s) per benchmark`);
-    const count = divan.has(bench) ? countDivanBench : countBenches; // divan: one iteration of its measured loop (core/bench/divan.ts)
+    const count = divan.has(bench) ? countDivanBench : countBenches; // divan: one iteration of its measured loop (core/bench/divan/divan.ts)
     const counted = await count({ exe, bench, cwd: path.dirname(pkg.manifest_path), filter: options.filter, runs, progress: (l) => logger.info(`  ${l}`) });
     for (let b of counted) {
       const old = baseline?.entries.get(b.id);

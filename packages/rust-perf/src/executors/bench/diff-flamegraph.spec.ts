@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compareMetric, decide, pairedGate, type BenchComparison } from '../../core/bench/paired';
+import { compareMetric, decide, pairedGate, type BenchComparison } from '../../core/bench/gate/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
 
 // The parts that need no perf recording: the e2e gate.spec draws a real one from a slowed order book.

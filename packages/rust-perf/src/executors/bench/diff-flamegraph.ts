@@ -4,9 +4,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BenchComparison } from '../../core/bench/paired';
+import type { BenchComparison } from '../../core/bench/gate/paired';
 import type { PhaseLog } from '../../core/bench/progress';
-import { benchRunEnv, exactFilter } from '../../core/bench/compare-plan';
+import { benchRunEnv, exactFilter } from '../../core/bench/gate/compare-plan';
 import { benchFileStem, describeGrowth, diffFoldedArgs, grownFrames, parseDiffFolded } from '../../core/flamegraph/diff';
 import { criterionProfileArgs, perfRecordArgs, perfScriptArgs } from '../../core/flamegraph/perf';
 import { elfHasSymtab } from '../../core/flamegraph/profile';

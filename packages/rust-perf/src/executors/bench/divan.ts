@@ -4,13 +4,13 @@
 import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CriterionResult } from '../../core/bench/criterion';
-import { divanArgs, divanAsCriterionResult, divanRunOptions, DIVAN_COMPARE_RUN, isDivanBenchSource, parseDivanOutput, summarizeDivan } from '../../core/bench/divan';
-import { countDivanIteration, listDivanBenchmarks, runDivanExecutable } from '../../core/bench/divan-run';
+import type { CriterionResult } from '../../core/bench/criterion/criterion';
+import { divanArgs, divanAsCriterionResult, divanRunOptions, DIVAN_COMPARE_RUN, isDivanBenchSource, parseDivanOutput, summarizeDivan } from '../../core/bench/divan/divan';
+import { countDivanIteration, listDivanBenchmarks, runDivanExecutable } from '../../core/bench/divan/divan-run';
 import type { MetadataPackage } from '../../core/bench/plan';
 import type { PhaseLog } from '../../core/bench/progress';
 import { compareWith, formatNs, formatPercent, type BenchmarkSummary } from '../../core/bench/summary';
-import type { Estimate } from '../../core/bench/criterion';
+import type { Estimate } from '../../core/bench/criterion/criterion';
 import { run } from '../../core/process/run';
 import type { BenchExecutorSchema } from './schema';
 

@@ -3,7 +3,7 @@ import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { affectingChanges, crateInputs } from '../../core/bench/compare-plan';
+import { affectingChanges, crateInputs } from '../../core/bench/gate/compare-plan';
 import { runChecked } from '../../core/process/run';
 import benchExecutor from './executor';
 

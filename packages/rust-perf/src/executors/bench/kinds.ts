@@ -4,11 +4,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchExecutables } from '../../core/bench/compare-plan';
-import { processFailure } from '../../core/bench/gate-steps';
+import { benchExecutables } from '../../core/bench/gate/compare-plan';
+import { processFailure } from '../../core/bench/gate/gate-steps';
 import { benchInfos, featuresArgs, featuresFor, isNightly, libtestNote, type BenchInfo } from '../../core/bench/kinds/detect';
-import { decodeHgrm } from '../../core/bench/kinds/hgrm';
-import { hasValues, mergeValues, parseLatencyOutput, type LatencyValues } from '../../core/bench/kinds/latency-output';
+import { decodeHgrm } from '../../core/bench/latency/hgrm';
+import { hasValues, mergeValues, parseLatencyOutput, type LatencyValues } from '../../core/bench/latency/latency-output';
 import { BenchSelectionError, type MetadataPackage } from '../../core/bench/plan';
 import { run } from '../../core/process/run';
 

@@ -1,19 +1,19 @@
 // `bench --compareRef <ref>` for latency programs: base and head built in this job, run in alternating
 // rounds (one run per side and round, on one CPU), each percentile compared round by round
-// (core/bench/latency-gate.ts). Writes the same summary.json/summary.md as the criterion gate.
+// (core/bench/latency/latency-gate.ts). Writes the same summary.json/summary.md as the criterion gate.
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '../shared/log';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { affectingChanges, crateInputs, otherBenchRoots } from '../../core/bench/compare-plan';
-import { changedFiles } from '../../core/bench/compare-git';
-import { comparisonSummary } from '../../core/bench/gate-plan';
-import { DEFAULT_COMPARE_THRESHOLD, brokenBaseComparisons, changedMessage, unchangedMessage } from '../../core/bench/gate-steps';
+import { affectingChanges, crateInputs, otherBenchRoots } from '../../core/bench/gate/compare-plan';
+import { changedFiles } from '../../core/bench/gate/compare-git';
+import { comparisonSummary } from '../../core/bench/gate/gate-plan';
+import { DEFAULT_COMPARE_THRESHOLD, brokenBaseComparisons, changedMessage, unchangedMessage } from '../../core/bench/gate/gate-steps';
 import type { BenchInfo } from '../../core/bench/kinds/detect';
-import { hasValues, type LatencyValues } from '../../core/bench/kinds/latency-output';
-import { DEFAULT_LATENCY_ROUNDS, exitCodeOnly, latencyComparisons } from '../../core/bench/latency-gate';
+import { hasValues, type LatencyValues } from '../../core/bench/latency/latency-output';
+import { DEFAULT_LATENCY_ROUNDS, exitCodeOnly, latencyComparisons } from '../../core/bench/latency/latency-gate';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
-import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, roundOrder, type BenchComparison } from '../../core/bench/paired';
+import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, roundOrder, type BenchComparison } from '../../core/bench/gate/paired';
 import type { PhaseLog } from '../../core/bench/progress';
 import { renderTextTable } from '../../core/bench/summary';
 import { writeFileAtomic } from '../../core/fs/atomic';

@@ -2,12 +2,12 @@
 // summary rows (median over runs with the min–max spread). Parsing and folding: core/bench/kinds/.
 import * as path from 'node:path';
 import type { BenchInfo } from '../../core/bench/kinds/detect';
-import { DEFAULT_LATENCY_RUNS, describeLatencyRows, latencyRows } from '../../core/bench/kinds/latency-summary';
+import { DEFAULT_LATENCY_RUNS, describeLatencyRows, latencyRows } from '../../core/bench/latency/latency-summary';
 import type { MetadataPackage } from '../../core/bench/plan';
 import type { PhaseLog } from '../../core/bench/progress';
 import { formatNs, type BenchmarkSummary } from '../../core/bench/summary';
 import { buildLatencyPrograms, featuresFor, hasValues, nothingRecognizable, runLatencyProgram } from './kinds';
-import type { LatencyValues } from '../../core/bench/kinds/latency-output';
+import type { LatencyValues } from '../../core/bench/latency/latency-output';
 
 export async function runLatencyBenches(
   cargoRoot: string,

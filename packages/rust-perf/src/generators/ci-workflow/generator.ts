@@ -1,6 +1,7 @@
 import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import { logger, readNxJson, type Tree } from '@nx/devkit';
-import { classifyExisting, parseWorkflow, renderWorkflow, type WorkflowOptions } from '../../core/ci/github-workflow';
+import { classifyExisting, parseWorkflow, renderWorkflow } from '../../core/ci/github-workflow';
+import type { WorkflowOptions } from '../../core/ci/workflow-options';
 import type { CiWorkflowGeneratorSchema } from './schema';
 import { CargoWorkspaceNotFoundError, joinPath, selectCargoRoots, type CargoRoot } from '../../core/cargo/locate';
 import { configRustflags, flagUnits, fuseLdName } from '../../core/cargo-config/plan';

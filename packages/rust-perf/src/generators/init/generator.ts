@@ -22,7 +22,7 @@ import { rustcCfg } from '../../core/toolchain/rustc';
 import { run } from '../../core/process/run';
 import { PendingWrites, reportKept, treeReader } from '../shared/tree';
 import { describeEverydayChanges, everydayChanges, keepEverydayValues } from '../../core/profiles/everyday';
-import { rustNamedInputs } from '../../plugins/create-targets';
+import { rustNamedInputs } from '../../plugins/crate-inputs';
 import type { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = 'rust-perf';

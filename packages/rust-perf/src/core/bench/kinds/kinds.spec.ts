@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { benchInfos, detectBenchKind, featuresArgs, featuresFor, isNightly, libtestNote } from './detect';
-import { decodeHgrm, HgrmError } from './hgrm';
-import { mergeValues, parseLatencyOutput } from './latency-output';
-import { latencyRows } from './latency-summary';
-import { GATED_STATS, LATENCY_CONFIDENCE, latencyComparisons, roundsNeeded } from '../latency-gate';
+import { decodeHgrm, HgrmError } from '../latency/hgrm';
+import { mergeValues, parseLatencyOutput } from '../latency/latency-output';
+import { latencyRows } from '../latency/latency-summary';
+import { GATED_STATS, LATENCY_CONFIDENCE, latencyComparisons, roundsNeeded } from '../latency/latency-gate';
 import { renderMarkdown, tableRows } from '../summary';
 
 const fixtures = path.join(__dirname, '__fixtures__');

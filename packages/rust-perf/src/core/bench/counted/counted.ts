@@ -5,9 +5,9 @@
 // What is counted: criterion in `--test` mode runs each benchmark's routine once; callgrind starts
 // with collection off and switches it on only inside criterion's `Bencher::iter*` (the routine and
 // its batched setup), so criterion's own start-up (89 % of the whole process) does not dilute a change.
-import { CACHE_GEOMETRY, parseCachegrind, simulatedCounts } from '../count/cachegrind';
-import { parseJson } from './json';
-import { BaselineFileError, baselineGate, formatPercent, type GateResult } from './summary';
+import { CACHE_GEOMETRY, parseCachegrind, simulatedCounts } from '../../count/cachegrind';
+import { parseJson } from '../json';
+import { BaselineFileError, baselineGate, formatPercent, type GateResult } from '../summary';
 
 /** criterion 0.5's `Bencher::iter`, `iter_batched`, `iter_batched_ref`, `iter_custom`, … (callgrind's function-name glob). */
 export const CRITERION_ROUTINE_TOGGLE = 'criterion::bencher::Bencher*::iter*';

@@ -2,9 +2,9 @@
 // (one run of each side per round), compared round by round with paired.ts's statistic (Hodges–Lehmann
 // estimate, exact Wilcoxon signed-rank interval). A regression only when the whole interval lies above
 // zero and the estimate exceeds the threshold. Pure: the runner feeds each round's values in.
-import { type LatencyStat, type LatencyValues } from './kinds/latency-output';
-import { latencyId } from './kinds/latency-summary';
-import { metricVerdict, pairedChange, type BenchComparison, type MetricComparison, type PairedChange, type PairedRound } from './paired';
+import { type LatencyStat, type LatencyValues } from './latency-output';
+import { latencyId } from './latency-summary';
+import { metricVerdict, pairedChange, type BenchComparison, type MetricComparison, type PairedChange, type PairedRound } from '../gate/paired';
 
 /** The percentiles the gate decides on (max and min are one sample each: reported, never gated). */
 export const GATED_STATS: readonly LatencyStat[] = ['p50', 'p90', 'p99', 'p99.9', 'p99.99'];

@@ -3,10 +3,10 @@
 // bench, and how new and removed benches join the comparisons. executors/bench/compare.ts runs the
 // processes these list and prints; gate-plan.ts folds the recorded rounds into comparisons.
 import * as path from 'node:path';
-import type { CriterionResult } from './criterion';
+import type { CriterionResult } from '../criterion/criterion';
 import { roundOrder, type BenchComparison, type MetricName, type WallStatistic } from './paired';
 import { roundValue, wallValue, withCounted, type Side } from './gate-plan';
-import { summarizeResult, type BenchmarkSummary } from './summary';
+import { summarizeResult, type BenchmarkSummary } from '../summary';
 
 /** Percent; with paired rounds the interval keeps noise out, so the threshold only filters tiny real changes. */
 export const DEFAULT_COMPARE_THRESHOLD = 5;
@@ -105,7 +105,7 @@ export function countedGroups(comparisons: readonly BenchComparison[]): Map<stri
   return byBench;
 }
 
-/** One counted run: one benchmark's routine, one iteration, on one side (core/bench/counted-run.ts countRoutineOnce). */
+/** One counted run: one benchmark's routine, one iteration, on one side (core/bench/counted/counted-run.ts countRoutineOnce). */
 export interface CountedStep {
   side: Side;
   id: string;

@@ -2,10 +2,10 @@
 // become per-benchmark comparisons (wall time), how counted runs replace the deciding metric, which
 // CPU to pin to, and the summary.json the run publishes. executors/bench/compare.ts runs the
 // processes in this order and prints; everything it decides comes from here.
-import type { CriterionResult, Estimate } from './criterion';
+import type { CriterionResult, Estimate } from '../criterion/criterion';
 import { compareCounted, compareMetric, decide, median, WALL_LABELS, type BenchComparison, type ComparisonHeader, type PairedRound, type WallStatistic } from './paired';
-import type { BenchmarkSummary } from './summary';
-import { DETERMINISTIC_SPREAD_PERCENT, spreadPercent } from './counted';
+import type { BenchmarkSummary } from '../summary';
+import { DETERMINISTIC_SPREAD_PERCENT, spreadPercent } from '../counted/counted';
 
 export type Side = 'base' | 'head';
 

@@ -2,7 +2,7 @@
 // of it in a git worktree that is reused between runs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { processAlive, run, type RunResult } from '../process/run';
+import { processAlive, run, type RunResult } from '../../process/run';
 
 export class CompareRefError extends Error {
   constructor(message: string) {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { measurementPlans, unhonouredOptions } from './criterion';
 
-const read = (name: string) => fs.readFileSync(path.join(__dirname, '__fixtures__', name), 'utf8');
+const read = (name: string) => fs.readFileSync(path.join(__dirname, '..', '__fixtures__', name), 'utf8');
 
 describe('options criterion did not honour [exec-bench-options-ignored]', () => {
   // Real output: the group asks for 20 samples in 2 s, the command line for 10 samples in 1 s and 0.5 s warm-up.

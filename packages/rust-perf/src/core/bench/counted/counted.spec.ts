@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ToolNotFoundError } from '../process/run';
+import { ToolNotFoundError } from '../../process/run';
 import {
   callgrindBenchArgs,
   compareCounted,
@@ -19,9 +19,9 @@ import {
   type CountedBenchSummary,
 } from './counted';
 import { countBenches } from './counted-run';
-import { BaselineFileError, parseBaselineSummary } from './summary';
+import { BaselineFileError, parseBaselineSummary } from '../summary';
 
-const fixtures = path.join(__dirname, '__fixtures__', 'counted');
+const fixtures = path.join(__dirname, '__fixtures__');
 const read = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8');
 const runsOf = (xs: number[]) => xs.map((instructions) => ({ instructions, estimatedCycles: instructions * 2 }));
 

@@ -1,5 +1,5 @@
 import { benchTasksFromGraph, mergeShardSummaries, parseCosts, readShardSummary, splitShards, ShardInputError, type BenchTask } from './shards';
-import { JsonSyntaxError } from './json';
+import { JsonSyntaxError } from '../json';
 
 const task = (project: string, bench: string): BenchTask => ({ project, target: `bench--${bench}`, bench });
 

@@ -5,8 +5,8 @@
 // Ids: each level of divan's tree below the bench's root becomes one `/`-separated segment, as criterion's
 // group/function/parameter ids are: divan's `speed::checksum::16` is `checksum/16`, a generic
 // `speed::parse::u64` is `parse/u64`. divan's own path (for `--exact`) is kept beside the id.
-import type { CriterionResult, Estimate } from './criterion';
-import type { BenchmarkSummary } from './summary';
+import type { CriterionResult, Estimate } from '../criterion/criterion';
+import type { BenchmarkSummary } from '../summary';
 
 /** A bench target whose main hands over to divan: `divan::main()` in its source (comments stripped). */
 export function isDivanBenchSource(source: string): boolean {

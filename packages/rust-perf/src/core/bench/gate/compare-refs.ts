@@ -6,9 +6,9 @@
 // A full commit id (what the generated workflows pass, $NX_BASE) names itself and is not recorded.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../fs/atomic';
-import { run } from '../process/run';
-import { parseJson } from './json';
+import { writeFileAtomic } from '../../fs/atomic';
+import { run } from '../../process/run';
+import { parseJson } from '../json';
 import { workspaceDataDir } from './compare-git';
 
 export const comparedRefsFile = (root: string, env: NodeJS.ProcessEnv = process.env): string => path.join(workspaceDataDir(root, env), 'rust-perf-compare', 'compared-refs.json');

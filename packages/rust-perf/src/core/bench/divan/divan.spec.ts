@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseCountedRun } from './counted';
+import { parseCountedRun } from '../counted/counted';
 import {
   callgrindDivanArgs,
   divanArgs,
@@ -15,8 +15,8 @@ import {
   summarizeDivan,
 } from './divan';
 
-// Real divan 0.1.21 output: see __fixtures__/divan/README.md for the commands.
-const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '__fixtures__', 'divan', name), 'utf8');
+// Real divan 0.1.21 output: see __fixtures__/README.md for the commands.
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '__fixtures__', name), 'utf8');
 
 describe('isDivanBenchSource', () => {
   it('recognises divan::main() and a configured Divan, not a commented-out call or criterion', () => {

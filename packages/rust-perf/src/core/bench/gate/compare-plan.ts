@@ -1,8 +1,8 @@
 // Same-job comparison, the pure part: which files make a crate's benches affected, which benches
 // exist on each side, the bench executables cargo built, and the argv that runs one of them.
 import * as path from 'node:path';
-import type { CargoMetadata } from './metadata';
-import type { MetadataPackage } from './plan';
+import type { CargoMetadata } from '../metadata';
+import type { MetadataPackage } from '../plan';
 
 /** Files of the Cargo workspace that change every crate's build (relative to the Cargo workspace root). */
 export const WORKSPACE_FILES = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', '.cargo/config', 'rust-toolchain', 'rust-toolchain.toml'];

@@ -1,14 +1,14 @@
 // Runs divan bench executables: a timed run read from divan's table, the list of benchmarks (divan's test
-// mode), and one iteration of one benchmark counted under callgrind (core/bench/divan.ts says where the
+// mode), and one iteration of one benchmark counted under callgrind (core/bench/divan/divan.ts says where the
 // loop starts and ends). The executors call these; what they run is decided in divan.ts.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CACHE_GEOMETRY } from '../count/cachegrind';
-import { COUNT_CPU } from '../count/counted-build';
-import { valgrindFailure, valgrindPath, valgrindVersion } from '../count/count';
-import { describeCommand, run } from '../process/run';
-import { parseCountedRun, summarizeCounted, type CountedBenchmarkSummary } from './counted';
+import { CACHE_GEOMETRY } from '../../count/cachegrind';
+import { COUNT_CPU } from '../../count/counted-build';
+import { valgrindFailure, valgrindPath, valgrindVersion } from '../../count/count';
+import { describeCommand, run } from '../../process/run';
+import { parseCountedRun, summarizeCounted, type CountedBenchmarkSummary } from '../counted/counted';
 import { callgrindDivanArgs, divanArgs, divanCountArgs, divanLoopPart, DIVAN_LOOP_BOUNDARY, parseDivanOutput, parseDivanTree, type DivanResult, type DivanRunOptions } from './divan';
 
 export class DivanRunError extends Error {

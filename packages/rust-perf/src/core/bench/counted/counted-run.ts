@@ -4,10 +4,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCargoBuild } from '../cargo/build';
-import { COUNT_CPU, countedRustflags, countedTargetDir } from '../count/counted-build';
-import { valgrindFailure, valgrindPath, valgrindVersion } from '../count/count';
-import { describeCommand, run } from '../process/run';
+import { runCargoBuild } from '../../cargo/build';
+import { COUNT_CPU, countedRustflags, countedTargetDir } from '../../count/counted-build';
+import { valgrindFailure, valgrindPath, valgrindVersion } from '../../count/count';
+import { describeCommand, run } from '../../process/run';
 import { callgrindBenchArgs, criterionListArgs, criterionTestArgs, parseCountedRun, parseCriterionList, summarizeCounted, type CountedBenchmarkSummary } from './counted';
 
 export class CountedBenchError extends Error {}

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { run } from '../process/run';
+import { run } from '../../process/run';
 import { comparedRefsFile, comparedRefsKey, isCommitId, readComparedRefs, recordComparedRef, resolveComparedRefs, withComparedRef } from './compare-refs';
 
 describe('the compared refs in the atomized benches\' cache key', () => {

@@ -3,7 +3,7 @@
 // so `new/` plus the set of ids reported in this run is the truth about this run.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseJson } from './json';
+import { parseJson } from '../json';
 
 /** A point estimate with its 95 % confidence interval, in nanoseconds. */
 export interface Estimate {

@@ -1,7 +1,7 @@
 // A latency program's runs folded into the bench summary's rows: one row per statistic
 // (`<bench>/p99.9`), its median over runs with the spread (min–max over runs) as its interval, so
 // baselines, the cross-run gate and the summary read latency programs as they read criterion benchmarks.
-import { median } from '../paired';
+import { median } from '../gate/paired';
 import type { BenchmarkSummary } from '../summary';
 import { LATENCY_STATS, type LatencyStat, type LatencyValues } from './latency-output';
 

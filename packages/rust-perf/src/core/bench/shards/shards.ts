@@ -1,8 +1,8 @@
 // Spreading atomized bench targets over CI machines, the pure part: which tasks exist (from Nx's
 // project graph), a deterministic split balanced on each bench's measured cost, and the merge of the
 // summaries the shards wrote into one verdict that knows which benches it expected.
-import { parseJson } from './json';
-import { comparisonRows, type BenchComparison, type BenchVerdict } from './paired';
+import { parseJson } from '../json';
+import { comparisonRows, type BenchComparison, type BenchVerdict } from '../gate/paired';
 
 /** One atomized bench target: `nx run <project>:<target>` runs `cargo bench -p <package> --bench <bench>`. */
 export interface BenchTask {

@@ -1,5 +1,5 @@
 // A criterion result as the gate's unit tests need it: a median with a ±1% interval, and optionally samples.
-import type { CriterionResult } from '../criterion';
+import type { CriterionResult } from '../../criterion/criterion';
 
 const est = (x: number) => ({ estimate: x, lower: x * 0.99, upper: x * 1.01, unit: 'ns' as const });
 
