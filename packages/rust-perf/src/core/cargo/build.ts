@@ -7,6 +7,7 @@ import { run, describeCommand, CommandFailedError } from '../process/run';
 import { planRustflags } from '../rustflags/rustflags';
 import type { RunContext } from '../context/run-context';
 import { describeRustflags, hostFromCfg, labelRustflags } from '../rustflags/provenance';
+import { isInitTable } from '../cargo-config/plan';
 import { replaceDirAtomic } from '../fs/atomic';
 import { featureList } from './features';
 
@@ -181,7 +182,7 @@ export async function runCargoBuild(o: CargoBuildRun): Promise<CargoBuildResult>
   const argv = cargoBuildArgv({ ...o.args, json: true });
   const env = { ...plan.env, ...(o.targetDir ? { CARGO_TARGET_DIR: o.targetDir } : {}), ...(o.extraEnv ?? {}) };
   // Each flag with where it really came from (the user's table, init's, the environment, this target).
-  for (const line of describeRustflags(plan.flags, labelRustflags(plan.groups, plan.configs ?? [], hostFromCfg(plan.cfgLines), process.cwd()))) print(line);
+  for (const line of describeRustflags(plan.flags, labelRustflags(plan.groups, plan.configs ?? [], hostFromCfg(plan.cfgLines), process.cwd(), isInitTable))) print(line);
   print(`  $ ${describeCommand('cargo', argv)}   (in ${o.cargoRoot}${o.targetDir ? `, CARGO_TARGET_DIR=${o.targetDir}` : ''})`);
   // stdout is cargo's JSON (for us); stderr is its human progress (for the user).
   const result = await run('cargo', argv, { cwd: o.cargoRoot, env, echo: 'stderr' });
