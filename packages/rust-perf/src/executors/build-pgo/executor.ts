@@ -76,7 +76,7 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     if (count) {
       const c = count;
       await progress.phase(`counted runs without and with PGO (valgrind, ${countRuns} each)`, () =>
-        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env, runs: countRuns, features }),
+        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env, runs: countRuns, features, context: setup.context }),
       );
     }
     console.log(`${setup.pkg}: PGO build done in ${progress.elapsed()}${options.cpu ? ` (target-cpu=${options.cpu})` : ''}.`);

@@ -125,7 +125,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
       await progress.phase('counted runs without and with the profile (valgrind)', async () => {
         const profdata = path.join(outDir, `${setup.project}.profdata`);
         const { usePath } = stageProfdata(profdata, setup.targetDir);
-        await countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: count.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: count.args, argsSource: count.source, cwd: setup.cargoRoot, env: count.env, features });
+        await countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: count.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: count.args, argsSource: count.source, cwd: setup.cargoRoot, env: count.env, features, context: setup.context });
       });
     }
     console.log(`${setup.pkg}: PGO profile ready in ${progress.elapsed()}.`);
