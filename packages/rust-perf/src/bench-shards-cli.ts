@@ -10,12 +10,13 @@ import { locateNx } from './core/report/nx-bin';
 import { comparedRefsFile, recordComparedRef } from './core/bench/gate/compare-refs';
 import { benchTasksFromGraph, mergeShardSummaries, parseCosts, readShardSummary, splitShards, type BenchTask, type ShardPlan } from './core/bench/shards/shards';
 import { parseJson } from './core/bench/json';
+import { outputPaths } from './core/layout/output-paths';
 
 /**
  * Where the plan goes unless --out says otherwise: under dist/, which init git-ignores, so the plan is inside
  * no package (a root crate's folder is the repository: a plan there would be one of its inputs).
  */
-export const DEFAULT_PLAN_FILE = 'dist/rust-perf/bench-plan.json';
+export const DEFAULT_PLAN_FILE = outputPaths.benchPlan();
 
 export const SHARDS_USAGE = [
   'rust-perf bench-plan --shards <n> [--base <ref>] [--costs <costs.json>] [--ci-target bench-ci] [--out <plan.json, default dist/rust-perf/bench-plan.json>]',

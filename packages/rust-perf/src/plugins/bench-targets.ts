@@ -4,6 +4,7 @@
 // Nx's task graph, a remote cache and a CI matrix can place each bench on its own machine.
 // Which is which: metadata['rust-perf'].nonAtomizedTarget on the aggregate, atomizedFrom on each bench.
 import type { TargetConfiguration } from '@nx/devkit';
+import { outputPaths } from '../core/layout/output-paths';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { cpuKeyCommand, rustNamedInputs, type CrateModel, type TargetContext } from './crate-inputs';
@@ -73,7 +74,7 @@ export interface AtomizedBenches {
 
 /** Where an atomized bench writes summary.json and summary.md: its own folder, so a CI job can collect them all. */
 export function atomizedOutputPath(outputRoot: string, project: string, bench: string): string {
-  return `${outputRoot}/bench-ci/${project}/${benchNamePart(bench)}`;
+  return outputPaths.benchCi(project, benchNamePart(bench), outputRoot);
 }
 
 export function atomizedBenchTargets(crate: CrateModel, names: NormalizedPluginOptions, context: TargetContext): AtomizedBenches {

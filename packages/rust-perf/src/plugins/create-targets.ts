@@ -3,6 +3,7 @@ import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { atomizedBenchTargets, dependencySourcesInput } from './bench-targets';
 import { boltVersionCommand, cpuKeyCommand, HOST_CPU_INPUT, rustNamedInputs, type CrateModel, type InputDefinition, type TargetContext } from './crate-inputs';
 import type { NormalizedPluginOptions } from './options';
+import { outputPaths } from '../core/layout/output-paths';
 
 const BASE_INPUTS = ['rustSources', '^rustSources', 'rustWorkspace'];
 
@@ -95,7 +96,7 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
   const base = { cargoRoot: crate.cargoRoot, package: crate.name };
   const what = crate.bins.length > 0 ? `the binaries of ${project} (${crate.bins.join(', ')})` : `${project}`;
   const out = names.outputRoot;
-  const profdata = `${out}/pgo/${project}/${project}.profdata`;
+  const profdata = outputPaths.profdata(project, out);
   const pgoProfile = crate.productionProfile ? 'production' : 'release';
   // Builds that compile with the user's rustflags key on the CPU when those flags say target-cpu=native.
   const cpuInputs = (targetName: string): InputDefinition[] => [context.nativeByOptions?.has(targetName) ? { runtime: HOST_CPU_INPUT } : { runtime: cpuKeyCommand(context.cli, crate.cargoRoot) }];
@@ -109,16 +110,16 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
       'build-release',
       project,
       names.buildReleaseTargetName,
-      { ...base, profile: 'release', outputPath: `${out}/rust/${project}/release` },
+      { ...base, profile: 'release', outputPath: outputPaths.build(project, 'release', out) },
       true,
-      `Build ${what} with cargo's release profile; copies the artifacts to ${out}/rust/${project}/release.`,
+      `Build ${what} with cargo's release profile; copies the artifacts to ${outputPaths.build(project, 'release', out)}.`,
       [...BASE_INPUTS, ...cpuInputs(names.buildReleaseTargetName)],
     );
     targets[names.buildNativeTargetName] = target(
       'build-native',
       project,
       names.buildNativeTargetName,
-      { ...base, profile: 'release', outputPath: `${out}/rust/${project}/native` },
+      { ...base, profile: 'release', outputPath: outputPaths.build(project, 'native', out) },
       true,
       `Build ${what} with -C target-cpu=native for this machine's CPU; the cache key includes the CPU model and features, so a binary is never restored on another CPU.`,
       [...BASE_INPUTS, { runtime: HOST_CPU_INPUT }],
@@ -130,7 +131,7 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
       project,
       names.pgoProfileTargetName,
       // The instrumented build uses build-pgo's profile, so the profile describes the code it optimizes.
-      { ...base, profile: pgoProfile, ...(crate.workload !== undefined ? { workload: crate.workload } : {}), outputPath: `${out}/pgo/${project}` },
+      { ...base, profile: pgoProfile, ...(crate.workload !== undefined ? { workload: crate.workload } : {}), outputPath: outputPaths.pgoProfile(project, out) },
       true,
       `Build ${project} instrumented, run its workload (${crate.workload !== undefined ? '[package.metadata.rust-perf].workload' : 'its criterion benches'}) and merge the profiles into ${profdata}.`,
       [...BASE_INPUTS, ...cpuInputs(names.pgoProfileTargetName)],
@@ -140,7 +141,7 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
         'build-pgo',
         project,
         names.buildPgoTargetName,
-        { ...base, profile: pgoProfile, profdata, outputPath: `${out}/rust/${project}/pgo` },
+        { ...base, profile: pgoProfile, profdata, outputPath: outputPaths.build(project, 'pgo', out) },
         true,
         `Build ${what} with -Cprofile-use=${profdata} (from ${names.pgoProfileTargetName}) and the ${pgoProfile} profile.`,
         [...BASE_INPUTS, ...cpuInputs(names.buildPgoTargetName), { dependentTasksOutputFiles: '**/*.profdata' }],
@@ -155,9 +156,9 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
         'bench',
         project,
         names.benchTargetName,
-        { ...base, benches: [...crate.benches], outputPath: `${out}/bench/${project}` },
+        { ...base, benches: [...crate.benches], outputPath: outputPaths.bench(project, out) },
         false,
-        `Run the criterion benches of ${project} (${crate.benches.join(', ')}) and write summary.json and summary.md to ${out}/bench/${project}.`,
+        `Run the criterion benches of ${project} (${crate.benches.join(', ')}) and write summary.json and summary.md to ${outputPaths.bench(project, out)}.`,
       ),
       // Two benches timed at once slow each other down: `nx affected -t bench` runs them one at a time.
       parallelism: false,
@@ -172,9 +173,9 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
       'flamegraph',
       project,
       names.flamegraphTargetName,
-      { ...base, ...subject, outputPath: `${out}/flamegraph/${project}` },
+      { ...base, ...subject, outputPath: outputPaths.flamegraph(project, out) },
       false,
-      `Record ${recorded} under perf and render an SVG flamegraph to ${out}/flamegraph/${project}.`,
+      `Record ${recorded} under perf and render an SVG flamegraph to ${outputPaths.flamegraph(project, out)}.`,
     );
   }
 
@@ -185,9 +186,9 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
         'perf-report',
         project,
         names.perfReportTargetName,
-        { ...base, pgoProfile, profdata, outputPath: `${out}/perf-report/${project}` },
+        { ...base, pgoProfile, profdata, outputPath: outputPaths.perfReport(project, out) },
         false,
-        `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload (--configurations picks some; it runs only their builds); writes report.json, report.md and report.svg to ${out}/perf-report/${project}.`,
+        `Measure dev, release, native, fat-LTO, PGO and PGO+native builds of ${project} on its workload (--configurations picks some; it runs only their builds); writes report.json, report.md and report.svg to ${outputPaths.perfReport(project, out)}.`,
       ),
     };
   }
@@ -195,7 +196,7 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
   if (pgo && crate.bins.length > 0) {
     // BOLT rewrites a linked binary: only crates with one get it. The PGO profile (when pgo-profile
     // made one) is the input build's, so BOLT's layout comes on top of PGO's.
-    const boltDir = `${out}/bolt/${project}`;
+    const boltDir = outputPaths.boltProfile(project, out);
     const boltKey = (targetName: string): Array<string | InputDefinition> => [...BASE_INPUTS, ...cpuInputs(targetName), { runtime: boltVersionCommand(context.cli, crate.cargoRoot) }, { env: 'LLVM_BOLT' }];
     targets[names.boltProfileTargetName] = {
       ...target(
@@ -214,9 +215,9 @@ export function createProjectConfiguration(inferred: CrateModel, names: Normaliz
         'build-bolt',
         project,
         names.buildBoltTargetName,
-        { ...base, profileDir: boltDir, outputPath: `${out}/rust/${project}/bolt` },
+        { ...base, profileDir: boltDir, outputPath: outputPaths.build(project, 'bolt', out) },
         true,
-        `Optimize ${what} with llvm-bolt and the ${names.boltProfileTargetName} profile (block and function layout on top of PGO); writes ${out}/rust/${project}/bolt.`,
+        `Optimize ${what} with llvm-bolt and the ${names.boltProfileTargetName} profile (block and function layout on top of PGO); writes ${outputPaths.build(project, 'bolt', out)}.`,
         [...boltKey(names.buildBoltTargetName), { dependentTasksOutputFiles: '**/*.fdata' }, { dependentTasksOutputFiles: '**/relocs/*' }],
       ),
       dependsOn: [names.boltProfileTargetName],

@@ -1,3 +1,5 @@
+import { DEFAULT_OUTPUT_ROOT } from '../core/layout/output-paths';
+
 /** nx.json: `plugins: [{ plugin: "rust-perf", options: { ... } }]`. */
 export interface RustPerfPluginOptions {
   buildReleaseTargetName?: string;
@@ -61,7 +63,7 @@ export const DEFAULT_TARGET_NAMES: TargetNames = {
 const WHERE = 'nx.json → plugins → rust-perf → options';
 
 function normalizeOutputRoot(value: unknown): string {
-  if (value === undefined) return 'dist';
+  if (value === undefined) return DEFAULT_OUTPUT_ROOT;
   const text = typeof value === 'string' ? value.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '') : '';
   // The outputs must be a folder of their own inside the Nx root (the executors refuse anything else).
   if (text === '' || text === '.' || text.startsWith('/') || text.split('/').includes('..')) {

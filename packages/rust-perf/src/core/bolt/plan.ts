@@ -14,6 +14,7 @@
 // - Each package has its own input target dir (its PGO profile changes its dependencies' code too).
 import * as path from 'node:path';
 import { RUST_PERF_DIR } from '../pgo/plan';
+import { outputPaths } from '../layout/output-paths';
 
 export const EMIT_RELOCS_FLAG = '-Clink-args=-Wl,--emit-relocs';
 /** Keeps .symtab whatever the profile's `strip` says (see above: a rustflag, not a profile override). */
@@ -93,7 +94,7 @@ export function checkBoltTarget(triple: string): void {
 
 /** Where bolt-profile publishes by default: `<bin>.fdata` and `relocs/<bin>` (the exact binary the profile describes). */
 export function boltProfileDir(project: string): string {
-  return path.join('dist', 'bolt', project);
+  return outputPaths.boltProfile(project);
 }
 
 export const RELOCS_DIR = 'relocs';

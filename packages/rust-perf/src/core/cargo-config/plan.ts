@@ -11,15 +11,13 @@ import type { TomlTable, TomlValue } from '../toml/toml';
 import { cfgSatisfiable, parseCfgKey } from '../rustflags/cfg';
 import { exclusiveCfg } from './exclusive';
 import type { UserTargetTable } from './exclusive';
+import { flagUnits, type Host } from '../rustflags/units';
+
+// The pieces the rustflags provenance shares live below, in core/rustflags/units.ts.
+export { flagUnits, type Host };
 
 export type CpuChoice = 'none' | 'x86-64-v2' | 'x86-64-v3' | 'native';
 
-export interface Host {
-  /** cfg target_arch of the host, e.g. x86_64, aarch64. */
-  arch: string;
-  /** cfg target_os of the host, e.g. linux, macos. */
-  os: string;
-}
 
 export interface ConfigPlanInput {
   /** Current text of .cargo/config.toml, or null when it does not exist. */
@@ -174,17 +172,6 @@ function removeTable(text: string, key: string): string | null {
   lines.splice(start, end - start);
   while (start < lines.length && lines[start].trim() === '' && (start === 0 || lines[start - 1].trim() === '')) lines.splice(start, 1);
   return lines.join('\n');
-}
-
-/** Splits rustflags into units: `-C x` / `-Cx` / `--cfg x` / `-L x` … count as one unit. */
-export function flagUnits(flags: readonly string[]): string[][] {
-  const units: string[][] = [];
-  const takesValue = new Set(['-C', '--cfg', '-L', '-l', '-A', '-W', '-D', '-F', '--cap-lints', '-Z', '--check-cfg']);
-  for (let i = 0; i < flags.length; i++) {
-    if (takesValue.has(flags[i]) && i + 1 < flags.length) units.push([flags[i], flags[++i]]);
-    else units.push([flags[i]]);
-  }
-  return units;
 }
 
 /** The codegen option a unit sets, for the flags we manage: target-cpu and the -fuse-ld link-arg. */

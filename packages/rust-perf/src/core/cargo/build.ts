@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run, describeCommand, CommandFailedError } from '../process/run';
 import { planRustflags } from '../rustflags/rustflags';
+import type { RunContext } from '../context/run-context';
 import { describeRustflags, hostFromCfg, labelRustflags } from '../rustflags/provenance';
+import { isInitTable } from '../cargo-config/plan';
 import { replaceDirAtomic } from '../fs/atomic';
 import { featureList } from './features';
 
@@ -146,6 +148,8 @@ export interface CargoBuildRun {
   targetDir?: string;
   extraEnv?: Record<string, string | undefined>;
   print?: (line: string) => void;
+  /** The run's toolchain facts and cargo configs, so the rustflags planner asks for them no second time. */
+  context?: RunContext;
 }
 
 export interface CargoBuildResult {
@@ -173,12 +177,12 @@ export function buildKindOf(cargoJson: string): BuildKind {
  */
 export async function runCargoBuild(o: CargoBuildRun): Promise<CargoBuildResult> {
   const print = o.print ?? ((l: string) => console.log(l));
-  const plan = await planRustflags({ cargoRoot: o.cargoRoot, env: o.env, add: o.addRustflags, addedBy: o.addedBy, target: o.args.target });
+  const plan = await planRustflags({ cargoRoot: o.cargoRoot, env: o.env, add: o.addRustflags, addedBy: o.addedBy, target: o.args.target, context: o.context });
   for (const w of plan.warnings) print(`warning: ${w}`);
   const argv = cargoBuildArgv({ ...o.args, json: true });
   const env = { ...plan.env, ...(o.targetDir ? { CARGO_TARGET_DIR: o.targetDir } : {}), ...(o.extraEnv ?? {}) };
   // Each flag with where it really came from (the user's table, init's, the environment, this target).
-  for (const line of describeRustflags(plan.flags, labelRustflags(plan.groups, plan.configs ?? [], hostFromCfg(plan.cfgLines), process.cwd()))) print(line);
+  for (const line of describeRustflags(plan.flags, labelRustflags(plan.groups, plan.configs ?? [], hostFromCfg(plan.cfgLines), process.cwd(), isInitTable))) print(line);
   print(`  $ ${describeCommand('cargo', argv)}   (in ${o.cargoRoot}${o.targetDir ? `, CARGO_TARGET_DIR=${o.targetDir}` : ''})`);
   // stdout is cargo's JSON (for us); stderr is its human progress (for the user).
   const result = await run('cargo', argv, { cwd: o.cargoRoot, env, echo: 'stderr' });

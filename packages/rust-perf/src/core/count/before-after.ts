@@ -6,6 +6,7 @@ import { buildCountedBinary, COUNT_CPU } from './counted-build';
 import { countRepeated, type CountResult } from './count';
 import { formatCount, percentChange } from './format';
 import { countChange, countSpread, DEFAULT_COUNT_RUNS, describeChange, describeRepeatability, describeSpread, judgeRepeats, type Repeatability } from './repeat';
+import type { RunContext } from '../context/run-context';
 
 export interface BeforeAfterPgo {
   cargoRoot: string;
@@ -24,6 +25,8 @@ export interface BeforeAfterPgo {
   /** Counted runs of each binary (at least 2). */
   runs?: number;
   print?: (line: string) => void;
+  /** The run's toolchain facts and cargo configs, shared by both counted builds. */
+  context?: RunContext;
 }
 
 export interface BeforeAfterResult {
@@ -84,7 +87,7 @@ export function describeBeforeAfter(before: CountResult, after: CountResult, hea
 
 export async function countBeforeAfterPgo(o: BeforeAfterPgo): Promise<BeforeAfterResult> {
   const print = o.print ?? ((l: string) => console.log(l));
-  const common = { cargoRoot: o.cargoRoot, package: o.package, profile: o.profile, bin: o.bin, targetDir: o.targetDir, features: o.features, print };
+  const common = { cargoRoot: o.cargoRoot, package: o.package, profile: o.profile, bin: o.bin, targetDir: o.targetDir, features: o.features, print, context: o.context };
   // The same target dir names as perf-report's counted builds, so one reuses the other's.
   const beforeExe = await buildCountedBinary({ ...common, addRustflags: [], name: o.profile });
   const afterExe = await buildCountedBinary({ ...common, addRustflags: profileUseFlags(o.profileUsePath), target: o.host, name: 'pgo' });

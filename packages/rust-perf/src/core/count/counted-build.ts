@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { runCargoBuild } from '../cargo/build';
 import { RUST_PERF_DIR } from '../pgo/plan';
+import type { RunContext } from '../context/run-context';
 
 export const COUNT_CPU = 'x86-64-v3';
 
@@ -42,6 +43,8 @@ export interface CountedBuild {
   targetDir: string;
   name: string;
   print?: (line: string) => void;
+  /** The run's toolchain facts and cargo configs (core/context/run-context.ts). */
+  context?: RunContext;
 }
 
 /** `CARGO_PROFILE_<NAME>_STRIP`: cargo's environment override of a profile's strip setting. */
@@ -66,6 +69,7 @@ export async function buildCountedBinary(b: CountedBuild): Promise<string> {
     targetDir: countedTargetDir(b.targetDir, b.name),
     extraEnv: keepSymbols ? { [strip]: process.env[strip] ?? 'none', ...b.extraEnv } : b.extraEnv,
     print: b.print,
+    context: b.context,
   });
   const exe = result.artifacts.find((a) => a.kind === 'bin' && a.name === b.bin);
   if (!exe) throw new Error(`cargo built no binary named ${b.bin} for the counted ${b.name} build`);

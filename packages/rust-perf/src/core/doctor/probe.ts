@@ -4,10 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../process/run';
-import { rustcCfg, rustcInfo } from '../toolchain/rustc';
+import { RunContext } from '../context/run-context';
 import { allocatorOnTarget, cfgLookup, defaultFeatures } from '../allocator/detect';
 import { getIn, parseToml } from '../toml/toml';
-import { findLlvmProfdata } from '../toolchain/llvm-profdata';
 import { valgrindPath, valgrindVersion } from '../count/count';
 import { findLlvmBolt } from '../toolchain/llvm-bolt';
 import { whichSync } from '../toolchain/cache';
@@ -93,8 +92,10 @@ export async function probeLockfile(cargoRootAbs: string): Promise<NonNullable<D
 
 export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = process.env): Promise<DoctorFacts> {
   const facts: DoctorFacts = {};
+  // One run's toolchain facts: rustc -vV serves the report, the llvm-profdata search and the cfg lookup.
+  const context = new RunContext(cargoRootAbs, env);
   try {
-    const info = await rustcInfo(cargoRootAbs, env);
+    const info = await context.rustc();
     facts.rustc = info;
     facts.cargoVersion = (await run('cargo', ['-V'], { cwd: cargoRootAbs })).stdout.trim();
   } catch (e) {
@@ -102,7 +103,7 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
     return facts;
   }
   try {
-    facts.profdata = await findLlvmProfdata(cargoRootAbs, env);
+    facts.profdata = await context.llvmProfdata();
   } catch (e) {
     facts.profdataError = (e as Error).message;
   }
@@ -140,7 +141,7 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
     // The build's target (build.target / CARGO_BUILD_TARGET, else the host) decides which #[cfg] holds.
     const host = facts.rustc!.host;
     const target = configPlan.target ?? host;
-    const cfgLines = await rustcCfg(cargoRootAbs, target === host ? undefined : target, env);
+    const cfgLines = await context.cfg(target === host ? undefined : target);
     facts.allocators = probeAllocators(cargoRootAbs, target, cfgLines);
   }
   return facts;

@@ -1,4 +1,4 @@
-import { planCargoConfig } from '../cargo-config/plan';
+import { isInitTable, planCargoConfig } from '../cargo-config/plan';
 import { parseToml } from '../toml/toml';
 import { describeRustflags, hostFromCfg, labelRustflags } from './provenance';
 import { resolveRustflags, type CargoConfigFile } from './rustflags';
@@ -10,7 +10,7 @@ const file = (path: string, text: string): CargoConfigFile => ({ file: path, tab
 const initText = (existing: string | null) => planCargoConfig({ existing, file: '/w/rust/.cargo/config.toml', cpu: 'x86-64-v3', linkerFlags: [], host: linux, force: false }).text as string;
 const labels = (configs: CargoConfigFile[], env: NodeJS.ProcessEnv = {}, add: string[] = [], addedBy?: string) => {
   const plan = resolveRustflags({ configs, env, triple: 'x86_64-unknown-linux-gnu', cfgLines: CFG, add, addedBy });
-  return labelRustflags(plan.groups, configs, hostFromCfg(CFG), '/w');
+  return labelRustflags(plan.groups, configs, hostFromCfg(CFG), '/w', isInitTable);
 };
 
 describe('rustflags provenance', () => {

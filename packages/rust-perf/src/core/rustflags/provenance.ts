@@ -2,7 +2,7 @@
 // table init wrote (it marks each with its comment, core/cargo-config/plan.ts), the user's
 // [build] flags init copied into its table, an environment variable, or the rust-perf target.
 import * as path from 'node:path';
-import { flagUnits, isInitTable, type Host } from '../cargo-config/plan';
+import { flagUnits, type Host } from './units';
 import { flagsFromValue, type CargoConfigFile, type FlagGroup } from './rustflags';
 import { getIn } from '../toml/toml';
 
@@ -20,7 +20,13 @@ export function hostFromCfg(cfgLines: readonly string[] | undefined): Host | und
   return arch && os ? { arch, os } : undefined;
 }
 
-export function labelRustflags(groups: readonly FlagGroup[], configs: readonly CargoConfigFile[], host: Host | undefined, cwd: string): LabelledFlag[] {
+/**
+ * Whether init wrote the `[target.<key>]` table in this config text (core/cargo-config/plan.ts isInitTable):
+ * passed in, since init's table shapes belong to the config planner above this module.
+ */
+export type InitTableTest = (text: string, key: string, host: Host) => boolean;
+
+export function labelRustflags(groups: readonly FlagGroup[], configs: readonly CargoConfigFile[], host: Host | undefined, cwd: string, isInitTable: InitTableTest): LabelledFlag[] {
   // Files outside the workspace ($CARGO_HOME/config.toml) keep their absolute path.
   const rel = (file: string) => {
     const r = path.relative(cwd, file);

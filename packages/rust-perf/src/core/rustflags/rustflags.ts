@@ -4,12 +4,12 @@
 //   4. build.rustflags
 // Setting RUSTFLAGS to add one flag would silently drop the user's config flags, so we compute the
 // set cargo would have used and pass it, plus ours, in CARGO_ENCODED_RUSTFLAGS.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { parseToml, getIn, type TomlTable, type TomlValue } from '../toml/toml';
-import { rustcCfg, rustcInfo } from '../toolchain/rustc';
+import { getIn, type TomlTable, type TomlValue } from '../toml/toml';
+import { findCargoConfigs, type CargoConfigFile } from '../context/cargo-configs';
+import { RunContext } from '../context/run-context';
 import { cfgMatches } from './cfg';
+
+export { findCargoConfigs, type CargoConfigFile };
 
 /** Where a run of flags came from: an environment variable, a config table (`build` or a target key), or the rust-perf target itself. */
 export type FlagOrigin = { kind: 'env'; name: string } | { kind: 'config'; file: string; table: string } | { kind: 'added'; by: string };
@@ -33,45 +33,6 @@ export interface RustflagsPlan {
   source?: string;
   /** The target triple the flags apply to (explicit --target, CARGO_BUILD_TARGET, build.target, else host). */
   target?: string;
-}
-
-export interface CargoConfigFile {
-  file: string;
-  table: TomlTable;
-  /** The file's text, for what only comments say (which tables init wrote). */
-  text?: string;
-}
-
-/** Cargo's config files for cwd, lowest precedence first ($CARGO_HOME, then / … cwd). */
-export function findCargoConfigs(cwd: string, env: NodeJS.ProcessEnv): CargoConfigFile[] {
-  const dirs: string[] = [];
-  let dir = path.resolve(cwd);
-  for (;;) {
-    dirs.unshift(dir);
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  const cargoHome = path.resolve(env.CARGO_HOME ?? path.join(os.homedir(), '.cargo'));
-  const files: string[] = [];
-  const pick = (base: string) => {
-    // Cargo reads `config` when both exist (and warns); `config.toml` otherwise.
-    for (const name of ['config', 'config.toml']) {
-      const f = path.join(base, name);
-      if (fs.existsSync(f) && fs.statSync(f).isFile()) return f;
-    }
-    return undefined;
-  };
-  const home = pick(cargoHome);
-  if (home) files.push(home);
-  for (const d of dirs) {
-    const f = pick(path.join(d, '.cargo'));
-    if (f && !files.includes(f)) files.push(f);
-  }
-  return files.map((file) => {
-    const text = fs.readFileSync(file, 'utf8');
-    return { file, table: parseToml(text, file), text };
-  });
 }
 
 /** A config value for rustflags: an array of strings, or one string split on whitespace. */
@@ -210,12 +171,17 @@ export function resolveRustflags(input: ResolveInput): Omit<RustflagsPlan, 'targ
   return { env, flags, groups, ...(input.cfgLines ? { cfgLines: input.cfgLines } : {}), warnings, source };
 }
 
-/** The effective rustflags cargo would use for this build (config files + user env), plus `add`, encoded for CARGO_ENCODED_RUSTFLAGS (RUSTFLAGS removed), so the user's config and env flags are kept. */
-export async function planRustflags(opts: { cargoRoot: string /* absolute */; env: NodeJS.ProcessEnv; add: string[]; addedBy?: string; target?: string }): Promise<RustflagsPlan> {
-  const configs = findCargoConfigs(opts.cargoRoot, opts.env);
+/**
+ * The effective rustflags cargo would use for this build (config files + user env), plus `add`, encoded for
+ * CARGO_ENCODED_RUSTFLAGS (RUSTFLAGS removed), so the user's config and env flags are kept. The run's context
+ * supplies the config files and rustc's facts; without one (or for another env) a fresh one is made.
+ */
+export async function planRustflags(opts: { cargoRoot: string /* absolute */; env: NodeJS.ProcessEnv; add: string[]; addedBy?: string; target?: string; context?: RunContext }): Promise<RustflagsPlan> {
+  const context = opts.context && opts.context.env === opts.env && opts.context.cargoRoot === opts.cargoRoot ? opts.context : new RunContext(opts.cargoRoot, opts.env);
+  const configs = [...context.cargoConfigs()];
   const configTarget = [...configs].reverse().map((c) => getIn(c.table, ['build', 'target'])).find((t): t is string => typeof t === 'string');
   const explicit = opts.target ?? opts.env.CARGO_BUILD_TARGET ?? configTarget;
-  const triple = explicit ?? (await rustcInfo(opts.cargoRoot, opts.env)).host;
-  const cfgLines = needsCfg(configs) ? await rustcCfg(opts.cargoRoot, explicit, opts.env) : undefined;
+  const triple = explicit ?? (await context.host());
+  const cfgLines = needsCfg(configs) ? await context.cfg(explicit) : undefined;
   return { ...resolveRustflags({ configs, env: opts.env, triple, cfgLines, add: opts.add, addedBy: opts.addedBy }), configs, target: triple };
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../process/run';
 import { cached, toolchainKey, whichSync } from './cache';
-import { rustcInfo, rustcTargetLibdir } from './rustc';
+import { rustcInfo, rustcTargetLibdir, type RustcInfo } from './rustc';
 
 /** LLVM major from `llvm-profdata --version` ("Debian LLVM version 22.1.8", "LLVM version 22.1.2-rust-1.95.0-stable"). */
 export function parseLlvmVersion(text: string): { version: string; major: number } | undefined {
@@ -51,16 +51,26 @@ export interface LlvmProfdata {
   major: number;
 }
 
+/** The rustc facts the search needs; a run context (core/context/run-context.ts) passes its own, asked once per run. */
+export interface ProfdataFacts {
+  rustc: () => Promise<RustcInfo>;
+  targetLibdir: () => Promise<string>;
+}
+
 /** Finds an llvm-profdata matching rustc's LLVM major; the answer is cached per toolchain and PATH. */
-export async function findLlvmProfdata(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<LlvmProfdata> {
-  const rustc = await rustcInfo(cwd, env);
+export async function findLlvmProfdata(
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+  facts: ProfdataFacts = { rustc: () => rustcInfo(cwd, env), targetLibdir: () => rustcTargetLibdir(cwd, env) },
+): Promise<LlvmProfdata> {
+  const rustc = await facts.rustc();
   const key = `llvm-profdata:${toolchainKey(cwd, env)}:${env.PATH ?? ''}:${env.LLVM_PROFDATA ?? ''}`;
   const stillThere = (v: LlvmProfdata | null) => v !== null && fs.existsSync(v.path);
   const found = await cached<LlvmProfdata | null>(
     key,
     async () => {
       const tried: string[] = [];
-      const candidates = profdataCandidates({ targetLibdir: await rustcTargetLibdir(cwd, env), llvmMajor: rustc.llvmMajor, which: (n) => whichSync(n, env), explicit: env.LLVM_PROFDATA });
+      const candidates = profdataCandidates({ targetLibdir: await facts.targetLibdir(), llvmMajor: rustc.llvmMajor, which: (n) => whichSync(n, env), explicit: env.LLVM_PROFDATA });
       for (const c of candidates) {
         if (!fs.existsSync(c.path)) {
           tried.push(`${c.path} (missing)`);

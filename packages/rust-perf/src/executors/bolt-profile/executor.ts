@@ -19,7 +19,6 @@ import { readPgoRecord } from '../../core/pgo/record';
 import { CommandFailedError, run, runChecked } from '../../core/process/run';
 import { Progress } from '../../core/progress';
 import { findLlvmBolt } from '../../core/toolchain/llvm-bolt';
-import { rustcInfo } from '../../core/toolchain/rustc';
 import { setupBuild } from '../shared/build-executor';
 import type { BoltProfileExecutorOptions } from './schema';
 
@@ -32,7 +31,7 @@ export default async function boltProfileExecutor(options: BoltProfileExecutorOp
     const outDir = resolveOutputDir(context.root, options.outputPath, boltProfileDir(setup.project));
     const profile = options.profile ?? 'release';
     const { pkg, workload, tool, target } = await progress.phase('workload and tools', async () => {
-      const target = options.target ?? (await rustcInfo(setup.cargoRoot)).host;
+      const target = options.target ?? (await setup.context.host());
       checkBoltTarget(target);
       const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
       const workload = resolveWorkload(options.workload, pkg);

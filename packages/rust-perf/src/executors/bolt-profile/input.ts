@@ -2,15 +2,13 @@
 // given), relocations kept and symbols not stripped, in a target dir of its own.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { runCargoBuild } from '../../core/cargo/build';
 import { EMIT_RELOCS_FLAG, KEEP_SYMBOLS_FLAG, linkerOverride, type BoltLayout } from '../../core/bolt/plan';
 import { missingProfileFunctions } from '../../core/pgo/stats';
 import { planRustflags } from '../../core/rustflags/rustflags';
 import { whichSync } from '../../core/toolchain/cache';
-import { rustcTargetLibdir } from '../../core/toolchain/rustc';
-import { copyFileAtomic } from '../../core/fs/atomic';
-import { profileUseFlags, profileUsePath } from '../../core/pgo/plan';
+import { profileUseFlags } from '../../core/pgo/plan';
+import { stageProfdata } from '../../core/pgo/stage';
 import { CommandFailedError } from '../../core/process/run';
 import { cargoArgsFrom, type BuildSetup } from '../shared/build-executor';
 import type { BoltProfileExecutorOptions } from './schema';
@@ -50,16 +48,13 @@ export async function buildBoltInput(o: {
     const profdata = path.resolve(o.workspaceRoot, o.options.profdata);
     if (!fs.existsSync(profdata) || fs.statSync(profdata).size === 0)
       throw new Error(`${profdata} does not exist or is empty: run \`nx run ${o.setup.project}:pgo-profile\` first (bolt-profile depends on it), or remove the \`profdata\` option to BOLT a plain ${o.profile} build.`);
-    // As build-pgo: rustc's fingerprint sees the path in rustflags, not the contents, so name it by content.
-    const sha = createHash('sha256').update(fs.readFileSync(profdata)).digest('hex');
-    const usePath = profileUsePath(o.setup.targetDir, sha);
-    if (!fs.existsSync(usePath)) copyFileAtomic(profdata, usePath);
-    flags.unshift(...profileUseFlags(usePath));
-    profdataName = `${path.relative(o.workspaceRoot, profdata)} (sha256 ${sha.slice(0, 16)})`;
+    const staged = stageProfdata(profdata, o.setup.targetDir);
+    flags.unshift(...profileUseFlags(staged.usePath));
+    profdataName = `${path.relative(o.workspaceRoot, profdata)} (sha256 ${staged.sha256.slice(0, 16)})`;
   }
   // The user's own flags decide the linker; mold's output cannot be BOLTed (see linkerOverride).
-  const user = await planRustflags({ cargoRoot: o.setup.cargoRoot, env: process.env, add: [], target: o.target });
-  const sysrootLld = path.join(await rustcTargetLibdir(o.setup.cargoRoot), '..', 'bin', 'gcc-ld', 'ld.lld');
+  const user = await planRustflags({ cargoRoot: o.setup.cargoRoot, env: process.env, add: [], target: o.target, context: o.setup.context });
+  const sysrootLld = path.join(await o.setup.context.targetLibdir(), '..', 'bin', 'gcc-ld', 'ld.lld');
   const linker = linkerOverride(user.flags, fs.existsSync(sysrootLld) || whichSync('ld.lld') !== undefined);
   if (linker.note) console.log(`  note: ${linker.note}`);
   flags.push(...linker.flags);
@@ -73,6 +68,7 @@ export async function buildBoltInput(o: {
       addedBy: 'bolt-profile (relocations and symbols llvm-bolt needs, its profdata option)',
       env: process.env,
       targetDir: o.layout.inputTargetDir,
+      context: o.setup.context,
     });
   } catch (e) {
     const why = e instanceof CommandFailedError ? explainLinkFailure(e.result.stderr) : undefined;

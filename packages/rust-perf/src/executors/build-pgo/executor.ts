@@ -1,16 +1,14 @@
 import '../../nx-guard'; // first: a clear message instead of @nx/devkit failing inside an unsupported Nx
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { ExecutorContext } from '@nx/devkit';
 import { runCargoBuild } from '../../core/cargo/build';
-import { copyFileAtomic } from '../../core/fs/atomic';
-import { pgoUseTargetDir, profileUseFlags, profileUsePath } from '../../core/pgo/plan';
+import { pgoUseTargetDir, profileUseFlags } from '../../core/pgo/plan';
+import { stageProfdata } from '../../core/pgo/stage';
+import { outputPaths } from '../../core/layout/output-paths';
 import { describeCoverage, missingProfileFunctions, parseProfdataShow, type ProfileStats } from '../../core/pgo/stats';
 import { run } from '../../core/process/run';
 import { Progress } from '../../core/progress';
-import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
-import { rustcInfo } from '../../core/toolchain/rustc';
 import { cargoArgsFrom, reportBinaries, setupBuild } from '../shared/build-executor';
 import type { BuildPgoExecutorOptions } from './schema';
 import { countBeforeAfterPgo, DEFAULT_COUNT_RUNS, MIN_COUNT_RUNS, resolveCountArgs, valgrindVersion } from '../../core/count';
@@ -25,11 +23,11 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
   try {
     const setup = setupBuild(options, context, 'pgo');
     const profile = options.profile ?? 'production';
-    const profdataRel = options.profdata ?? path.join('dist', 'pgo', setup.project, `${setup.project}.profdata`);
+    const profdataRel = options.profdata ?? outputPaths.profdata(setup.project);
     const profdata = path.resolve(context.root, profdataRel);
     if (!fs.existsSync(profdata) || fs.statSync(profdata).size === 0)
       throw new Error(`${profdata} does not exist or is empty: run \`nx run ${setup.project}:pgo-profile\` first (build-pgo depends on it), or set the \`profdata\` option.`);
-    const host = (await rustcInfo(setup.cargoRoot)).host;
+    const host = await setup.context.host();
     // The features the profile was recorded with (pgo-profile's pgo.json): the same code, and the workload's binary built.
     const recorded = readPgoRecord(profdata)?.features ?? [];
     const features = [...new Set([...featureList(options.features), ...recorded])];
@@ -49,10 +47,7 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
       count = { bin: entry.bin, args: countArgs.args, source: countArgs.source, env: entry.env };
       features.push(...planFeatures(features, pkg.targets ?? [], [{ kind: 'bin', name: entry.bin }], options.allFeatures).features.filter((f) => !features.includes(f)));
     }
-    // rustc's fingerprint sees the path in rustflags, not the file's contents: name it by content.
-    const sha = createHash('sha256').update(fs.readFileSync(profdata)).digest('hex');
-    const usePath = profileUsePath(setup.targetDir, sha);
-    if (!fs.existsSync(usePath)) copyFileAtomic(profdata, usePath);
+    const { usePath } = stageProfdata(profdata, setup.targetDir);
     const result = await progress.phase(`optimized build of ${setup.pkg} (profile \`${profile}\`, ${path.relative(context.root, profdata)})`, () =>
       runCargoBuild({
         cargoRoot: setup.cargoRoot,
@@ -61,13 +56,14 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
         addedBy: `the ${context.targetName ?? 'build-pgo'} target (its profdata option${options.cpu ? ` and cpu = ${options.cpu}` : ''})`,
         env: process.env,
         targetDir: pgoUseTargetDir(setup.targetDir, setup.pkg),
+        context: setup.context,
       }),
     );
     await progress.phase('publish binaries and coverage', async () => {
       reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs, compiled: result.compiled, buildKind: result.buildKind });
       let stats: ProfileStats | undefined;
       try {
-        const tool = await findLlvmProfdata(setup.cargoRoot);
+        const tool = await setup.context.llvmProfdata();
         const shown = await run(tool.path, ['show', usePath], { cwd: setup.cargoRoot });
         stats = parseProfdataShow(shown.stdout);
       } catch {
@@ -80,7 +76,7 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     if (count) {
       const c = count;
       await progress.phase(`counted runs without and with PGO (valgrind, ${countRuns} each)`, () =>
-        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env, runs: countRuns, features }),
+        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env, runs: countRuns, features, context: setup.context }),
       );
     }
     console.log(`${setup.pkg}: PGO build done in ${progress.elapsed()}${options.cpu ? ` (target-cpu=${options.cpu})` : ''}.`);

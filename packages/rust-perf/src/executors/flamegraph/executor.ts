@@ -16,7 +16,9 @@ import { describeAddedFeatures, planFeatures } from '../../core/cargo/features';
 import { skipBenchesOf } from '../../core/cargo/skip-benches';
 import { describeCommand, run, runChecked } from '../../core/process/run';
 import { planRustflags } from '../../core/rustflags/rustflags';
-import { rustcInfo } from '../../core/toolchain/rustc';
+import { RunContext } from '../../core/context/run-context';
+import { resolveProject } from '../shared/project';
+import { outputPaths } from '../../core/layout/output-paths';
 import type { FlamegraphExecutorSchema } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
 
@@ -32,10 +34,9 @@ export default async function flamegraphExecutor(options: FlamegraphExecutorSche
 }
 
 async function record(options: FlamegraphExecutorSchema, context: ExecutorContext, log: PhaseLog): Promise<void> {
-  const project = context.projectName ?? options.package ?? 'flamegraph';
-  const pkgName = options.package ?? project;
-  const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
-  const outputDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'flamegraph', project));
+  const { project, pkg: pkgName, cargoRoot } = resolveProject(options, context, 'flamegraph');
+  const facts = new RunContext(cargoRoot, process.env);
+  const outputDir = resolveOutputDir(context.root, options.outputPath, outputPaths.flamegraph(project));
 
   // Cheap checks first (perf, options, profile, inferno): failing after a long build wastes the user's time.
   const { event } = await checkPerf(cargoRoot, log);
@@ -65,10 +66,10 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
     );
   }
 
-  const rustc = await rustcInfo(cargoRoot);
-  const probe = await planRustflags({ cargoRoot, env: process.env, add: [] });
+  const rustc = await facts.rustc();
+  const probe = await planRustflags({ cargoRoot, env: process.env, add: [], context: facts });
   const add = usesLldOrMold(probe.flags, probe.target ?? rustc.host, rustc.release) ? ['-Clink-arg=-Wl,--no-rosegment'] : [];
-  const flags = await planRustflags({ cargoRoot, env: process.env, add });
+  const flags = await planRustflags({ cargoRoot, env: process.env, add, context: facts });
   for (const w of flags.warnings) logger.warn(w);
   // Before installing inferno and building: both take minutes the first time.
   await checkBareRun(subject, project, pkg, metadata.target_directory, profile, flags.target !== rustc.host ? flags.target : undefined, log);

@@ -13,14 +13,11 @@ import { describeAddedFeatures } from '../../core/cargo/features';
 import { PGO_RECORD, pgoRecordText } from '../../core/pgo/record';
 import { run, runChecked } from '../../core/process/run';
 import { Progress } from '../../core/progress';
-import { findLlvmProfdata } from '../../core/toolchain/llvm-profdata';
-import { rustcInfo } from '../../core/toolchain/rustc';
 import { cargoArgsFrom, setupBuild } from '../shared/build-executor';
 import type { PgoProfileExecutorOptions } from './schema';
 import { resolveOutputDir } from '../../core/fs/output-dir';
-import { createHash } from 'node:crypto';
-import { copyFileAtomic } from '../../core/fs/atomic';
-import { profileUsePath } from '../../core/pgo/plan';
+import { stageProfdata } from '../../core/pgo/stage';
+import { outputPaths } from '../../core/layout/output-paths';
 import { countBeforeAfterPgo, resolveCountArgs, valgrindVersion } from '../../core/count';
 
 function executableFor(entry: WorkloadEntry, artifacts: readonly CargoArtifact[]): string {
@@ -36,7 +33,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
   let runDir: string | undefined;
   try {
     const setup = setupBuild(options, context, 'pgo');
-    const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'pgo', setup.project));
+    const outDir = resolveOutputDir(context.root, options.outputPath, outputPaths.pgoProfile(setup.project));
     const profile = options.profile ?? 'release';
     const { pkg, workload, tool, host, count, features } = await progress.phase('workload and tools', async () => {
       const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
@@ -46,8 +43,8 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
       const added = describeAddedFeatures(features);
       if (added) console.log(`  ${added}`);
       // Before a long build: fail fast when no matching llvm-profdata exists.
-      const tool = await findLlvmProfdata(setup.cargoRoot);
-      const host = (await rustcInfo(setup.cargoRoot)).host;
+      const tool = await setup.context.llvmProfdata();
+      const host = await setup.context.host();
       console.log(`  workload (from ${workload.source}):\n${describeWorkload(workload.entries)}`);
       console.log(`  llvm-profdata: ${tool.path} (LLVM ${tool.version})`);
       // --count: fail before the long build when counting cannot happen.
@@ -75,6 +72,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
         addedBy: `the ${context.targetName ?? 'pgo-profile'} target (instrumentation)`,
         env: process.env,
         targetDir: layout.instrumentedTargetDir,
+        context: setup.context,
       }),
     );
 
@@ -126,9 +124,8 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
     if (count) {
       await progress.phase('counted runs without and with the profile (valgrind)', async () => {
         const profdata = path.join(outDir, `${setup.project}.profdata`);
-        const usePath = profileUsePath(setup.targetDir, createHash('sha256').update(fs.readFileSync(profdata)).digest('hex'));
-        if (!fs.existsSync(usePath)) copyFileAtomic(profdata, usePath);
-        await countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: count.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: count.args, argsSource: count.source, cwd: setup.cargoRoot, env: count.env, features });
+        const { usePath } = stageProfdata(profdata, setup.targetDir);
+        await countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: count.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: count.args, argsSource: count.source, cwd: setup.cargoRoot, env: count.env, features, context: setup.context });
       });
     }
     console.log(`${setup.pkg}: PGO profile ready in ${progress.elapsed()}.`);

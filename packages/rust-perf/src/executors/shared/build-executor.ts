@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { publishExecutables, resolveTargetDir, runCargoBuild, type BuildKind, type CargoArtifact, type CargoBuildArgs } from '../../core/cargo/build';
-import { findCargoConfigs } from '../../core/rustflags/rustflags';
+import { RunContext } from '../../core/context/run-context';
+import { resolveCargoProject } from './project';
+import { outputPaths } from '../../core/layout/output-paths';
 import { formatSeconds } from '../../core/progress';
 import { writeFileAtomic } from '../../core/fs/atomic';
 import type { BuildReleaseExecutorOptions } from './build-options';
@@ -19,17 +21,16 @@ export interface BuildSetup {
   outDir: string;
   /** cargo's target dir for this workspace (before any override). */
   targetDir: string;
+  /** This run's toolchain facts and cargo configs: made once here, passed to every planner. */
+  context: RunContext;
 }
 
 export function setupBuild(options: BuildOptions, context: ExecutorContext, outputKind: string): BuildSetup {
-  const project = context.projectName ?? options.package ?? '';
-  const pkg = options.package ?? project;
-  if (!pkg) throw new Error('the `package` option is required (the Cargo package name)');
-  const cargoRoot = path.resolve(context.root, options.cargoRoot ?? '.');
-  if (!fs.existsSync(path.join(cargoRoot, 'Cargo.toml'))) throw new Error(`${path.join(cargoRoot, 'Cargo.toml')} does not exist: set \`cargoRoot\` to the folder of the Cargo workspace's root Cargo.toml (relative to ${context.root})`);
-  const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'rust', project, outputKind));
-  const targetDir = resolveTargetDir(cargoRoot, process.env, findCargoConfigs(cargoRoot, process.env));
-  return { workspaceRoot: context.root, cargoRoot, project, pkg, outDir, targetDir };
+  const { project, pkg, cargoRoot } = resolveCargoProject(options, context);
+  const outDir = resolveOutputDir(context.root, options.outputPath, outputPaths.build(project, outputKind));
+  const run = new RunContext(cargoRoot, process.env);
+  const targetDir = resolveTargetDir(cargoRoot, process.env, run.cargoConfigs());
+  return { workspaceRoot: context.root, cargoRoot, project, pkg, outDir, targetDir, context: run };
 }
 
 export function cargoArgsFrom(options: BuildOptions, pkg: string, profile: string, target?: string): CargoBuildArgs {
@@ -102,6 +103,7 @@ export async function runBuildExecutor(
       addedBy: `the ${context.targetName ?? `${kind.outputKind} build`} target`,
       env: process.env,
       targetDir: kind.targetDir?.(setup),
+      context: setup.context,
     });
     reportBinaries(setup, result.artifacts, { profile, rustflags: result.rustflags, durationMs: result.durationMs, compiled: result.compiled, buildKind: result.buildKind });
     console.log(`${setup.pkg}: ${kind.outputKind} build with profile \`${profile}\` done in ${formatSeconds(Date.now() - t0)}`);

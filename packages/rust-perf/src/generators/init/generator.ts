@@ -24,6 +24,7 @@ import { PendingWrites, reportKept, treeReader } from '../shared/tree';
 import { describeEverydayChanges, everydayChanges, keepEverydayValues } from '../../core/profiles/everyday';
 import { rustNamedInputs } from '../../plugins/crate-inputs';
 import type { InitGeneratorSchema } from './schema';
+import { DEFAULT_OUTPUT_ROOT } from '../../core/layout/output-paths';
 
 export const PLUGIN_NAME = 'rust-perf';
 
@@ -51,7 +52,7 @@ export function updatedNxJson(nxJson: NxJsonConfiguration, cargoRoots: string | 
 }
 
 /** The folder every rust-perf target writes under (see plugins/create-targets.ts). */
-export const OUTPUT_ROOT = 'dist';
+export const OUTPUT_ROOT = DEFAULT_OUTPUT_ROOT;
 
 export const NATIVE_WARNING =
   '--cpu native: every build from this .cargo/config.toml, CI artifacts included, is tuned to the CPU of the machine that builds it and may die with SIGILL (illegal instruction) on an older one. For CPU-tuned binaries without that, keep the default (--cpu none) and run the build-native target, whose cache key carries the CPU; for binaries you ship, --cpu x86-64-v2 or x86-64-v3.';
