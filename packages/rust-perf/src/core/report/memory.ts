@@ -4,7 +4,7 @@
 import type { Spread } from '../stats/spread';
 import type { HugePageColumns, MemorySection } from '../memory/section';
 
-export { hugePageColumns, type HugePageColumns, type MemorySection } from '../memory/section';
+export { hugePageColumns, type MemorySection } from '../memory/section';
 
 export const THP_CONFIGURATION = 'thp';
 

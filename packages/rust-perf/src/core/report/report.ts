@@ -6,10 +6,9 @@ import { heapBytes, renderHeapProfile } from './heap';
 import { isCounted, type ConfigResult, type CountedColumns, type CountedRuns, type Counting, type Report } from './model';
 import { countChange, countSpread, describeChange, describeRepeatability, describeSpread, judgeRepeats, type Repeatability } from '../count/repeat';
 
-// The model, the spread and heapBytes stay importable from here, where perf-report's callers find them.
+// The model and the spread stay importable from here, where perf-report's callers find them.
 export * from './model';
-export { spread, type Spread } from '../stats/spread';
-export { heapBytes } from './heap';
+export { spread } from '../stats/spread';
 
 /** The report's repeatability from each counted binary's instruction runs (a configuration sharing another's binary is not counted twice). */
 export function reportRepeatability(configs: readonly ConfigResult[]): Repeatability | undefined {
