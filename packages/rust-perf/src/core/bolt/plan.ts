@@ -91,11 +91,6 @@ export function checkBoltTarget(triple: string): void {
     throw new BoltTargetError(`target ${triple}: BOLT optimizes ELF executables (Linux and other ELF systems) only, not ${os} binaries. Use build-pgo for this target.`);
 }
 
-/** Where build-bolt publishes by default, so perf-report can reuse the binaries (as it does build-pgo's). */
-export function boltBinDir(project: string): string {
-  return path.join('dist', 'rust', project, 'bolt');
-}
-
 /** Where bolt-profile publishes by default: `<bin>.fdata` and `relocs/<bin>` (the exact binary the profile describes). */
 export function boltProfileDir(project: string): string {
   return path.join('dist', 'bolt', project);
@@ -109,7 +104,7 @@ export function portableFlags(flags: readonly string[], targetDir: string): stri
 }
 
 /**
- * What perf-report needs for a `pgo+bolt` row: build-bolt's binaries (dir `boltBinDir(project)`,
+ * What perf-report needs for a `pgo+bolt` row: build-bolt's binaries (`dist/rust/<project>/bolt`,
  * beside a build.json whose durationMs is the relocations build plus llvm-bolt), reused as it reuses
  * build-pgo's.
  */

@@ -53,11 +53,7 @@ export function skipBenchesFromManifest(doc: TomlValue, text: string, file: stri
   return readSkipBenches(value, file, locate).map((name) => ({ name, ...locate(name) }));
 }
 
-/** A name in skip-benches that is no bench target of the package: a typo that would silently skip nothing. */
-export function unknownSkippedBench(skip: readonly string[], benchNames: readonly string[]): string | undefined {
-  return skip.find((s) => !benchNames.includes(s));
-}
-
+/** @public: plugins/cargo-model.ts loads this module lazily (a require knip cannot follow). */
 export function unknownSkipMessage(file: string, pos: { line: number; column: number }, name: string, benchNames: readonly string[]): string {
   return `${file}:${pos.line}:${pos.column}: [package.metadata.rust-perf] ${SKIP_BENCHES_KEY} names "${name}", which is not a bench target of this package (benches: ${benchNames.join(', ') || 'none'}); fix the name or remove it.`;
 }

@@ -8,12 +8,6 @@ export function formatCount(n: number): string {
   return String(n);
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
-}
-
 export function percentChange(value: number, base: number): string {
   if (base === 0) return 'n/a';
   const pct = ((value - base) / base) * 100;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { diskFileReader, locateCargoWorkspace } from '../cargo/locate';
 import { evaluate, exitCode, renderChecks, type Check } from './checks';
 import { probe } from './probe';
-import { hugePageChecks } from '../memory/doctor-section';
+import { hugePageChecks } from './huge-pages';
 import { kernelRoots, readHugePageFacts } from '../memory/hugepages';
 
 export interface DoctorReport {

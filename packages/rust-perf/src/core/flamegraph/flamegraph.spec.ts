@@ -12,7 +12,7 @@ import {
   perfStatProbeArgs,
   recordingAccess,
 } from './perf';
-import { argsFix, cargoBuildArgs, chooseSubject, earlierBuilds, executableFromMessages, needsArgs, type SubjectPackage } from './plan';
+import { argsFix, cargoBuildArgs, chooseSubject, earlierBuilds, executableFromMessages, needsArgs, subjectWorkload, type SubjectPackage } from './plan';
 import { describeAddedFeatures, planFeatures } from '../cargo/features';
 import { parseWorkload } from '../pgo/workload';
 import { definesProfile, elfHasSymtab, resolveStrip, usesLldOrMold } from './profile';
@@ -265,6 +265,16 @@ describe('what to record', () => {
     ].join('\n');
     expect(executableFromMessages(messages, bench)).toBe('/t/release/deps/orderbook_bench-1');
     expect(executableFromMessages(messages, { kind: 'bin', name: 'market-data', args: [], argsFrom: 'none' })).toBeUndefined();
+  });
+
+  it("takes pgo-profile's workload option, naming the manifest when inference copied it from there, else the manifest's", () => {
+    const manifest = [{ bin: 'market-data', args: ['--ticks', '1000'] }];
+    const p = pkg(meta(manifest));
+    const pgoTarget = (workload: unknown) => ({ 'pgo-profile': { executor: 'rust-perf:pgo-profile', options: { workload } }, build: { executor: 'rust-perf:build-release', options: {} } });
+    expect(subjectWorkload(pgoTarget(manifest), 'market-data', p)).toEqual({ entries: [{ bin: 'market-data', args: ['--ticks', '1000'] }], source: '/w/market-data/Cargo.toml [package.metadata.rust-perf]' });
+    expect(subjectWorkload(pgoTarget([{ bin: 'market-data', args: ['7'] }]), 'market-data', p)).toEqual({ entries: [{ bin: 'market-data', args: ['7'] }], source: 'the `workload` option of market-data:pgo-profile' });
+    expect(subjectWorkload({}, 'market-data', p)?.source).toBe('/w/market-data/Cargo.toml [package.metadata.rust-perf]');
+    expect(subjectWorkload({}, 'market-data', pkg())).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type { MetadataPackage } from '../bench/plan';
 import { requiredFeatures, type FeatureTarget } from '../cargo/features';
-import type { WorkloadEntry } from '../pgo/workload';
+import { parseWorkload, type WorkloadEntry } from '../pgo/workload';
 import { criterionProfileArgs } from './perf';
 
 export interface Subject {
@@ -34,6 +34,25 @@ export interface SubjectOptions {
 export interface SubjectWorkload {
   entries: readonly WorkloadEntry[];
   source: string;
+}
+
+/**
+ * What pgo-profile would run: the project's pgo-profile target's `workload` option (`targets` as Nx
+ * resolved them), else the manifest's [package.metadata.rust-perf] workload.
+ */
+export function subjectWorkload(targets: Readonly<Record<string, { executor?: string; options?: unknown }>>, project: string, pkg: Pick<MetadataPackage, 'manifest_path' | 'metadata'>): SubjectWorkload | undefined {
+  const meta = (pkg.metadata as { 'rust-perf'?: { workload?: unknown } } | null | undefined)?.['rust-perf'];
+  const manifestSource = `${pkg.manifest_path} [package.metadata.rust-perf]`;
+  for (const [name, t] of Object.entries(targets)) {
+    const workload = (t.options as { workload?: unknown } | undefined)?.workload;
+    if (t.executor?.endsWith(':pgo-profile') && workload !== undefined) {
+      // Inference copies the manifest's workload into the option: name the manifest then, where the user wrote it.
+      const source = JSON.stringify(workload) === JSON.stringify(meta?.workload) ? manifestSource : `the \`workload\` option of ${project}:${name}`;
+      return { entries: parseWorkload(workload, source), source };
+    }
+  }
+  if (meta?.workload === undefined) return undefined;
+  return { entries: parseWorkload(meta.workload, manifestSource), source: manifestSource };
 }
 
 /**

@@ -3,8 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const INFERNO_PROGRAMS = ['inferno-collapse-perf', 'inferno-flamegraph', 'inferno-diff-folded'] as const;
-
 export interface InfernoTools {
   collapsePerf: string;
   flamegraph: string;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hugeShare, kernelRoots, largerHugeSample, parseBracketed, parseSmapsRollup, readHugePageFacts } from './hugepages';
-import { hugePageChecks, sourceAllocatorPlan } from './doctor-section';
+import { hugePageChecks, sourceAllocatorPlan } from '../doctor/huge-pages';
 import { linkedAllocator, parseGlibcVersion, thpPlan } from './thp-env';
 import { renderChecks } from '../doctor/checks';
 import { faultsAndTlb, prepareThp } from './thp-run';

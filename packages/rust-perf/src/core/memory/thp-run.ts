@@ -10,8 +10,8 @@ import { hasHardwareCounters } from '../count/count';
 import { parsePerfEvents } from '../count/hardware';
 import { readHugePageFacts, type KernelRoots } from './hugepages';
 import { describeAllocator, linkedAllocator, parseGlibcVersion, thpPlan, type ThpPlan } from './thp-env';
-import type { MemorySection } from '../report/memory';
-import { spread } from '../report/report';
+import type { MemorySection } from './section';
+import { spread } from '../stats/spread';
 
 export interface ThpSetup {
   plan: ThpPlan;

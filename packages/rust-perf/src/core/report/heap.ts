@@ -1,6 +1,10 @@
 // perf-report's heap profile: the baseline's top allocation sites from its DHAT run, the answer to
 // the tuning guide's `valgrind --tool=massif` line (peak heap, total allocations, where they happen).
-import { heapBytes as bytes, isCounted, type ConfigResult, type CountedColumns, type Report } from './report';
+import { isCounted, type ConfigResult, type CountedColumns, type Report } from './model';
+
+export function heapBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+}
 
 const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 
@@ -16,12 +20,12 @@ export function renderHeapProfile(r: Report, base: ConfigResult): string[] {
   return [
     `## Heap profile (DHAT, ${shown.name})`,
     '',
-    `\`${r.counting?.args.join(' ') ?? ''}\`: ${c.allocations!.toLocaleString('en-US')} allocations, ${bytes(c.bytesAllocated ?? 0)} allocated in total, peak heap ${bytes(c.peakHeapBytes ?? 0)}. Top sites by bytes allocated (the first frame above the allocator and std's collection growth; every configuration's are in report.json). DHAT sees only the system allocator's \`malloc\`: a jemalloc or mimalloc binary hides its heap from it${shown.name === SYSTEM_ALLOCATOR_CONFIG ? `, so these are ${SYSTEM_ALLOCATOR_CONFIG}'s, the same code with the system allocator` : ''}.`,
+    `\`${r.counting?.args.join(' ') ?? ''}\`: ${c.allocations!.toLocaleString('en-US')} allocations, ${heapBytes(c.bytesAllocated ?? 0)} allocated in total, peak heap ${heapBytes(c.peakHeapBytes ?? 0)}. Top sites by bytes allocated (the first frame above the allocator and std's collection growth; every configuration's are in report.json). DHAT sees only the system allocator's \`malloc\`: a jemalloc or mimalloc binary hides its heap from it${shown.name === SYSTEM_ALLOCATOR_CONFIG ? `, so these are ${SYSTEM_ALLOCATOR_CONFIG}'s, the same code with the system allocator` : ''}.`,
     ...(c.allocationSites!.some((s) => s.site === '???') ? ['`???`: frames without symbols (a stripped library or binary); valgrind names them only with symbols.'] : []),
     '',
     '| site | called from | bytes allocated | allocations | live at peak heap |',
     '| --- | --- | --- | --- | --- |',
-    ...c.allocationSites!.map((s) => `| ${code(s.site)} | ${s.caller ? code(s.caller) : '—'} | ${bytes(s.bytesAllocated)} | ${s.allocations.toLocaleString('en-US')} | ${bytes(s.peakHeapBytes)} |`),
+    ...c.allocationSites!.map((s) => `| ${code(s.site)} | ${s.caller ? code(s.caller) : '—'} | ${heapBytes(s.bytesAllocated)} | ${s.allocations.toLocaleString('en-US')} | ${heapBytes(s.peakHeapBytes)} |`),
     '',
   ];
 }

@@ -1,36 +1,12 @@
 // perf-report's memory section: the `thp` configuration (the release binary with huge pages asked
 // for per process) beside the others, with the share of anonymous memory that huge pages backed,
 // and why counted work cannot show what huge pages change.
-import type { AnonymousMemory } from '../memory/hugepages';
-import { hugeShare } from '../memory/hugepages';
-import { spread, type Spread } from './report';
+import type { Spread } from '../stats/spread';
+import type { HugePageColumns, MemorySection } from '../memory/section';
+
+export { hugePageColumns, type HugePageColumns, type MemorySection } from '../memory/section';
 
 export const THP_CONFIGURATION = 'thp';
-
-/** Per configuration: the peak huge-page sample of each wall-time run, as spreads over the runs. */
-export interface HugePageColumns {
-  /** AnonHugePages / Anonymous of each run's peak sample, percent. */
-  sharePct: Spread;
-  anonHugeKiB: Spread;
-  anonymousKiB: Spread;
-}
-
-export function hugePageColumns(samples: readonly AnonymousMemory[]): HugePageColumns {
-  return { sharePct: spread(samples.map(hugeShare)), anonHugeKiB: spread(samples.map((s) => s.anonHugeKiB)), anonymousKiB: spread(samples.map((s) => s.anonymousKiB)) };
-}
-
-export interface MemorySection {
-  /** THP as the kernel reported it during the runs, or why it could not be read. */
-  thp: string;
-  /** The allocator the release binary links, as read from the binary. */
-  allocator: string;
-  /** How huge pages were asked for (the environment of the thp row), or why they could not be. */
-  asked: { how: string } | { notApplicable: string };
-  /** Page faults per configuration (perf stat's software event, median over a few runs), or why there are none. */
-  pageFaults: { byConfig: Record<string, Spread> } | { unavailable: string };
-  /** dTLB misses per configuration from perf stat, or why there are none. */
-  dtlb: { byConfig: Record<string, { loadMisses: number; storeMisses?: number }> } | { unavailable: string };
-}
 
 const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
 const pct = (p: number) => `${p.toFixed(1)} %`;

@@ -1,4 +1,4 @@
-import { BOLT_REPORT_CONFIGURATION } from '../bolt/plan';
+import { binaryExecutor, REPORT_CONFIGURATIONS } from './configurations';
 import type { BuildKind } from '../cargo/build';
 
 // Which builds a perf-report runs: exactly the configurations asked for. A configuration another
@@ -6,20 +6,11 @@ import type { BuildKind } from '../cargo/build';
 // through Nx so its cache applies; the others perf-report builds itself. A static dependsOn on every
 // build target ran build-native (70 s) for `--configurations=release,pgo`.
 
-/** Configurations whose binary is another target's output, by that target's executor. */
-export const CONFIGURATION_EXECUTORS: Readonly<Record<string, string>> = {
-  release: 'rust-perf:build-release',
-  'release+native': 'rust-perf:build-native',
-  pgo: 'rust-perf:build-pgo',
-  [BOLT_REPORT_CONFIGURATION.name]: `rust-perf:${BOLT_REPORT_CONFIGURATION.target}`,
-  // thp runs release's binary with its allocator's huge-page switch.
-  thp: 'rust-perf:build-release',
-};
+/** Configurations whose binary is another target's output, by that target's executor (thp runs release's binary). */
+export const CONFIGURATION_EXECUTORS: Readonly<Record<string, string>> = Object.fromEntries(REPORT_CONFIGURATIONS.flatMap((c) => (binaryExecutor(c) ? [[c.name, binaryExecutor(c)!]] : [])));
 
 /** Configurations perf-report compiles itself from another target's output (pgo+native needs pgo-profile's profile). */
-export const CONFIGURATION_INPUTS: Readonly<Record<string, string>> = {
-  'pgo+native': 'rust-perf:pgo-profile',
-};
+export const CONFIGURATION_INPUTS: Readonly<Record<string, string>> = Object.fromEntries(REPORT_CONFIGURATIONS.flatMap((c) => ('needs' in c.binary && c.binary.needs ? [[c.name, c.binary.needs]] : [])));
 
 export interface ReportBuildPlan {
   /** Nx targets of the project to run first, in the order of the configurations that need them (none twice). */

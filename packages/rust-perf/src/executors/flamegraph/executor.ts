@@ -8,13 +8,12 @@ import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { createPhaseLog, type PhaseLog } from '../../core/bench/progress';
 import { writeFileAtomic } from '../../core/fs/atomic';
 import { perfRecordArgs, perfScriptArgs } from '../../core/flamegraph/perf';
-import { argsFix, cargoBuildArgs, chooseSubject, earlierBuilds, executableFromMessages, needsArgs, type Subject, type SubjectWorkload } from '../../core/flamegraph/plan';
+import { argsFix, cargoBuildArgs, chooseSubject, executableFromMessages, subjectWorkload } from '../../core/flamegraph/plan';
+import { checkBareRun } from '../../core/flamegraph/bare-run';
 import { definesProfile, elfHasSymtab, resolveStrip, usesLldOrMold } from '../../core/flamegraph/profile';
 import { checkPerf, ensureInferno } from '../shared/perf-tools';
 import { describeAddedFeatures, planFeatures } from '../../core/cargo/features';
 import { skipBenchesOf } from '../../core/cargo/skip-benches';
-import { parseWorkload } from '../../core/pgo/workload';
-import type { MetadataPackage } from '../../core/bench/plan';
 import { describeCommand, run, runChecked } from '../../core/process/run';
 import { planRustflags } from '../../core/rustflags/rustflags';
 import { rustcInfo } from '../../core/toolchain/rustc';
@@ -32,59 +31,6 @@ export default async function flamegraphExecutor(options: FlamegraphExecutorSche
   }
 }
 
-/** What pgo-profile would run: the project's pgo-profile target's `workload` option, else the manifest's. */
-function workloadOf(context: ExecutorContext, project: string, pkg: MetadataPackage): SubjectWorkload | undefined {
-  const meta = (pkg.metadata as { 'rust-perf'?: { workload?: unknown } } | null | undefined)?.['rust-perf'];
-  const manifestSource = `${pkg.manifest_path} [package.metadata.rust-perf]`;
-  const targets = context.projectsConfigurations?.projects[project]?.targets ?? {};
-  for (const [name, t] of Object.entries(targets)) {
-    const workload = (t.options as { workload?: unknown } | undefined)?.workload;
-    if (t.executor?.endsWith(':pgo-profile') && workload !== undefined) {
-      // Inference copies the manifest's workload into the option: name the manifest then, where the user wrote it.
-      const source = JSON.stringify(workload) === JSON.stringify(meta?.workload) ? manifestSource : `the \`workload\` option of ${project}:${name}`;
-      return { entries: parseWorkload(workload, source), source };
-    }
-  }
-  if (meta?.workload === undefined) return undefined;
-  return { entries: parseWorkload(meta.workload, manifestSource), source: manifestSource };
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Neither args nor a workload: the binary may need arguments, which only running it tells. Before the
- * (long) profiling build, run an executable of it from an earlier build once, bare, for up to a second:
- * exiting non-zero at once means it needs arguments, so stop here with the option to set.
- */
-async function checkBareRun(subject: Subject, project: string, pkg: MetadataPackage, targetDir: string, profile: string, triple: string | undefined, log: PhaseLog): Promise<void> {
-  if (subject.kind !== 'bin' || subject.argsFrom !== 'none') return;
-  const earlier = earlierBuilds(targetDir, subject.name, profile, triple).find(isExecutableFile);
-  if (!earlier) {
-    log.phase(`no args and no workload for bin ${subject.name}: it will run without arguments (set --args or a workload if it needs some)`);
-    return;
-  }
-  const r = await run(earlier, [], { cwd: path.dirname(pkg.manifest_path), timeoutMs: 1000, graceMs: 250 });
-  if (needsArgs(r)) {
-    const said = (r.stderr.trim() || r.stdout.trim()).split('\n')[0];
-    throw new Error(
-      `${subject.name} exits with code ${r.exitCode} when run without arguments (checked with ${earlier}${said ? `: "${said}"` : ''}), ` +
-        `and neither the args option nor a workload gives it any; recording that would only show its argument check. ${argsFix(project, pkg.manifest_path, subject.name)}`,
-    );
-  }
-  log.phase(`no args and no workload for bin ${subject.name}: it runs without arguments (an earlier build did not fail within ${formatMs(r.durationMs)})`);
-}
-
-function formatMs(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
 async function record(options: FlamegraphExecutorSchema, context: ExecutorContext, log: PhaseLog): Promise<void> {
   const project = context.projectName ?? options.package ?? 'flamegraph';
   const pkgName = options.package ?? project;
@@ -98,7 +44,7 @@ async function record(options: FlamegraphExecutorSchema, context: ExecutorContex
   const subject = chooseSubject(
     pkg,
     { bin: options.bin, bench: options.bench, args: options.args?.map(String), filter: options.filter, profileTime: options.profileTime ?? 5 },
-    workloadOf(context, project, pkg),
+    subjectWorkload(context.projectsConfigurations?.projects[project]?.targets ?? {}, project, pkg),
     skipBenchesOf(pkg.metadata, pkg.manifest_path),
   );
   if (subject.pickedBecause) log.phase(`recording ${subject.kind} ${subject.name}: ${subject.pickedBecause} (the "${subject.kind}" option picks another)`);

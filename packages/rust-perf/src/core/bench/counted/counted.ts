@@ -9,8 +9,6 @@ import { CACHE_GEOMETRY, parseCachegrind, simulatedCounts } from '../../count/ca
 import { parseJson } from '../json';
 import { BaselineFileError, baselineGate, formatPercent, type GateResult } from '../summary';
 
-export type BenchMetric = 'wall' | 'instructions';
-
 /** criterion 0.5's `Bencher::iter`, `iter_batched`, `iter_batched_ref`, `iter_custom`, … (callgrind's function-name glob). */
 export const CRITERION_ROUTINE_TOGGLE = 'criterion::bencher::Bencher*::iter*';
 /** Repeated counted runs of a benchmark must agree within this (max − min over median) to be called deterministic. */

@@ -2,7 +2,7 @@
 // (one run of each side per round), compared round by round with paired.ts's statistic (Hodges–Lehmann
 // estimate, exact Wilcoxon signed-rank interval). A regression only when the whole interval lies above
 // zero and the estimate exceeds the threshold. Pure: the runner feeds each round's values in.
-import { LATENCY_STATS, type LatencyStat, type LatencyValues } from './latency-output';
+import { type LatencyStat, type LatencyValues } from './latency-output';
 import { latencyId } from './latency-summary';
 import { metricVerdict, pairedChange, type BenchComparison, type MetricComparison, type PairedChange, type PairedRound } from '../gate/paired';
 
@@ -75,4 +75,3 @@ export function exitCodeOnly(bench: string, note: string): BenchComparison {
   return { id: bench, bench, status: 'compared', metrics: [], verdict: 'no significant change', note };
 }
 
-export { LATENCY_STATS };

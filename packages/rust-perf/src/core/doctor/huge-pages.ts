@@ -1,9 +1,9 @@
 // doctor's huge-page section: what THP and the hugetlb pool are on this machine, what the tuning
 // guide's `vm.nr_hugepages=1024` sysctl would do here, and per binary the per-process switch (no root)
 // of the allocator it uses. Unreadable /sys or /proc (containers) is a note, never a failure.
-import type { Check } from '../doctor/checks';
-import { GLIBC_HUGETLB, JEMALLOC_THP, type ThpPlan } from './thp-env';
-import type { HugePageFacts, HugetlbPool } from './hugepages';
+import type { Check } from './checks';
+import { GLIBC_HUGETLB, JEMALLOC_THP, type ThpPlan } from '../memory/thp-env';
+import type { HugePageFacts, HugetlbPool } from '../memory/hugepages';
 
 /** The tuning guide's line: `echo 'vm.nr_hugepages=1024' | sudo tee -a /etc/sysctl.conf`. */
 export const GUIDE_NR_HUGEPAGES = 1024;
