@@ -7,11 +7,8 @@ import * as ts from 'typescript';
 
 const src = __dirname;
 
-/**
- * Folders whose files must sit on no import cycle. Widen the list as each area's cycles go; a folder
- * here covers its subfolders. Still cycling elsewhere: core/report (report ↔ heap, report ↔ memory).
- */
-const ACYCLIC = ['core/bench', 'core/ci', 'plugins', 'executors/bench'];
+/** Folders whose files must sit on no import cycle; '.' is all of src/. A folder here covers its subfolders. */
+const ACYCLIC = ['.'];
 
 /** Layers below others: a file under the key imports nothing under the listed folders. */
 const NO_UPWARD: Record<string, string[]> = {
@@ -88,7 +85,7 @@ export function cycles(graph: Graph): string[][] {
 }
 
 const rel = (f: string) => path.relative(src, f).split(path.sep).join('/');
-const under = (file: string, folder: string) => file === folder || file.startsWith(`${folder}/`);
+const under = (file: string, folder: string) => folder === '.' || file === folder || file.startsWith(`${folder}/`);
 
 describe('the import cycle finder', () => {
   it('finds a cycle through three files and a self-import, and nothing in a chain', () => {
@@ -112,7 +109,7 @@ describe('imports in src/', () => {
     expect(unresolved).toEqual([]);
   });
 
-  it(`has no import cycle through ${ACYCLIC.join(', ')}`, () => {
+  it(`has no import cycle through ${ACYCLIC.join(', ')} (of src/)`, () => {
     const offending = cycles(graph)
       .map((scc) => scc.map(rel))
       .filter((scc) => scc.some((f) => ACYCLIC.some((folder) => under(f, folder))));

@@ -1,6 +1,6 @@
 // Bench kinds in the bench executor: which benches are criterion, latency programs or libtest, the
 // features each run needs, and latency programs built once and run as programs (their percentiles are
-// the bench's numbers). The parsing and folding are pure (core/bench/kinds/); this file runs processes.
+// the bench's numbers). The parsing and folding are pure (core/bench/kinds/, core/bench/latency/); this file runs processes.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

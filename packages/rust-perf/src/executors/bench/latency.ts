@@ -1,5 +1,5 @@
 // Latency programs in `nx run <p>:bench`: built once, run `runs` times, their statistics folded into
-// summary rows (median over runs with the min–max spread). Parsing and folding: core/bench/kinds/.
+// summary rows (median over runs with the min–max spread). Parsing and folding: core/bench/latency/.
 import * as path from 'node:path';
 import type { BenchInfo } from '../../core/bench/kinds/detect';
 import { DEFAULT_LATENCY_RUNS, describeLatencyRows, latencyRows } from '../../core/bench/latency/latency-summary';
