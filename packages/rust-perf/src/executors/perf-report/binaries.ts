@@ -3,10 +3,9 @@
 // release's binary with the allocator's huge-page switch (thp).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { runCargoBuild, type BuildKind } from '../../core/cargo/build';
-import { copyFileAtomic, writeFileAtomic } from '../../core/fs/atomic';
-import { profileUsePath } from '../../core/pgo/plan';
+import { writeFileAtomic } from '../../core/fs/atomic';
+import { stageProfdata } from '../../core/pgo/stage';
 import { buildSpec, reportConfiguration, type BuildContext, type BuildSpec, type DescriptionContext } from '../../core/report/configurations';
 import { prepareThp, type ThpSetup } from '../../core/memory/thp-run';
 import type { KernelRoots } from '../../core/memory/hugepages';
@@ -45,6 +44,7 @@ async function ownBuild(setup: BuildSetup, name: string, description: string, sp
     env: process.env,
     targetDir,
     extraEnv: spec.extraEnv,
+    context: setup.context,
   });
   const exe = result.artifacts.find((a) => a.kind === 'bin' && a.name === bin);
   if (!exe) throw new Error(`cargo built no binary named ${bin} for ${name}`);
@@ -63,8 +63,7 @@ export function profileUseOnce(root: string, targetDir: string, profdata: string
     if (usePath) return usePath;
     const file = path.resolve(root, profdata);
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run pgo-profile first (perf-report depends on build-pgo, which depends on it).`);
-    usePath = profileUsePath(targetDir, createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
-    if (!fs.existsSync(usePath)) copyFileAtomic(file, usePath);
+    usePath = stageProfdata(file, targetDir).usePath;
     return usePath;
   };
 }

@@ -27,7 +27,7 @@ export async function countConfigurations(wanted: readonly string[], specs: Read
       for (const g of groups) {
         console.log(`  ${g.first} (counted${g.configs.length > 1 ? `; also counts ${g.configs.slice(1).join(', ')}` : ''}):`);
         try {
-          g.binary = await buildCountedBinary({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile: g.spec.profile, bin: entry.bin, addRustflags: g.spec.addRustflags, target: g.spec.target, features: g.spec.features, extraEnv: g.spec.extraEnv, targetDir: setup.targetDir, name: g.first });
+          g.binary = await buildCountedBinary({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile: g.spec.profile, bin: entry.bin, addRustflags: g.spec.addRustflags, target: g.spec.target, features: g.spec.features, extraEnv: g.spec.extraEnv, targetDir: setup.targetDir, name: g.first, context: setup.context });
         } catch (e) {
           g.failed = `the counted build failed: ${(e as Error).message.split('\n')[0]}`;
           console.log(`  ${g.first}: not counted: ${g.failed}`);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as rustc from '../../core/toolchain/rustc';
 import perfReport from './executor';
 import { captureConsole, createTinyWorkspace, type TinyWorkspace } from '../shared/__fixtures__/tiny-workspace';
 
@@ -18,5 +19,17 @@ describe('perf-report builds only what is asked for', () => {
     expect(r.success).toBe(false);
     expect(logs.join('\n')).toContain("perf-report's pgo+bolt configuration needs the output of a rust-perf:build-bolt target, and tiny-app has none");
     expect(fs.existsSync(path.join(ws.root, 'dist/perf-report'))).toBe(false);
+  });
+
+  test('a run asks rustc -vV once: its own builds plan their rustflags with the run context', async () => {
+    const asks = jest.spyOn(rustc, 'rustcInfo');
+    try {
+      const r = await perfReport(options(['dev']), ws.context('tiny-app'));
+      expect(r.success).toBe(true);
+      expect(asks).toHaveBeenCalledTimes(1);
+      expect(fs.existsSync(path.join(ws.root, 'dist/perf-report/tiny-app/report.json'))).toBe(true);
+    } finally {
+      asks.mockRestore();
+    }
   });
 });

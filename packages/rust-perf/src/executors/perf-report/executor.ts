@@ -19,7 +19,7 @@ import { getIn, parseToml } from '../../core/toml/toml';
 import { Progress } from '../../core/progress';
 import { renderMarkdown, renderSvg, reportRepeatability, REPORT_COLUMNS, type Counting, type Report } from '../../core/report/report';
 import { CACHE_GEOMETRY, COUNT_CPU, DEFAULT_COUNT_RUNS, describeRepeatability, ESTIMATED_CYCLES_FORMULA, MIN_COUNT_RUNS, resolveCountArgs, valgrindVersion } from '../../core/count';
-import { rustcInfo } from '../../core/toolchain/rustc';
+import { outputPaths } from '../../core/layout/output-paths';
 import { setupBuild } from '../shared/build-executor';
 import { reportBuildPlan } from '../../core/report/plan';
 import { buildSpec, checkConfigurationNames, chooseConfigurations, reportConfiguration, type BuildContext, type BuildSpec } from '../../core/report/configurations';
@@ -41,7 +41,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
     if (!Number.isInteger(runs) || runs < 1) throw new Error('runs must be a positive integer');
     if (!Number.isInteger(countRuns) || countRuns < MIN_COUNT_RUNS) throw new Error(`countRuns must be an integer of at least ${MIN_COUNT_RUNS} (one count cannot show that counts repeat); got ${options.countRuns}`);
     const setup = setupBuild(options, context, 'report');
-    const outDir = resolveOutputDir(context.root, options.outputPath, path.join('dist', 'perf-report', setup.project));
+    const outDir = resolveOutputDir(context.root, options.outputPath, outputPaths.perfReport(setup.project));
     const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
     // With rust-perf:allocator's feature the same code builds with and without the allocator.
     const hasAllocator = getIn(parseToml(fs.readFileSync(pkg.manifestPath, 'utf8'), pkg.manifestPath), ['features', SYSTEM_ALLOCATOR_FEATURE]) !== undefined;
@@ -50,14 +50,14 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
     if (note) console.log(`  (${note})`);
     const entry = resolveWorkload(options.workload, pkg).entries.find((e) => 'bin' in e);
     if (!entry || !('bin' in entry)) throw new Error(`perf-report needs a workload that runs a binary ({ bin, args }) in ${pkg.manifestPath} [package.metadata.rust-perf] or the workload option.`);
-    const rustc = await rustcInfo(setup.cargoRoot);
+    const rustc = await setup.context.rustc();
     const pgoProfile = options.pgoProfile ?? 'release';
     const targets = projectTargets(context);
     const plan = reportBuildPlan(wanted, Object.fromEntries(Object.entries(targets).map(([n, t]) => [n, t.executor])), setup.project);
     // A reused binary sits in its target's outputPath (inference qualifies it when two roots share a crate name).
     const dist = (configuration: string, kind: string) => {
       const outputPath = targets[plan.fromTarget[configuration]]?.options?.outputPath;
-      return path.resolve(context.root, typeof outputPath === 'string' ? outputPath : path.join('dist', 'rust', setup.project, kind));
+      return path.resolve(context.root, typeof outputPath === 'string' ? outputPath : outputPaths.build(setup.project, kind));
     };
 
     const count = options.count !== false;
@@ -77,7 +77,7 @@ export default async function perfReportExecutor(options: PerfReportExecutorOpti
       await progress.phase(`nx targets for ${Object.keys(plan.fromTarget).join(', ')}: ${plan.nxTargets.join(', ')}`, () => runNxTargets(context, setup.project, plan.nxTargets));
     if (plan.ownBuilds.length > 0) console.log(`  perf-report builds ${plan.ownBuilds.join(', ')} itself, each in its own target dir`);
     const roots = kernelRoots();
-    const profdata = options.profdata ?? path.join('dist', 'pgo', setup.project, `${setup.project}.profdata`);
+    const profdata = options.profdata ?? outputPaths.profdata(setup.project);
     const build: BuildContext = { pgoProfile, host: rustc.host, profileUse: profileUseOnce(context.root, setup.targetDir, profdata) };
     const binaryContext = { setup, root: context.root, bin: entry.bin, workloadEnv: entry.env, roots, describe: { hasAllocator, pgoProfile }, build, dist, fromTarget: plan.fromTarget };
     // The same builds as the binaries (or as the reused targets'), for counting.
