@@ -11,7 +11,8 @@ import { affectingChanges, benchExecutables, benchRunArgv, benchRunEnv, benchSid
 import { changedFiles } from '../../core/bench/compare-git';
 import { cargoMetadata, findPackage } from '../../core/bench/metadata';
 import { valgrindPath, valgrindVersion } from '../../core/count/count';
-import { countRoutineOnce } from '../../core/bench/counted-run';
+import { buildCountedBench, countRoutineOnce } from '../../core/bench/counted-run';
+import { COUNT_CPU } from '../../core/count/counted-build';
 import { comparisonRows, describeComparison, pairedGate, renderComparisonMarkdown, type BenchComparison } from '../../core/bench/paired';
 import { addDiffFlamegraphs } from './diff-flamegraph';
 import { comparisonSummary, recordRound, wallComparisons, type RoundTable, type Side } from '../../core/bench/gate-plan';
@@ -34,6 +35,7 @@ import {
   roundDone,
   roundPlan,
   COUNTED_REPEATS,
+  countedSideBuilds,
 } from '../../core/bench/gate-steps';
 import { benchTargets, criterionArgs, dependsOnCriterion, selectBenches, type MetadataPackage } from '../../core/bench/plan';
 import type { PhaseLog } from '../../core/bench/progress';
@@ -52,6 +54,10 @@ interface SideBuild {
   pkgDir: string;
   executables: Map<string, string>;
   criterionHome: string;
+  /** cargo's target dir of this side (the counted build goes under it). */
+  targetDir: string;
+  /** The features each bench's timed build got; its counted build gets the same. */
+  features: (bench: string) => string[];
 }
 
 export async function runCompare(options: BenchExecutorSchema & { compareRef: string }, context: ExecutorContext, log: PhaseLog): Promise<{ success: boolean }> {
@@ -102,8 +108,22 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         else baseError = `the base (${options.compareRef}, ${base.commit.slice(0, 12)}) does not build: ${b.error}`;
       }
       const criterionHome = (side: Side) => path.join(compareDir, 'criterion', project, side);
-      const head: SideBuild = { cargoRoot, pkgDir: path.dirname(pkg.manifest_path), executables: headBuild.executables, criterionHome: criterionHome('head') };
-      const baseBuild: SideBuild = { cargoRoot: baseSide.cargoRoot, pkgDir: baseSide.pkg ? path.dirname(baseSide.pkg.manifest_path) : '', executables: baseExes, criterionHome: criterionHome('base') };
+      const head: SideBuild = {
+        cargoRoot,
+        pkgDir: path.dirname(pkg.manifest_path),
+        executables: headBuild.executables,
+        criterionHome: criterionHome('head'),
+        targetDir: headMeta.target_directory,
+        features: (bench) => benchFeatures(pkg, [bench], options.features),
+      };
+      const baseBuild: SideBuild = {
+        cargoRoot: baseSide.cargoRoot,
+        pkgDir: baseSide.pkg ? path.dirname(baseSide.pkg.manifest_path) : '',
+        executables: baseExes,
+        criterionHome: criterionHome('base'),
+        targetDir: baseTarget,
+        features: (bench) => (baseSide.pkg ? benchFeatures(baseSide.pkg, [bench], options.features) : []),
+      };
 
       const cpu = options.pinCpu === false ? undefined : await pickCpu(context.root);
       const extra = criterionArgs(criterion);
@@ -137,7 +157,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         comparisons.push(...wallComparisons(perRound, rounds, statistic, thresholds['wall-time'], new Set(baseFailed.keys())));
       }
       if (countingWanted(options.counted, baseError)) {
-        await addCounted(comparisons, { base: baseBuild, head }, thresholds.instructions, log, divan);
+        await addCounted(comparisons, { base: baseBuild, head }, pkg.name, thresholds.instructions, log, divan);
       }
       for (const bench of sides.added) {
         log.phase(`head: ${bench} is new (not in the base): measuring the head only`);
@@ -178,10 +198,11 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
 /**
  * Counted work first: each compared benchmark's instructions of one iteration under callgrind, counted only
  * inside criterion's `Bencher::iter*` (countRoutineOnce, the `--metric=instructions` method), on both sides,
- * COUNTED_REPEATS times. Counts that do not repeat leave the verdict to wall time. Without valgrind, or when
- * valgrind cannot run the binary (e.g. AVX-512 code), wall time decides and the log says why.
+ * COUNTED_REPEATS times, in the binaries `--metric=instructions` counts (countedSideBuilds: x86-64-v3, which
+ * valgrind decodes, whatever target-cpu the timed build has). Counts that do not repeat leave the verdict to
+ * wall time. Without valgrind, or when a side's counted build fails, wall time decides and the log says why.
  */
-async function addCounted(comparisons: BenchComparison[], sides: Record<Side, SideBuild>, threshold: number, log: PhaseLog, divan: ReadonlySet<string>): Promise<void> {
+async function addCounted(comparisons: BenchComparison[], sides: Record<Side, SideBuild>, pkgName: string, threshold: number, log: PhaseLog, divan: ReadonlySet<string>): Promise<void> {
   try {
     await valgrindVersion();
   } catch (e) {
@@ -195,17 +216,21 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
       const counts: CountedRuns = { base: new Map(), head: new Map() };
       let failure: string | undefined;
       const started = Date.now();
+      const exes = await countedExecutables(pkgName, bench, sides, log);
+      if ('failure' in exes) {
+        log.phase(`counted work for ${bench}: not counted (${exes.failure}); wall time decides`);
+        continue;
+      }
       if (divan.has(bench)) {
         log.phase(`counted work for ${bench}: one iteration of divan's loop for ${list.length} benchmark(s) under callgrind, base and head`);
-        const exe = (side: Side) => ({ exe: sides[side].executables.get(bench)!, pkgDir: sides[side].pkgDir });
+        const exe = (side: Side) => ({ exe: exes[side], pkgDir: sides[side].pkgDir });
         const divanCounts = await countDivanSides({ sides: { base: exe('base'), head: exe('head') }, ids: list.map((c) => c.id), repeats: COUNTED_REPEATS });
         if ('failure' in divanCounts) failure = divanCounts.failure;
         else Object.assign(counts, divanCounts.counts);
       } else log.phase(`counted work for ${bench}: one iteration of ${list.length} benchmark(s) under callgrind (inside criterion's Bencher::iter*), base and head`);
       for (const [i, step] of (divan.has(bench) ? [] : countedPlan(list.map((c) => c.id))).entries()) {
         const side = sides[step.side];
-        const exe = side.executables.get(bench)!;
-        const n = await countRoutineOnce({ valgrind, exe, id: step.id, cwd: side.pkgDir, outFile: path.join(dir, `callgrind.${i}.out`), env: { CRITERION_HOME: side.criterionHome, CARGO_MANIFEST_DIR: side.pkgDir } });
+        const n = await countRoutineOnce({ valgrind, exe: exes[step.side], id: step.id, cwd: side.pkgDir, outFile: path.join(dir, `callgrind.${i}.out`), env: { CRITERION_HOME: side.criterionHome, CARGO_MANIFEST_DIR: side.pkgDir } });
         if ('reason' in n) {
           failure = `${step.side} ${step.id}: ${n.reason}`;
           break;
@@ -224,6 +249,22 @@ async function addCounted(comparisons: BenchComparison[], sides: Record<Side, Si
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Both sides' counted builds of one bench (the `--metric=instructions` build), or why one failed. */
+async function countedExecutables(pkgName: string, bench: string, sides: Record<Side, SideBuild>, log: PhaseLog): Promise<Record<Side, string> | { failure: string }> {
+  const side = (s: Side) => ({ cargoRoot: sides[s].cargoRoot, targetDir: sides[s].targetDir, features: sides[s].features(bench) });
+  const builds = countedSideBuilds(pkgName, bench, { base: side('base'), head: side('head') });
+  const out: Partial<Record<Side, string>> = {};
+  for (const s of ['base', 'head'] as const) {
+    log.phase(`counted work for ${bench}: building the ${s} for counting (profile bench, ${COUNT_CPU})`);
+    try {
+      out[s] = await buildCountedBench({ ...builds[s], print: (l) => logger.info(l) });
+    } catch (e) {
+      return { failure: `the ${s}'s counted build failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    }
+  }
+  return out as Record<Side, string>;
 }
 
 interface BaseSide {
