@@ -91,10 +91,12 @@ async function run() {
       hog = spawn('taskset', ['-c', '0', process.execPath, '-e', 'for(;;){}'], { stdio: 'ignore' });
       console.log(`CPU hog on CPU 0 (pid ${hog.pid})`);
     }
-    for (const s of scenarios) {
-      git(ws, ['checkout', '-q', s]);
-      results[s] = [];
-      for (let i = 0; i < trials; i++) {
+    // Scenarios interleaved trial by trial: each sees the same stretch of a shared machine, and a run
+    // stopped early still has trials of every scenario.
+    for (const s of scenarios) results[s] = [];
+    for (let i = 0; i < trials; i++) {
+      for (const s of scenarios) {
+        git(ws, ['checkout', '-q', s]);
         const t = trial(ws, rounds);
         results[s].push(t);
         const line = IDS.map((id) => {

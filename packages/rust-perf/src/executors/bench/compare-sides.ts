@@ -19,6 +19,15 @@ export interface SideBuild {
   pkgDir: string;
   executables: Map<string, string>;
   criterionHome: string;
+  /** cargo's target dir of this side (the counted build goes under it). */
+  targetDir: string;
+  /** The features each bench's timed build got; its counted build gets the same. */
+  features: (bench: string) => string[];
+}
+
+/** One side as the rounds and the counted builds see it (a base without the package has no benches to build). */
+export function sideBuild(cargoRoot: string, pkg: MetadataPackage | undefined, executables: Map<string, string>, criterionHome: string, targetDir: string, features: string[] | undefined): SideBuild {
+  return { cargoRoot, pkgDir: pkg ? path.dirname(pkg.manifest_path) : '', executables, criterionHome, targetDir, features: (bench) => (pkg ? benchFeatures(pkg, [bench], features) : []) };
 }
 
 export interface BaseSide {

@@ -24,7 +24,7 @@ import type { BenchExecutorSchema } from './schema';
 import { divanBenches, runDivanRound } from './divan';
 import { pickCpu, resolveComparedBase, withBaseCheckout } from './base-checkout';
 import { addCounted } from './compare-counted';
-import { buildSide, readBase, runOnce, runRounds, type SideBuild } from './compare-sides';
+import { buildSide, readBase, runOnce, runRounds, sideBuild, type SideBuild } from './compare-sides';
 import { writeSummaryFiles } from './summary-files';
 
 export async function runCompare(options: BenchExecutorSchema & { compareRef: string }, context: ExecutorContext, log: PhaseLog): Promise<{ success: boolean }> {
@@ -78,8 +78,8 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         else baseError = `the base (${options.compareRef}, ${base.commit.slice(0, 12)}) does not build: ${b.error}`;
       }
       const criterionHome = (side: Side) => path.join(compareDir, 'criterion', project, side);
-      const head: SideBuild = { cargoRoot, pkgDir: path.dirname(pkg.manifest_path), executables: headBuild.executables, criterionHome: criterionHome('head') };
-      const baseBuild: SideBuild = { cargoRoot: baseSide.cargoRoot, pkgDir: baseSide.pkg ? path.dirname(baseSide.pkg.manifest_path) : '', executables: baseExes, criterionHome: criterionHome('base') };
+      const head = sideBuild(cargoRoot, pkg, headBuild.executables, criterionHome('head'), headMeta.target_directory, options.features);
+      const baseBuild = sideBuild(baseSide.cargoRoot, baseSide.pkg, baseExes, criterionHome('base'), baseTarget, options.features);
 
       const cpu = options.pinCpu === false ? undefined : await pickCpu(context.root);
       const extra = criterionArgs(criterion);
@@ -96,7 +96,7 @@ export async function runCompare(options: BenchExecutorSchema & { compareRef: st
         comparisons.push(...failedBaseComparisons(baseFailed));
         comparisons.push(...wallComparisons(perRound, rounds, statistic, thresholds['wall-time'], new Set(baseFailed.keys())));
       }
-      if (countingWanted(options.counted, baseError)) await addCounted(comparisons, { base: baseBuild, head }, thresholds.instructions, log, divan);
+      if (countingWanted(options.counted, baseError)) await addCounted(comparisons, { base: baseBuild, head }, pkg.name, thresholds.instructions, log, divan);
       for (const bench of sides.added) {
         log.phase(`head: ${bench} is new (not in the base): measuring the head only`);
         const results = await once(head, bench);

@@ -30,6 +30,7 @@ import { resolveOutputDir } from '../../core/fs/output-dir';
 import { rustcInfo } from '../../core/toolchain/rustc';
 import type { BenchExecutorSchema } from './schema';
 import { divanBenches } from './divan';
+import { benchFeatures } from './kinds';
 import { countDivanBench } from '../../core/bench/divan/divan-run';
 
 export async function runCountedBenches(options: BenchExecutorSchema, context: ExecutorContext, log: ReturnType<typeof createPhaseLog>): Promise<{ success: boolean }> {
@@ -69,7 +70,7 @@ export async function runCountedBenches(options: BenchExecutorSchema, context: E
   const divan = divanBenches(pkg);
   for (const bench of selection.run) {
     log.phase(`building ${bench} for counting (profile bench, x86-64-v3)`);
-    const exe = await buildCountedBench({ cargoRoot, package: pkg.name, bench, targetDir: metadata.target_directory, print: (l) => logger.info(l) });
+    const exe = await buildCountedBench({ cargoRoot, package: pkg.name, bench, targetDir: metadata.target_directory, features: benchFeatures(pkg, [bench], options.features), print: (l) => logger.info(l) });
     log.phase(`counting ${bench} under callgrind, ${runs} run(s) per benchmark`);
     const count = divan.has(bench) ? countDivanBench : countBenches; // divan: one iteration of its measured loop (core/bench/divan/divan.ts)
     const counted = await count({ exe, bench, cwd: path.dirname(pkg.manifest_path), filter: options.filter, runs, progress: (l) => logger.info(`  ${l}`) });

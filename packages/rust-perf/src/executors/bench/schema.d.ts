@@ -27,7 +27,7 @@ export interface BenchExecutorSchema {
   compareDir?: string;
   /** The base's own cargo target dir (compareRef; default <target dir>/rust-perf-base). */
   baseTargetDir?: string;
-  /** Count instructions per iteration under cachegrind on both sides; counted work decides when present (compareRef; default true). */
+  /** Count one iteration's instructions under callgrind on both sides, in the x86-64-v3 build metric "instructions" counts; counted work decides when the counts repeat (compareRef; default true). */
   counted?: boolean;
   /** Percent for counted instructions (compareRef; default 1). */
   failOnCountedRegression?: number;

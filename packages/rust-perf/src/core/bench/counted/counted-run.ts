@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCargoBuild } from '../../cargo/build';
+import { runCargoBuild, type CargoBuildRun } from '../../cargo/build';
 import { COUNT_CPU, countedRustflags, countedTargetDir } from '../../count/counted-build';
 import { valgrindFailure, valgrindPath, valgrindVersion } from '../../count/count';
 import { describeCommand, run } from '../../process/run';
@@ -16,21 +16,34 @@ export interface CountedBenchBuild {
   cargoRoot: string;
   package: string;
   bench: string;
-  /** cargo's target dir of the workspace; the counted build goes under rust-perf/count/bench. */
+  /** cargo's target dir of the workspace (or of the gate's base); the counted build goes under rust-perf/count/bench. */
   targetDir: string;
+  /** The features the timed build of this bench gets (the option's plus its required-features). */
+  features?: readonly string[];
   print?: (line: string) => void;
 }
 
-/** Builds one bench target for counting (profile `bench`, `-Ctarget-cpu=x86-64-v3` on top of the user's rustflags) and returns the executable. */
-export async function buildCountedBench(b: CountedBenchBuild): Promise<string> {
-  const result = await runCargoBuild({
+/**
+ * The one counted build of a bench target, for `--metric=instructions` and for both sides of the same-job
+ * gate: profile `bench`, the user's rustflags with `-Ctarget-cpu=x86-64-v3` on top, its own target dir.
+ * One build, so the two count the same binary (the gate once counted its timed x86-64 build: rand's
+ * shuffle_10 read 1,098 there against 1,075 here).
+ */
+export function countedBenchBuildRun(b: CountedBenchBuild): CargoBuildRun {
+  return {
     cargoRoot: b.cargoRoot,
-    args: { package: b.package, profile: 'bench', benches: [b.bench] },
+    args: { package: b.package, profile: 'bench', benches: [b.bench], ...(b.features?.length ? { features: [...b.features] } : {}) },
     addRustflags: countedRustflags([]),
+    addedBy: `the counted build (-C target-cpu=${COUNT_CPU}, which valgrind decodes)`,
     env: process.env,
     targetDir: countedTargetDir(b.targetDir, 'bench'),
     print: b.print,
-  });
+  };
+}
+
+/** Builds one bench target for counting (countedBenchBuildRun) and returns the executable. */
+export async function buildCountedBench(b: CountedBenchBuild): Promise<string> {
+  const result = await runCargoBuild(countedBenchBuildRun(b));
   const exe = result.artifacts.find((a) => a.kind === 'bench' && a.name === b.bench);
   if (!exe) throw new CountedBenchError(`cargo built no bench executable named ${b.bench} for the counted build`);
   return exe.executable;

@@ -9,6 +9,7 @@ import {
   compareSettings,
   countedGroups,
   countedPlan,
+  countedSideBuilds,
   countingWanted,
   failedBaseComparisons,
   headOnlyComparisons,
@@ -18,6 +19,8 @@ import {
   roundPlan,
 } from './gate-steps';
 import type { BenchComparison } from './paired';
+import { countedBenchBuildRun } from '../counted/counted-run';
+import { cargoBuildArgv } from '../../cargo/build';
 
 
 describe('the same-job gate\'s settings', () => {
@@ -133,5 +136,34 @@ describe('what the gate says about the changed files', () => {
     expect(unchangedMessage('market-data', 'main', 'abcdef0123456789')).toBe('market-data: nothing it is built from changed since main (abcdef012345): its benches were not rerun.');
     expect(changedMessage('md', ['/r/a.rs', '/r/src/b.rs'], '/r')).toBe('2 changed file(s) affect md: a.rs, src/b.rs');
     expect(changedMessage('md', ['/r/a', '/r/b', '/r/c', '/r/d'], '/r')).toBe('4 changed file(s) affect md: a, b, c, …');
+  });
+});
+
+describe('the gate counts the binary --metric=instructions counts', () => {
+  // The gate once counted its timed binaries (no target-cpu: x86-64) while --metric=instructions counted an
+  // x86-64-v3 build: rand's shuffle_10 read 1,098 in one and 1,075 in the other. One build plan for both.
+  const sides = {
+    head: { cargoRoot: '/ws/rust', targetDir: '/ws/rust/target', features: ['simd'] },
+    base: { cargoRoot: '/data/compare/base/rust', targetDir: '/ws/rust/target/rust-perf-base', features: [] },
+  };
+  const builds = countedSideBuilds('market-data', 'codec', sides);
+
+  it("builds the head exactly as the counted mode does, in the counted mode's own target dir", () => {
+    const counted = countedBenchBuildRun({ cargoRoot: '/ws/rust', package: 'market-data', bench: 'codec', targetDir: '/ws/rust/target', features: ['simd'] });
+    expect(countedBenchBuildRun(builds.head)).toEqual(counted);
+    expect(counted.targetDir).toBe('/ws/rust/target/rust-perf/count/bench');
+    expect(counted.addRustflags).toEqual(['-Ctarget-cpu=x86-64-v3']);
+    expect(cargoBuildArgv({ ...counted.args, json: true })).toEqual([
+      'build', '--profile', 'bench', '-p', 'market-data', '--features', 'simd', '--bench', 'codec', '--message-format=json-render-diagnostics',
+    ]);
+  });
+
+  it('builds the base with the same profile and rustflags, in its own workspace and target dir', () => {
+    const base = countedBenchBuildRun(builds.base);
+    const head = countedBenchBuildRun(builds.head);
+    expect(base.addRustflags).toEqual(head.addRustflags);
+    expect(base.args).toEqual({ package: 'market-data', profile: 'bench', benches: ['codec'] });
+    expect(base.cargoRoot).toBe('/data/compare/base/rust');
+    expect(base.targetDir).toBe('/ws/rust/target/rust-perf-base/rust-perf/count/bench');
   });
 });

@@ -7,6 +7,7 @@ import type { CriterionResult } from '../criterion/criterion';
 import { roundOrder, type BenchComparison, type MetricName, type WallStatistic } from './paired';
 import { roundValue, wallValue, withCounted, type Side } from './gate-plan';
 import { summarizeResult, type BenchmarkSummary } from '../summary';
+import type { CountedBenchBuild } from '../counted/counted-run';
 
 /** Percent; with paired rounds the interval keeps noise out, so the threshold only filters tiny real changes. */
 export const DEFAULT_COMPARE_THRESHOLD = 5;
@@ -103,6 +104,24 @@ export function countedGroups(comparisons: readonly BenchComparison[]): Map<stri
   const byBench = new Map<string, BenchComparison[]>();
   for (const c of comparisons) if (c.status === 'compared') byBench.set(c.bench, [...(byBench.get(c.bench) ?? []), c]);
   return byBench;
+}
+
+/** Where one side's bench is built: its Cargo workspace, cargo's target dir there, and the features its timed build got. */
+export interface CountedSide {
+  cargoRoot: string;
+  targetDir: string;
+  features: readonly string[];
+}
+
+/**
+ * The counted builds of one bench, one per side: the build `--metric=instructions` counts
+ * (countedBenchBuildRun: profile bench, x86-64-v3, target dir <target>/rust-perf/count/bench), not the
+ * timed binaries, so the gate's count of an iteration is the counted mode's count. The head's lands in
+ * the counted mode's own target dir, so each reuses the other's build.
+ */
+export function countedSideBuilds(pkg: string, bench: string, sides: Record<Side, CountedSide>): Record<Side, CountedBenchBuild> {
+  const one = (s: CountedSide): CountedBenchBuild => ({ cargoRoot: s.cargoRoot, package: pkg, bench, targetDir: s.targetDir, features: s.features });
+  return { base: one(sides.base), head: one(sides.head) };
 }
 
 /** One counted run: one benchmark's routine, one iteration, on one side (core/bench/counted/counted-run.ts countRoutineOnce). */
