@@ -144,6 +144,7 @@ async function runBenches(
     measurementTime: options.measurementTime,
     sampleSize: options.sampleSize,
     filter: options.filter,
+    noplot: !options.plots,
   });
 
   const benchmarks: BenchmarkSummary[] = [];
