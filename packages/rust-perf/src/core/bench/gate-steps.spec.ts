@@ -120,7 +120,7 @@ describe('folding counted runs and reporting failures', () => {
   it('names the command, how it ended and the last lines of stderr; a build failure keeps cargo\'s error lines', () => {
     expect(processFailure({ command: 'bench a', exitCode: 101, signal: null, stderr: 'one\ntwo\nthree\nfour\n' }, 3)).toBe('`bench a` exited with code 101: two / three / four');
     expect(processFailure({ command: 'bench a', exitCode: null, signal: 'SIGKILL', stderr: 'x' }, 3)).toBe('`bench a` was ended by SIGKILL: x');
-    // OrderBook-rs's add_only_hdr on a loaded VM: the panic's message sits above a long backtrace.
+    // The shape of a Rust panic under RUST_BACKTRACE: the message sits above a long backtrace.
     const panicked = [
       "thread 'main' (4242) panicked at benches/order_book/hdr_common.rs:39:30:",
       'record: ValueOutOfRangeResizeDisabled',
