@@ -256,6 +256,11 @@ describe('bench selection and argv', () => {
     expect(criterionArgs({})).toEqual([]);
   });
 
+  it('asks criterion for no plots unless plots are wanted, before the positional filter', () => {
+    expect(criterionArgs({ sampleSize: 10, noplot: true, filter: 'shuffle' })).toEqual(['--sample-size', '10', '--noplot', 'shuffle']);
+    expect(criterionArgs({ noplot: false })).toEqual([]);
+  });
+
   it('tells a summary.json baseline from a criterion baseline name', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rp-base-'));
     try {

@@ -84,6 +84,8 @@ export interface CriterionArgsOptions {
   sampleSize?: number;
   /** criterion's positional filter (a regular expression over benchmark ids) */
   filter?: string;
+  /** criterion's --noplot: its HTML plots are not what rust-perf reports, and drawing them took 97 % of a short benchmark's time on a loaded 2-core VM. */
+  noplot?: boolean;
 }
 
 /** Arguments for the criterion bench binary (after `--`). */
@@ -94,6 +96,7 @@ export function criterionArgs(o: CriterionArgsOptions): string[] {
   if (o.warmUpTime !== undefined) args.push('--warm-up-time', String(o.warmUpTime));
   if (o.measurementTime !== undefined) args.push('--measurement-time', String(o.measurementTime));
   if (o.sampleSize !== undefined) args.push('--sample-size', String(o.sampleSize));
+  if (o.noplot) args.push('--noplot');
   if (o.filter) args.push(o.filter);
   return args;
 }

@@ -13,6 +13,8 @@ export interface BeforeAfterPgo {
   package: string;
   profile: string;
   bin: string;
+  /** `bench`: `bin` is a latency program (a bench target with its own main). */
+  kind?: 'bin' | 'bench';
   /** The content-named .profdata the optimized build reads. */
   profileUsePath: string;
   host: string;
@@ -87,7 +89,7 @@ export function describeBeforeAfter(before: CountResult, after: CountResult, hea
 
 export async function countBeforeAfterPgo(o: BeforeAfterPgo): Promise<BeforeAfterResult> {
   const print = o.print ?? ((l: string) => console.log(l));
-  const common = { cargoRoot: o.cargoRoot, package: o.package, profile: o.profile, bin: o.bin, targetDir: o.targetDir, features: o.features, print, context: o.context };
+  const common = { cargoRoot: o.cargoRoot, package: o.package, profile: o.profile, bin: o.bin, kind: o.kind, targetDir: o.targetDir, features: o.features, print, context: o.context };
   // The same target dir names as perf-report's counted builds, so one reuses the other's.
   const beforeExe = await buildCountedBinary({ ...common, addRustflags: [], name: o.profile });
   const afterExe = await buildCountedBinary({ ...common, addRustflags: profileUseFlags(o.profileUsePath), target: o.host, name: 'pgo' });

@@ -11,7 +11,13 @@ describe('buildCountedBinary', () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rust-perf-counted-build-'));
     fs.mkdirSync(path.join(dir, 'src'));
-    fs.writeFileSync(path.join(dir, 'Cargo.toml'), '[package]\nname = "stripped"\nversion = "0.1.0"\nedition = "2021"\n\n[profile.release]\nstrip = true\n\n[profile.production]\ninherits = "release"\n');
+    // A latency program beside the bin (OrderBook-rs's shape): a bench target with its own main.
+    fs.writeFileSync(
+      path.join(dir, 'Cargo.toml'),
+      '[package]\nname = "stripped"\nversion = "0.1.0"\nedition = "2021"\n\n[[bench]]\nname = "spin_hdr"\nharness = false\n\n[profile.release]\nstrip = true\n\n[profile.production]\ninherits = "release"\n',
+    );
+    fs.mkdirSync(path.join(dir, 'benches'));
+    fs.writeFileSync(path.join(dir, 'benches/spin_hdr.rs'), 'fn main() { let mut x = 0u64; for i in 0..1000u64 { x = std::hint::black_box(x ^ i); } println!("p50 (ns): {}", x % 7 + 1); }\n');
     fs.writeFileSync(path.join(dir, 'src/main.rs'), '#[inline(never)] fn find_me(x: u64) -> u64 { x.wrapping_mul(31) }\nfn main() { println!("{}", find_me(std::env::args().count() as u64)); }\n');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -27,5 +33,13 @@ describe('buildCountedBinary', () => {
     const timed = await run('cargo', ['build', '--offline', '--profile', profile], { cwd: dir, env: { CARGO_TARGET_DIR: path.join(dir, 'target-timed') } });
     expect(timed.exitCode).toBe(0);
     expect((await run('nm', [path.join(dir, 'target-timed', profile, 'stripped')], { cwd: dir })).stderr).toMatch(/no symbols/);
+  });
+
+  it('builds a latency program (a bench target) with --bench when asked for one, and runs it', async () => {
+    const exe = await buildCountedBinary({ cargoRoot: dir, package: 'stripped', profile: 'release', bin: 'spin_hdr', kind: 'bench', addRustflags: [], targetDir: path.join(dir, 'target'), name: 'bench-kind', print: () => undefined });
+    expect(path.basename(exe)).toMatch(/^spin_hdr-[0-9a-f]+$/);
+    const ran = await run(exe, ['--bench'], { cwd: dir });
+    expect(ran.exitCode).toBe(0);
+    expect(ran.stdout).toMatch(/^p50 \(ns\): \d+$/m);
   });
 });

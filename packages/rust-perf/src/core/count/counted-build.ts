@@ -34,6 +34,8 @@ export interface CountedBuild {
   package: string;
   profile: string;
   bin: string;
+  /** `bench`: `bin` names a bench target (a latency program), built with `--bench`. */
+  kind?: 'bin' | 'bench';
   /** The configuration's own added rustflags (its target-cpu is replaced). */
   addRustflags: readonly string[];
   target?: string;
@@ -52,17 +54,18 @@ export function stripEnvVar(profile: string): string {
   return `CARGO_PROFILE_${profile.toUpperCase().replace(/-/g, '_')}_STRIP`;
 }
 
-/** Builds the bin for counting and returns its path. */
+/** Builds the bin (or latency program) for counting and returns its path. */
 export async function buildCountedBinary(b: CountedBuild): Promise<string> {
   // Symbols kept (strip = "none"): they change no instruction that is counted, and DHAT's allocation
   // sites and cachegrind's attribution are "???" without them; the timed binary keeps its profile's strip.
   // Not for a -Cprofile-use build: cargo hashes the profile's settings into -C metadata, which is part
   // of every mangled name, so the PGO profile would no longer match (measured: −0.4 % instead of −25 %).
   const strip = stripEnvVar(b.profile);
+  const kind = b.kind ?? 'bin';
   const keepSymbols = !b.addRustflags.some((f) => f.includes('profile-use='));
   const result = await runCargoBuild({
     cargoRoot: b.cargoRoot,
-    args: { package: b.package, profile: b.profile, bins: [b.bin], target: b.target, features: b.features },
+    args: { package: b.package, profile: b.profile, ...(kind === 'bench' ? { benches: [b.bin] } : { bins: [b.bin] }), target: b.target, features: b.features },
     addRustflags: countedRustflags(b.addRustflags),
     addedBy: `the counted ${b.name} build (-C target-cpu=${COUNT_CPU}, which valgrind decodes)`,
     env: process.env,
@@ -71,7 +74,7 @@ export async function buildCountedBinary(b: CountedBuild): Promise<string> {
     print: b.print,
     context: b.context,
   });
-  const exe = result.artifacts.find((a) => a.kind === 'bin' && a.name === b.bin);
-  if (!exe) throw new Error(`cargo built no binary named ${b.bin} for the counted ${b.name} build`);
+  const exe = result.artifacts.find((a) => a.kind === kind && a.name === b.bin);
+  if (!exe) throw new Error(`cargo built no ${kind === 'bench' ? 'bench target' : 'binary'} named ${b.bin} for the counted ${b.name} build`);
   return exe.executable;
 }

@@ -1,4 +1,4 @@
-import { benchEntryArgs, benchWorkloadArgs, benchWorkloadEnv, DEFAULT_BENCH_PROFILE_TIME, describeEntry, describeWorkload, divanWorkloadArgs, resolveWorkload, type PackageInfo } from './workload';
+import { benchEntryArgs, benchWorkloadArgs, countedEntry, noCountedEntry, benchWorkloadEnv, DEFAULT_BENCH_PROFILE_TIME, describeEntry, describeWorkload, divanWorkloadArgs, resolveWorkload, type PackageInfo } from './workload';
 
 describe('workload display', () => {
   it('quotes arguments as a shell would need them, for display only', () => {
@@ -51,6 +51,33 @@ describe('latency programs as the PGO workload', () => {
   });
   it('only libtest benches: no workload, with the message saying what to add', () => {
     expect(() => resolveWorkload(undefined, { ...pkg, benches: ['old_bench'] })).toThrow(/has no workload/);
+  });
+});
+
+describe('what --count counts', () => {
+  // OrderBook-rs's shape again: a library, so its workload is a criterion suite and latency programs.
+  const pkg: PackageInfo = {
+    name: 'orderbook-rs',
+    manifestPath: '/r/Cargo.toml',
+    metadata: null,
+    bins: [],
+    benches: ['benches', 'add_only_hdr', 'mixed_70_20_10_hdr'],
+    usesCriterion: true,
+    benchKinds: { benches: 'criterion', add_only_hdr: 'latency', mixed_70_20_10_hdr: 'latency' },
+  };
+  it('a library with latency programs counts the first one, run with --bench as cargo bench runs it', () => {
+    const w = resolveWorkload(undefined, pkg);
+    expect(countedEntry(w.entries, pkg)).toEqual({ kind: 'bench', name: 'add_only_hdr', args: ['--bench'] });
+  });
+  it('a binary entry comes first, with its args and env', () => {
+    const entries = [{ bench: 'add_only_hdr', args: [] }, { bin: 'replay', args: ['--n', '1000'], env: { SEED: '7' } }];
+    expect(countedEntry(entries, pkg)).toEqual({ kind: 'bin', name: 'replay', args: ['--n', '1000'], env: { SEED: '7' } });
+  });
+  it('criterion benches alone: nothing to count, and the error says what would be', () => {
+    expect(countedEntry([{ bench: 'benches', args: [] }], pkg)).toBeUndefined();
+    expect(noCountedEntry('the criterion benches of orderbook-rs').message).toBe(
+      '--count needs a workload entry that runs a binary ({ bin, args }) or a latency program ({ bench } whose own main does fixed work); the criterion benches of orderbook-rs has none (criterion and divan benches run for a time, so their counts would not repeat)',
+    );
   });
 });
 

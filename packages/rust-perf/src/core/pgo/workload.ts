@@ -177,6 +177,35 @@ export function benchEntryArgs(entry: { bench: string; args?: string[] }, profil
   return benchWorkloadArgs(entry.args ?? [], profileTime, pkg.usesCriterion ?? false, pkg.benchKinds?.[entry.bench]);
 }
 
+/** What `--count` counts: a binary's run, or a latency program's (its own main does a fixed number of operations). */
+export interface CountedTarget {
+  kind: 'bin' | 'bench';
+  name: string;
+  /** The entry's args (a latency program's start with `--bench`, as from cargo bench). */
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * The workload entry `--count` runs under valgrind: the first `{ bin }`, else the first latency program.
+ * Criterion and divan benches are left out: they run for a time, not a number of iterations, so their
+ * counts would not repeat. A library whose workload is its latency programs (OrderBook-rs) is counted too.
+ */
+export function countedEntry(entries: readonly WorkloadEntry[], pkg: PackageInfo): CountedTarget | undefined {
+  const bin = entries.find((e): e is Extract<WorkloadEntry, { bin: string }> => 'bin' in e);
+  if (bin) return { kind: 'bin', name: bin.bin, args: [...(bin.args ?? [])], env: bin.env };
+  const latency = entries.find((e): e is Extract<WorkloadEntry, { bench: string }> => 'bench' in e && pkg.benchKinds?.[e.bench] === 'latency');
+  if (latency) return { kind: 'bench', name: latency.bench, args: benchEntryArgs(latency, undefined, pkg) };
+  return undefined;
+}
+
+/** The error when a workload has nothing `--count` can run. */
+export function noCountedEntry(source: string): WorkloadError {
+  return new WorkloadError(
+    `--count needs a workload entry that runs a binary ({ bin, args }) or a latency program ({ bench } whose own main does fixed work); ${source} has none (criterion and divan benches run for a time, so their counts would not repeat)`,
+  );
+}
+
 /**
  * Environment of a bench workload: criterion writes under CRITERION_HOME, else `$CARGO_TARGET_DIR/criterion`,
  * else asks `cargo metadata` through $CARGO, else `./target/criterion` — the crate folder, since the

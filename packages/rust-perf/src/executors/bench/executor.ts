@@ -61,8 +61,8 @@ async function runBenches(options: BenchExecutorSchema, context: ExecutorContext
     logger.warn(`${pkg.manifest_path}: ${pkg.name} does not depend on criterion; rust-perf only reads criterion's results.`);
   }
   const criterionDir = process.env.CRITERION_HOME ?? path.join(metadata.target_directory, 'criterion');
-  const { saveBaseline, warmUpTime, measurementTime, sampleSize, filter } = options;
-  const criterion = criterionArgs({ saveBaseline, baseline: baseline?.kind === 'criterion' ? baseline.name : undefined, warmUpTime, measurementTime, sampleSize, filter });
+  const { saveBaseline, warmUpTime, measurementTime, sampleSize, filter, plots } = options;
+  const criterion = criterionArgs({ saveBaseline, baseline: baseline?.kind === 'criterion' ? baseline.name : undefined, warmUpTime, measurementTime, sampleSize, filter, noplot: !plots });
 
   const benchmarks: BenchmarkSummary[] = [];
   for (const bench of kinds.criterion) {

@@ -4,6 +4,8 @@ export interface BenchExecutorSchema {
   benches?: string[];
   outputPath?: string;
   filter?: string;
+  /** Let criterion draw its HTML plots (default false: --noplot). */
+  plots?: boolean;
   /** Cargo features (--features); each bench's required-features are added from Cargo.toml. */
   features?: string[];
   /** Latency programs: runs per program (default 3). */

@@ -13,7 +13,7 @@ import { cargoArgsFrom, reportBinaries, setupBuild } from '../shared/build-execu
 import type { BuildPgoExecutorOptions } from './schema';
 import { countBeforeAfterPgo, DEFAULT_COUNT_RUNS, MIN_COUNT_RUNS, resolveCountArgs, valgrindVersion } from '../../core/count';
 import { readPackageInfo } from '../../core/pgo/package';
-import { resolveWorkload, WorkloadError } from '../../core/pgo/workload';
+import { countedEntry, noCountedEntry, resolveWorkload } from '../../core/pgo/workload';
 import { featureList, planFeatures } from '../../core/cargo/features';
 import { readPgoRecord } from '../../core/pgo/record';
 
@@ -34,18 +34,19 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     const fromProfile = recorded.filter((f) => !featureList(options.features).includes(f));
     if (fromProfile.length > 0) console.log(`  building with --features ${features.join(',')} (${fromProfile.join(', ')} as the profile was recorded with, ${path.join(path.relative(context.root, path.dirname(profdata)), 'pgo.json')})`);
     // --count: fail before the build when counting cannot happen.
-    let count: { bin: string; args: string[]; source: string; env?: Record<string, string> } | undefined;
+    let count: { bin: string; kind: 'bin' | 'bench'; args: string[]; source: string; cwd: string; env?: Record<string, string> } | undefined;
     const countRuns = options.countRuns ?? DEFAULT_COUNT_RUNS;
     if (options.count && (!Number.isInteger(countRuns) || countRuns < MIN_COUNT_RUNS)) throw new Error(`countRuns must be an integer of at least ${MIN_COUNT_RUNS} (one count cannot show that counts repeat); got ${options.countRuns}`);
     if (options.count) {
       const pkg = await readPackageInfo(setup.cargoRoot, setup.pkg, false);
       const workload = resolveWorkload(undefined, pkg);
-      const entry = workload.entries.find((e) => 'bin' in e);
-      if (!entry || !('bin' in entry)) throw new WorkloadError(`--count needs a workload entry that runs a binary ({ bin, args }); ${workload.source} has none`);
-      const countArgs = resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args ?? []);
-      console.log(`  counting with ${await valgrindVersion()}: \`${entry.bin} ${countArgs.args.join(' ')}\` (args from ${countArgs.source})`);
-      count = { bin: entry.bin, args: countArgs.args, source: countArgs.source, env: entry.env };
-      features.push(...planFeatures(features, pkg.targets ?? [], [{ kind: 'bin', name: entry.bin }], options.allFeatures).features.filter((f) => !features.includes(f)));
+      const entry = countedEntry(workload.entries, pkg);
+      if (!entry) throw noCountedEntry(workload.source);
+      const countArgs = resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args);
+      console.log(`  counting with ${await valgrindVersion()}: \`${entry.kind === 'bench' ? 'bench ' : ''}${entry.name} ${countArgs.args.join(' ')}\` (args from ${countArgs.source})`);
+      // A latency program runs from its crate folder, as cargo bench runs it (it may write files relative to it).
+      count = { bin: entry.name, kind: entry.kind, args: countArgs.args, source: countArgs.source, cwd: entry.kind === 'bench' ? path.dirname(pkg.manifestPath) : setup.cargoRoot, env: entry.env };
+      features.push(...planFeatures(features, pkg.targets ?? [], [{ kind: entry.kind, name: entry.name }], options.allFeatures).features.filter((f) => !features.includes(f)));
     }
     const { usePath } = stageProfdata(profdata, setup.targetDir);
     const result = await progress.phase(`optimized build of ${setup.pkg} (profile \`${profile}\`, ${path.relative(context.root, profdata)})`, () =>
@@ -76,7 +77,7 @@ export default async function buildPgoExecutor(options: BuildPgoExecutorOptions,
     if (count) {
       const c = count;
       await progress.phase(`counted runs without and with PGO (valgrind, ${countRuns} each)`, () =>
-        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: setup.cargoRoot, env: c.env, runs: countRuns, features, context: setup.context }),
+        countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: c.bin, kind: c.kind, profileUsePath: usePath, host, targetDir: setup.targetDir, args: c.args, argsSource: c.source, cwd: c.cwd, env: c.env, runs: countRuns, features, context: setup.context }),
       );
     }
     console.log(`${setup.pkg}: PGO build done in ${progress.elapsed()}${options.cpu ? ` (target-cpu=${options.cpu})` : ''}.`);

@@ -8,7 +8,7 @@ import { readPackageInfo } from '../../core/pgo/package';
 import { instrumentFlags, newRunId, pgoLayout } from '../../core/pgo/plan';
 import { checkProfraw, listProfraw, removeStaleRuns } from '../../core/pgo/profraw';
 import { countCovered, parseProfdataShow } from '../../core/pgo/stats';
-import { benchEntryArgs, benchWorkloadEnv, describeEntry, describeWorkload, resolveWorkload, runWorkloadCommand, workloadBuildTargets, workloadFeatures, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
+import { benchEntryArgs, benchWorkloadEnv, countedEntry, describeEntry, describeWorkload, resolveWorkload, runWorkloadCommand, workloadBuildTargets, workloadFeatures, noCountedEntry, WorkloadError, type WorkloadEntry } from '../../core/pgo/workload';
 import { describeAddedFeatures } from '../../core/cargo/features';
 import { PGO_RECORD, pgoRecordText } from '../../core/pgo/record';
 import { run, runChecked } from '../../core/process/run';
@@ -48,13 +48,14 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
       console.log(`  workload (from ${workload.source}):\n${describeWorkload(workload.entries)}`);
       console.log(`  llvm-profdata: ${tool.path} (LLVM ${tool.version})`);
       // --count: fail before the long build when counting cannot happen.
-      let count: { bin: string; args: string[]; source: string; env?: Record<string, string> } | undefined;
+      let count: { bin: string; kind: 'bin' | 'bench'; args: string[]; source: string; cwd: string; env?: Record<string, string> } | undefined;
       if (options.count) {
-        const entry = workload.entries.find((e) => 'bin' in e);
-        if (!entry || !('bin' in entry)) throw new WorkloadError(`--count needs a workload entry that runs a binary ({ bin, args }); ${workload.source} has none`);
-        const countArgs = resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args ?? []);
-        console.log(`  counting with ${await valgrindVersion()}: \`${entry.bin} ${countArgs.args.join(' ')}\` (args from ${countArgs.source})`);
-        count = { bin: entry.bin, args: countArgs.args, source: countArgs.source, env: entry.env };
+        const entry = countedEntry(workload.entries, pkg);
+        if (!entry) throw noCountedEntry(workload.source);
+        const countArgs = resolveCountArgs(options.countArgs, pkg.metadata, pkg.manifestPath, entry.args);
+        console.log(`  counting with ${await valgrindVersion()}: \`${entry.kind === 'bench' ? 'bench ' : ''}${entry.name} ${countArgs.args.join(' ')}\` (args from ${countArgs.source})`);
+        // A latency program runs from its crate folder, as cargo bench runs it (it may write files relative to it).
+        count = { bin: entry.name, kind: entry.kind, args: countArgs.args, source: countArgs.source, cwd: entry.kind === 'bench' ? path.dirname(pkg.manifestPath) : setup.cargoRoot, env: entry.env };
       }
       return { pkg, workload, tool, host, count, features: features.features };
     });
@@ -125,7 +126,7 @@ export default async function pgoProfileExecutor(options: PgoProfileExecutorOpti
       await progress.phase('counted runs without and with the profile (valgrind)', async () => {
         const profdata = path.join(outDir, `${setup.project}.profdata`);
         const { usePath } = stageProfdata(profdata, setup.targetDir);
-        await countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: count.bin, profileUsePath: usePath, host, targetDir: setup.targetDir, args: count.args, argsSource: count.source, cwd: setup.cargoRoot, env: count.env, features, context: setup.context });
+        await countBeforeAfterPgo({ cargoRoot: setup.cargoRoot, package: setup.pkg, profile, bin: count.bin, kind: count.kind, profileUsePath: usePath, host, targetDir: setup.targetDir, args: count.args, argsSource: count.source, cwd: count.cwd, env: count.env, features, context: setup.context });
       });
     }
     console.log(`${setup.pkg}: PGO profile ready in ${progress.elapsed()}.`);

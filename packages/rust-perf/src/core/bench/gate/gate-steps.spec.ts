@@ -123,6 +123,19 @@ describe('folding counted runs and reporting failures', () => {
   it('names the command, how it ended and the last lines of stderr; a build failure keeps cargo\'s error lines', () => {
     expect(processFailure({ command: 'bench a', exitCode: 101, signal: null, stderr: 'one\ntwo\nthree\nfour\n' }, 3)).toBe('`bench a` exited with code 101: two / three / four');
     expect(processFailure({ command: 'bench a', exitCode: null, signal: 'SIGKILL', stderr: 'x' }, 3)).toBe('`bench a` was ended by SIGKILL: x');
+    // The shape of a Rust panic under RUST_BACKTRACE: the message sits above a long backtrace.
+    const panicked = [
+      "thread 'main' (4242) panicked at benches/order_book/hdr_common.rs:39:30:",
+      'record: ValueOutOfRangeResizeDisabled',
+      'stack backtrace:',
+      '   0: std::panicking::begin_panic_handler',
+      '   5: add_only_hdr::main',
+      '             at ./benches/order_book/add_only_hdr.rs:28:9',
+      'note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.',
+    ].join('\n');
+    expect(processFailure({ command: 'add_only_hdr', exitCode: 101, signal: null, stderr: panicked }, 2)).toBe(
+      "`add_only_hdr` exited with code 101: thread 'main' (4242) panicked at benches/order_book/hdr_common.rs:39:30: / record: ValueOutOfRangeResizeDisabled / … /              at ./benches/order_book/add_only_hdr.rs:28:9 / note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.",
+    );
     const stderr = '   Compiling md v0.1.0\nerror[E0425]: cannot find value `y`\n  --> benches/a.rs:3:5\nwarning: build failed, waiting for other jobs to finish...\n';
     expect(buildFailure({ command: 'cargo bench --no-run', exitCode: 101, signal: null, stderr }, '/ws/rust')).toBe(
       '`cargo bench --no-run` (in /ws/rust) exited with code 101:\nerror[E0425]: cannot find value `y`\n  --> benches/a.rs:3:5\nwarning: build failed, waiting for other jobs to finish...',

@@ -166,7 +166,17 @@ export function foldCounted(list: readonly BenchComparison[], counts: CountedRun
 
 /** Why a bench or build process failed, as the gate reports it: its command, how it ended, stderr's last lines. */
 export function processFailure(r: { command: string; exitCode: number | null; signal?: string | null; stderr: string }, lastLines: number): string {
-  return `\`${r.command}\` ${r.signal ? `was ended by ${r.signal}` : `exited with code ${r.exitCode}`}: ${r.stderr.trim().split('\n').slice(-lastLines).join(' / ')}`;
+  const lines = r.stderr.trim().split('\n');
+  const tail = lines.slice(-lastLines);
+  // A Rust panic's own message comes before its backtrace, so the last lines alone would name only frames.
+  let at = -1;
+  lines.forEach((l, i) => {
+    if (/^thread '.*?'(?: \(\d+\))? panicked at /.test(l)) at = i;
+  });
+  const panic = at >= 0 && at < lines.length - lastLines ? lines.slice(at, at + 3) : [];
+  const upTo = panic.findIndex((l, i) => i > 0 && /^(stack backtrace:|note: )/.test(l));
+  const shown = upTo > 0 ? panic.slice(0, upTo) : panic;
+  return `\`${r.command}\` ${r.signal ? `was ended by ${r.signal}` : `exited with code ${r.exitCode}`}: ${[...shown, ...(shown.length ? ['…'] : []), ...tail].join(' / ')}`;
 }
 
 /** A failed `cargo bench --no-run`: the command, where, and cargo's error lines (at most 6). */
