@@ -3,6 +3,7 @@
 // `npm run demo` reports release against PGO (the binaries the earlier phases built, so the report only
 // runs them); `npm run demo:full` (or `node scripts/demo.js --full`) measures the whole configuration
 // matrix with counted work under valgrind, which builds every other configuration from scratch.
+const fs = require('node:fs');
 const path = require('node:path');
 
 const repo = path.resolve(__dirname, '..');
@@ -15,13 +16,28 @@ const started = Date.now();
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const phases = [];
 
+// CPU seconds of this process and of every child it has waited for (nx, cargo, rustc, the workload):
+// on a shared machine wall time grows with the load, the CPU a phase needs does not. Linux only; the
+// /proc/<pid>/stat clock ticks are USER_HZ, 100 per second on Linux by ABI.
+function cpuMs() {
+  try {
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    // utime, stime, cutime, cstime are fields 14-17 of stat(5); fields[0] is field 3.
+    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function phase(what, body) {
   const n = phases.length + 1;
   console.log(`\n▸ [demo ${n}/${total}] ${what} (at ${seconds(Date.now() - started)})`);
   const t0 = Date.now();
+  const cpu0 = cpuMs();
   const result = await body();
-  phases.push({ what: what.split(' (')[0], ms: Date.now() - t0 });
-  console.log(`  phase ${n} took ${seconds(Date.now() - t0)}`);
+  const cpu = cpu0 === null ? null : cpuMs() - cpu0;
+  phases.push({ what: what.split(' (')[0], ms: Date.now() - t0, cpu });
+  console.log(`  phase ${n} took ${seconds(Date.now() - t0)}${cpu === null ? '' : ` (${seconds(cpu)} of CPU)`}`);
   return result;
 }
 const total = 6;
@@ -58,8 +74,9 @@ async function main() {
       nx(['run', 'market-data:perf-report', '--configurations=release,pgo', `--runs=${runs}`, '--count=false']));
   }
 
-  console.log(`\nDone in ${seconds(Date.now() - started)} (${full ? 'full matrix' : 'short report'}). Phases:`);
-  phases.forEach((p, i) => console.log(`  ${i + 1}. ${p.what.padEnd(40)} ${seconds(p.ms).padStart(9)}`));
+  const cpuTotal = phases.every((p) => p.cpu !== null) ? phases.reduce((sum, p) => sum + p.cpu, 0) : null;
+  console.log(`\nDone in ${seconds(Date.now() - started)}${cpuTotal === null ? '' : ` (${seconds(cpuTotal)} of CPU)`}, ${full ? 'full matrix' : 'short report'}. Phases (wall, CPU):`);
+  phases.forEach((p, i) => console.log(`  ${i + 1}. ${p.what.padEnd(40)} ${seconds(p.ms).padStart(9)} ${p.cpu === null ? '' : seconds(p.cpu).padStart(9)}`));
   console.log('Outputs:');
   for (const rel of ['dist/rust/market-data/release', 'dist/pgo/market-data', 'dist/rust/market-data/pgo', 'dist/bench/market-data', 'dist/perf-report/market-data']) {
     console.log(`  ${path.join(ws.root, rel)}`);
