@@ -76,7 +76,7 @@ async function main() {
 
   const cpuTotal = phases.every((p) => p.cpu !== null) ? phases.reduce((sum, p) => sum + p.cpu, 0) : null;
   console.log(`\nDone in ${seconds(Date.now() - started)}${cpuTotal === null ? '' : ` (${seconds(cpuTotal)} of CPU)`}, ${full ? 'full matrix' : 'short report'}. Phases (wall, CPU):`);
-  phases.forEach((p, i) => console.log(`  ${i + 1}. ${p.what.padEnd(40)} ${seconds(p.ms).padStart(9)} ${p.cpu === null ? '' : seconds(p.cpu).padStart(9)}`));
+  phases.forEach((p, i) => console.log(`  ${i + 1}. ${seconds(p.ms).padStart(9)} ${p.cpu === null ? '' : seconds(p.cpu).padStart(9)}  ${p.what}`));
   console.log('Outputs:');
   for (const rel of ['dist/rust/market-data/release', 'dist/pgo/market-data', 'dist/rust/market-data/pgo', 'dist/bench/market-data', 'dist/perf-report/market-data']) {
     console.log(`  ${path.join(ws.root, rel)}`);
