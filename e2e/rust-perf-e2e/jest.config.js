@@ -3,7 +3,8 @@ module.exports = {
   displayName: 'rust-perf-e2e',
   rootDir: __dirname,
   testEnvironment: 'node',
-  reporters: ['default', '<rootDir>/../../scripts/jest-summary-reporter.js'],
+  // perFile: each spec file's wall time as it ends, and a slowest-first table before the closing line.
+  reporters: ['default', ['<rootDir>/../../scripts/jest-summary-reporter.js', { perFile: true }]],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   globalSetup: '<rootDir>/src/global-setup.ts',
