@@ -156,6 +156,24 @@ describe('parsers', () => {
     expect(valgrindFailure('', null, 'SIGKILL', true)).toBe('the counted run timed out');
   });
 
+  it('keeps a panicking workload\'s panic message, which comes before the backtrace\'s last lines', () => {
+    // The stderr of OrderBook-rs's stp_sweep_hdr under DHAT: its histogram refused one timed call over 1 s.
+    const stderr = [
+      '==7== DHAT, a dynamic heap analysis tool',
+      "thread 'main' (7) panicked at benches/order_book/hdr_common.rs:39:30:",
+      'record: ValueOutOfRangeResizeDisabled',
+      'stack backtrace:',
+      '   2: core::result::Result<T,E>::expect',
+      '             at /rustc/5980/library/core/src/result.rs:1867:5',
+      '   3: stp_sweep_hdr::main',
+      'note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.',
+      '==7== ',
+    ].join('\n');
+    expect(valgrindFailure(stderr, 101, null)).toBe(
+      "the workload exited with code 101 under valgrind: thread 'main' (7) panicked at benches/order_book/hdr_common.rs:39:30: / record: ValueOutOfRangeResizeDisabled / … / at /rustc/5980/library/core/src/result.rs:1867:5 / 3: stp_sweep_hdr::main / note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.",
+    );
+  });
+
   it('replaces the configuration\'s target-cpu by the counted level', () => {
     expect(countedRustflags(['-Cprofile-use=/p', '-Ctarget-cpu=native'])).toEqual(['-Cprofile-use=/p', '-Ctarget-cpu=x86-64-v3']);
     expect(countedRustflags(['-C', 'target-cpu=native', '-Copt-level=3'])).toEqual(['-Copt-level=3', '-Ctarget-cpu=x86-64-v3']);

@@ -104,9 +104,18 @@ export function valgrindFailure(stderr: string, exitCode: number | null, signal:
   if (terminating) parts.push(strip(terminating));
   if (timedOut) parts.push('the counted run timed out');
   if (parts.length > 0) return parts.join('; ');
-  const own = lines.filter((l) => l.trim() && !/^(==|--)\d+(==|--)/.test(l)).slice(-3).map((l) => l.trim());
+  const own = lines.filter((l) => l.trim() && !/^(==|--)\d+(==|--)/.test(l)).map((l) => l.trim());
+  const tail = own.slice(-3);
+  // A Rust panic's own message comes before its backtrace, so the last lines alone would name only frames.
+  let at = -1;
+  own.forEach((l, i) => {
+    if (/^thread '.*?'(?: \(\d+\))? panicked at /.test(l)) at = i;
+  });
+  const panic = at >= 0 && at < own.length - tail.length ? own.slice(at, Math.min(at + 3, own.length - tail.length)) : [];
+  const upTo = panic.findIndex((l, i) => i > 0 && /^(stack backtrace:|note: )/.test(l));
+  const shown = [...(upTo > 0 ? panic.slice(0, upTo) : panic), ...(panic.length ? ['…'] : []), ...tail];
   const how = signal ? `was ended by ${signal}` : `exited with code ${exitCode}`;
-  return `the workload ${how} under valgrind${own.length ? `: ${own.join(' / ')}` : ''}`;
+  return `the workload ${how} under valgrind${shown.length ? `: ${shown.join(' / ')}` : ''}`;
 }
 
 let hardwareProbe: Promise<boolean> | undefined;
