@@ -108,10 +108,25 @@ describe('divan benches', () => {
     expect(median('checksum/256')).toBeGreaterThan(4 * median('checksum/16'));
     expect(ws.read('dist/bench/dv/summary.md')).toMatch(/divan benchmarks show divan's median per iteration with \[fastest – slowest sample\]/);
 
-    ws.write('baseline.json', ws.read('dist/bench/dv/summary.json'));
+    // The baseline is this run's summary with every median scaled ×1000 either way: a shared machine made these
+    // ~20 ns routines 50-65 % slower between two runs, and divan's interval is [fastest, slowest sample], which a
+    // stall can stretch 20×; neither moves 1000×, so the comparison is judged on what it must do, not on the machine.
+    const scaled = (k: number) => {
+      const raw = JSON.parse(ws.read('dist/bench/dv/summary.json')) as Summary;
+      for (const b of raw.benchmarks) for (const key of ['estimate', 'lower', 'upper'] as const) b.median[key] *= k;
+      return JSON.stringify(raw);
+    };
+    const slowerBase = scaled(1000);
+    const fasterBase = scaled(0.001);
+    ws.write('baseline.json', slowerBase);
     const again = await ws.nx(['run', 'dv:bench', ...FAST, '--baseline=baseline.json', '--failOnRegression=50']);
     expect(out(again)).toMatch(/No regression above 50% \(4 of 4 benchmark\(s\) compared\)/);
-    expect(summary().benchmarks.every((b) => b.baseline && !b.baseline.regressed)).toBe(true);
+    expect(summary().benchmarks.every((b) => b.baseline && !b.baseline.regressed && b.baseline.changePercent < -50)).toBe(true);
+    ws.write('baseline.json', fasterBase);
+    const slowed = await ws.nx(['run', 'dv:bench', ...FAST, '--baseline=baseline.json', '--failOnRegression=50'], { allowFailure: true });
+    expect(slowed.exitCode).not.toBe(0);
+    expect(out(slowed)).toMatch(/4 benchmark\(s\) regressed by more than 50%/);
+    expect(summary().benchmarks.every((b) => b.baseline?.regressed)).toBe(true);
 
     const refused = await ws.nx(['run', 'dv:bench', '--saveBaseline=main'], { allowFailure: true });
     expect(refused.exitCode).not.toBe(0);
