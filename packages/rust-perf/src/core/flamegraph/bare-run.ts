@@ -1,20 +1,11 @@
 // Before flamegraph's (long) profiling build: a bin with neither args nor a workload may need
 // arguments, which only running it tells, so an executable of it from an earlier build runs once, bare.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MetadataPackage } from '../bench/plan';
 import type { PhaseLog } from '../bench/progress';
 import { run } from '../process/run';
 import { argsFix, earlierBuilds, needsArgs, type Subject } from './plan';
-
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
+import { isExecutable } from './tools';
 
 function formatMs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -26,7 +17,7 @@ function formatMs(ms: number): string {
  */
 export async function checkBareRun(subject: Subject, project: string, pkg: Pick<MetadataPackage, 'manifest_path'>, targetDir: string, profile: string, triple: string | undefined, log: PhaseLog): Promise<void> {
   if (subject.kind !== 'bin' || subject.argsFrom !== 'none') return;
-  const earlier = earlierBuilds(targetDir, subject.name, profile, triple).find(isExecutableFile);
+  const earlier = earlierBuilds(targetDir, subject.name, profile, triple).find(isExecutable);
   if (!earlier) {
     log.phase(`no args and no workload for bin ${subject.name}: it will run without arguments (set --args or a workload if it needs some)`);
     return;

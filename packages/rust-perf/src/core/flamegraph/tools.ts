@@ -23,7 +23,8 @@ export function searchDirs(env: NodeJS.ProcessEnv): string[] {
   return [...fromPath, path.join(cargoHome, 'bin'), path.join(toolsDir(env), 'bin')];
 }
 
-function isExecutable(file: string): boolean {
+/** A regular file this process may execute. */
+export function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
