@@ -8,7 +8,8 @@ import { run } from '../process/run';
 import { rustcCfg } from '../toolchain/rustc';
 import { cfgMatches } from '../rustflags/cfg';
 import { getIn, parseToml, type TomlTable } from '../toml/toml';
-import { planCargoConfig, type CpuChoice, type Host } from './plan';
+import { planCargoConfig, type CpuChoice } from './plan';
+import type { Host } from '../rustflags/units';
 
 const FOREIGN = ['aarch64-apple-darwin', 'x86_64-apple-darwin', 'x86_64-pc-windows-msvc'];
 const CONTROL = ['x86_64-unknown-linux-gnu', 'aarch64-unknown-linux-gnu'];

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, ToolNotFoundError } from '../process/run';
-import type { Host } from './plan';
+import type { Host } from '../rustflags/units';
 
 /** default (and its old name system): rustc's own linker, no flag; mold, lld: a -fuse-ld flag proven by a test link. */
 export type LinkerChoice = 'default' | 'mold' | 'lld' | 'system';

@@ -1,6 +1,7 @@
 import { cfgMatches } from '../rustflags/cfg';
 import { getIn, parseToml } from '../toml/toml';
-import { flagUnits, planCargoConfig, plannedTables } from './plan';
+import { planCargoConfig, plannedTables } from './plan';
+import { flagUnits } from '../rustflags/units';
 import type { ConfigPlanInput } from './plan';
 
 const linux = { arch: 'x86_64', os: 'linux' };

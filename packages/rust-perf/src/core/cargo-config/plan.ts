@@ -13,9 +13,6 @@ import { exclusiveCfg } from './exclusive';
 import type { UserTargetTable } from './exclusive';
 import { flagUnits, type Host } from '../rustflags/units';
 
-// The pieces the rustflags provenance shares live below, in core/rustflags/units.ts.
-export { flagUnits, type Host };
-
 export type CpuChoice = 'none' | 'x86-64-v2' | 'x86-64-v3' | 'native';
 
 

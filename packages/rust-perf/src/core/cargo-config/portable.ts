@@ -7,8 +7,8 @@
 // user's tables, other flags and the linker init proved stay.
 import { formatKeyPath, getIn, parseToml } from '../toml/toml';
 import type { TomlTable } from '../toml/toml';
-import { flagUnits, isOurCfg, managedKey, planCargoConfig, plannedTables, readFlags } from './plan';
-import type { Host } from './plan';
+import { isOurCfg, managedKey, planCargoConfig, plannedTables, readFlags } from './plan';
+import { flagUnits, type Host } from '../rustflags/units';
 
 export interface PortableConfigChange {
   /** New text, or null when the file has no target-cpu=native in init's tables (nothing to do). */

@@ -1,7 +1,8 @@
 import { isInitTable, planCargoConfig } from '../cargo-config/plan';
 import { parseToml } from '../toml/toml';
 import { describeRustflags, hostFromCfg, labelRustflags } from './provenance';
-import { resolveRustflags, type CargoConfigFile } from './rustflags';
+import { resolveRustflags } from './rustflags';
+import type { CargoConfigFile } from '../context/cargo-configs';
 
 const linux = { arch: 'x86_64', os: 'linux' };
 const CFG = ['target_arch="x86_64"', 'target_os="linux"', 'target_env="gnu"', 'target_family="unix"', 'unix'];

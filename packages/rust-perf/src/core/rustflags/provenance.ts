@@ -3,7 +3,8 @@
 // [build] flags init copied into its table, an environment variable, or the rust-perf target.
 import * as path from 'node:path';
 import { flagUnits, type Host } from './units';
-import { flagsFromValue, type CargoConfigFile, type FlagGroup } from './rustflags';
+import { flagsFromValue, type FlagGroup } from './rustflags';
+import type { CargoConfigFile } from '../context/cargo-configs';
 import { getIn } from '../toml/toml';
 
 export interface LabelledFlag {

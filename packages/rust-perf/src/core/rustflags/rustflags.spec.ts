@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../process/run';
 import { cfgMatches } from './cfg';
-import { planRustflags, resolveRustflags, type CargoConfigFile } from './rustflags';
+import { planRustflags, resolveRustflags } from './rustflags';
+import type { CargoConfigFile } from '../context/cargo-configs';
 
 const LINUX_CFG = ['debug_assertions', 'panic="unwind"', 'target_arch="x86_64"', 'target_os="linux"', 'unix', 'target_family="unix"'];
 const cfgFile = (file: string, table: CargoConfigFile['table']): CargoConfigFile => ({ file, table });

@@ -5,11 +5,9 @@
 // Setting RUSTFLAGS to add one flag would silently drop the user's config flags, so we compute the
 // set cargo would have used and pass it, plus ours, in CARGO_ENCODED_RUSTFLAGS.
 import { getIn, type TomlTable, type TomlValue } from '../toml/toml';
-import { findCargoConfigs, type CargoConfigFile } from '../context/cargo-configs';
+import type { CargoConfigFile } from '../context/cargo-configs';
 import { RunContext } from '../context/run-context';
 import { cfgMatches } from './cfg';
-
-export { findCargoConfigs, type CargoConfigFile };
 
 /** Where a run of flags came from: an environment variable, a config table (`build` or a target key), or the rust-perf target itself. */
 export type FlagOrigin = { kind: 'env'; name: string } | { kind: 'config'; file: string; table: string } | { kind: 'added'; by: string };

@@ -4,7 +4,8 @@ import { classifyExisting, parseWorkflow, renderWorkflow } from '../../core/ci/g
 import type { WorkflowOptions } from '../../core/ci/workflow-options';
 import type { CiWorkflowGeneratorSchema } from './schema';
 import { CargoWorkspaceNotFoundError, joinPath, selectCargoRoots, type CargoRoot } from '../../core/cargo/locate';
-import { configRustflags, flagUnits, fuseLdName } from '../../core/cargo-config/plan';
+import { configRustflags, fuseLdName } from '../../core/cargo-config/plan';
+import { flagUnits } from '../../core/rustflags/units';
 import { parseToml } from '../../core/toml/toml';
 import { treeReader } from '../shared/tree';
 import { defaultBranch, detectPackageManager, packageManagerSteps, type RepoFiles } from '../../core/ci/repository';
