@@ -9,7 +9,10 @@
 // Each trial is one `nx run-many -t bench -p common,market-data --compareRef=base`. Printed per
 // benchmark and scenario: how often the counted gate and the wall-time gate fired, and the changes.
 //
-//   node bench/gate/short-routines.js [--trials 20] [--rounds 6] [--dir /tmp/rust-perf-bench-gate-short] [--no-hog] [--scenarios aa,ab3]
+//   node bench/gate/short-routines.js [--trials 20] [--rounds 6] [--dir /tmp/rust-perf-bench-gate-short] [--no-hog] [--scenarios aa,ab3] [--measurement-time 1]
+// --measurement-time S: criterion measures S s and warms up S/2 s per benchmark and round (default: the
+// plugin's, criterion's 5 s + 3 s). The counted verdict reads instructions per iteration, which do not depend
+// on it; only the wall-time column does (shorter samples, wider intervals).
 // Needs `npm run build` first.
 'use strict';
 const fs = require('node:fs');
@@ -41,10 +44,10 @@ function branch(ws, name, book, parse) {
 // Bounds through black_box: LLVM keeps the loops as loops, so the cost is linear in the count.
 const parseLoop = (n) => (t) => t.replace(PARSE_HEAD, `${PARSE_HEAD}        for i in 0..std::hint::black_box(${n}u32) {\n            std::hint::black_box(i);\n        }\n`);
 
-function trial(ws, rounds) {
+function trial(ws, rounds, timing) {
   const started = Date.now();
   const r = ws.nx(
-    ['run-many', '-t', 'bench', '-p', 'common,market-data', '--parallel=1', '--compareRef=base', `--rounds=${rounds}`, `--filter=^(${IDS.join('|')})$`, '--diffFlamegraphs=false', '--failOnRegression=5', '--failOnCountedRegression=1'],
+    ['run-many', '-t', 'bench', '-p', 'common,market-data', '--parallel=1', '--compareRef=base', `--rounds=${rounds}`, `--filter=^(${IDS.join('|')})$`, '--diffFlamegraphs=false', '--failOnRegression=5', '--failOnCountedRegression=1', ...timing],
     { allowFailure: true },
   );
   const out = {};
@@ -68,15 +71,17 @@ async function run() {
   const trials = Number(arg('trials', 20));
   const rounds = Number(arg('rounds', 6));
   const scenarios = arg('scenarios', 'aa,ab3').split(',');
+  const measure = arg('measurement-time', undefined);
+  const timing = measure === undefined ? [] : [`--measurementTime=${Number(measure)}`, `--warmUpTime=${Number(measure) / 2}`];
   const ws = gateWorkspace(dir);
-  console.log(`workspace: ${ws.root}; ${IDS.join(', ')}; ${rounds} rounds per comparison; counted threshold 1 %, wall time 5 %`);
+  console.log(`workspace: ${ws.root}; ${IDS.join(', ')}; ${rounds} rounds per comparison${timing.length ? ` (${timing.join(' ')})` : ''}; counted threshold 1 %, wall time 5 %`);
   let hog;
   const results = {};
   const started = Date.now();
   try {
     // Calibration (and the cold builds) before the hog: 200 spins per add, 64 loop iterations per parse.
     branch(ws, 'calibrate', withSpins(200), parseLoop(64));
-    const cal = trial(ws, rounds);
+    const cal = trial(ws, rounds, timing);
     const per = (id, n) => cal.ids[id].counted.change.changePercent / n;
     const book = Math.max(1, Math.round(3 / per('orderbook/add_cancel_match', 200)));
     const parse = Math.max(1, Math.round(3 / per('codec/parse_price', 64)));
@@ -97,7 +102,7 @@ async function run() {
     for (let i = 0; i < trials; i++) {
       for (const s of scenarios) {
         git(ws, ['checkout', '-q', s]);
-        const t = trial(ws, rounds);
+        const t = trial(ws, rounds, timing);
         results[s].push(t);
         const line = IDS.map((id) => {
           const x = t.ids[id];
