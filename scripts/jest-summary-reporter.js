@@ -31,7 +31,9 @@ class SummaryReporter {
       }
     }
     const skipped = results.numPendingTests + results.numTodoTests;
-    const suite = results.testResults[0]?.displayName?.name ?? 'tests';
+    // Every Jest project the run covered (rust-perf's config has two), not whichever file finished first.
+    const names = [...new Set(results.testResults.map((r) => r.displayName?.name).filter(Boolean))].sort();
+    const suite = names.length > 0 ? names.join(' + ') : 'tests';
     process.stdout.write(`\n${suite}: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

@@ -2,6 +2,7 @@
 // one page per area under docs/, and no relative link (file or #heading) that leads nowhere.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { renderProfileTable } from './core/profiles/profiles';
 
 const repo = path.resolve(__dirname, '../../..');
 const read = (rel: string) => fs.readFileSync(path.join(repo, rel), 'utf8');
@@ -96,6 +97,11 @@ describe('documentation', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  // Here rather than in core/profiles/profiles.spec.ts, which drives cargo: a docs edit reruns only the docs specs.
+  it('docs/init.md holds the profile table generated from the rows, between the profiles markers', () => {
+    expect(read('docs/init.md')).toContain(`<!-- profiles:start -->\n${renderProfileTable()}\n<!-- profiles:end -->`);
   });
 
   it('computes anchors as GitHub does', () => {

@@ -48,6 +48,29 @@ describe('RunContext (real rustc)', () => {
     expect(calls().sort()).toEqual(['--print cfg', '--print target-libdir', '-vV']);
   });
 
+  test('the llvm-bolt search runs once per run and takes rustc -vV from the run', async () => {
+    const major = await new RunContext(dir, process.env).llvmMajor();
+    // Logging stand-ins first on PATH that run this machine's llvm-bolt-<major> and merge-fdata-<major>.
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const toolLog = path.join(dir, 'tools.log');
+    for (const name of [`llvm-bolt-${major}`, `merge-fdata-${major}`]) {
+      const real = whichSync(name);
+      if (!real) throw new Error(`${name} is not on PATH: apt-get install bolt-${major}`);
+      fs.writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> '${toolLog}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    }
+    const { env, calls } = loggingRustc(dir);
+    const context = new RunContext(dir, { ...env, PATH: `${bin}${path.delimiter}${env.PATH ?? ''}`, LLVM_BOLT: undefined, MERGE_FDATA: undefined });
+    // Asked together with -vV: a search that ran rustc itself would miss the empty disk cache a second time.
+    const [a, b, rustc] = await Promise.all([context.llvmBolt(), context.llvmBolt(), context.rustc()]);
+    expect(a).toBe(b);
+    expect(await context.llvmBolt()).toBe(a);
+    expect(rustc.llvmMajor).toBe(major);
+    expect(a).toMatchObject({ path: path.join(bin, `llvm-bolt-${major}`), mergeFdata: path.join(bin, `merge-fdata-${major}`), major });
+    expect(fs.readFileSync(toolLog, 'utf8').trim().split('\n').sort()).toEqual([`llvm-bolt-${major} --version`, `merge-fdata-${major} --version`]);
+    expect(calls()).toEqual(['-vV']);
+  });
+
   test('the cargo config files are read once and shared', () => {
     const context = new RunContext(dir, process.env);
     const first = context.cargoConfigs();

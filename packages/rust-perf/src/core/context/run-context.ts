@@ -1,9 +1,10 @@
 // The toolchain facts and cargo configs one executor run needs, computed once per run: every
-// planner that asks (the rustflags planner, the llvm-profdata search, the target-dir lookup) gets
+// planner that asks (the rustflags planner, the llvm-profdata and llvm-bolt searches, the target-dir lookup) gets
 // the same answer without re-entering core/toolchain/ or re-reading the config files. Each field is
 // filled on first use, so a run that never needs `rustc --print cfg` never spawns it; the per-toolchain
 // disk cache (core/toolchain/cache.ts) still spares the processes across runs.
 import * as path from 'node:path';
+import { findLlvmBolt, type LlvmBolt } from '../toolchain/llvm-bolt';
 import { findLlvmProfdata, type LlvmProfdata } from '../toolchain/llvm-profdata';
 import { rustcCfg, rustcInfo, rustcTargetLibdir, type RustcInfo } from '../toolchain/rustc';
 import { findCargoConfigs, type CargoConfigFile } from './cargo-configs';
@@ -12,6 +13,7 @@ export class RunContext {
   private rustcFacts?: Promise<RustcInfo>;
   private libdir?: Promise<string>;
   private profdata?: Promise<LlvmProfdata>;
+  private bolt?: Promise<LlvmBolt>;
   private readonly cfgs = new Map<string, Promise<string[]>>();
   private configs?: CargoConfigFile[];
 
@@ -52,6 +54,11 @@ export class RunContext {
   /** An llvm-profdata of rustc's LLVM major. */
   llvmProfdata(): Promise<LlvmProfdata> {
     return (this.profdata ??= findLlvmProfdata(this.cargoRoot, this.env, { rustc: () => this.rustc(), targetLibdir: () => this.targetLibdir() }));
+  }
+
+  /** llvm-bolt of rustc's LLVM major (or LLVM_BOLT) with its merge-fdata. */
+  llvmBolt(): Promise<LlvmBolt> {
+    return (this.bolt ??= findLlvmBolt(this.cargoRoot, this.env, () => this.rustc()));
   }
 
   /** Cargo's config files for cargoRoot, lowest precedence first, parsed once. */

@@ -8,7 +8,6 @@ import { RunContext } from '../context/run-context';
 import { allocatorOnTarget, cfgLookup, defaultFeatures } from '../allocator/detect';
 import { getIn, parseToml } from '../toml/toml';
 import { valgrindPath, valgrindVersion } from '../count/count';
-import { findLlvmBolt } from '../toolchain/llvm-bolt';
 import { whichSync } from '../toolchain/cache';
 import { envFlags, planRustflags } from '../rustflags/rustflags';
 import { hardwareCyclesSupported, parseCapEff, parseParanoid, perfStatProbeArgs, recordingAccess } from '../flamegraph/perf';
@@ -92,7 +91,7 @@ export async function probeLockfile(cargoRootAbs: string): Promise<NonNullable<D
 
 export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = process.env): Promise<DoctorFacts> {
   const facts: DoctorFacts = {};
-  // One run's toolchain facts: rustc -vV serves the report, the llvm-profdata search and the cfg lookup.
+  // One run's toolchain facts: rustc -vV serves the report, the llvm-profdata and llvm-bolt searches and the cfg lookup.
   const context = new RunContext(cargoRootAbs, env);
   try {
     const info = await context.rustc();
@@ -108,7 +107,7 @@ export async function probe(cargoRootAbs: string, env: NodeJS.ProcessEnv = proce
     facts.profdataError = (e as Error).message;
   }
   try {
-    facts.bolt = await findLlvmBolt(cargoRootAbs, env);
+    facts.bolt = await context.llvmBolt();
   } catch (e) {
     facts.boltError = (e as Error).message;
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../process/run';
@@ -34,11 +34,6 @@ describe('profile tables', () => {
   it('every profile has rows and the docs table renders each row', () => {
     for (const p of PROFILE_NAMES) expect(profileRows().some((r) => r.profile === p)).toBe(true);
     expect(renderProfileTable().split('\n')).toHaveLength(profileRows().length + 2);
-  });
-
-  it('docs/init.md holds the table generated from the rows, between the profiles markers', () => {
-    const docs = readFileSync(join(__dirname, '../../../../../docs/init.md'), 'utf8');
-    expect(docs).toContain(`<!-- profiles:start -->\n${renderProfileTable()}\n<!-- profiles:end -->`);
   });
 });
 

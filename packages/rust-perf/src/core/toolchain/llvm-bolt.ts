@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { run } from '../process/run';
 import { cached, toolchainKey, whichSync } from './cache';
 import { parseLlvmVersion } from './llvm-profdata';
-import { rustcInfo } from './rustc';
+import { rustcInfo, type RustcInfo } from './rustc';
 
 export interface BoltCandidate {
   path: string;
@@ -73,9 +73,12 @@ async function versionOf(file: string, cwd: string): Promise<{ version: string; 
   return r.exitCode === 0 ? parseLlvmVersion(r.stdout + r.stderr) : undefined;
 }
 
-/** Finds llvm-bolt (rustc's LLVM major unless LLVM_BOLT names one) and its merge-fdata; cached per toolchain and PATH. */
-export async function findLlvmBolt(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<LlvmBolt> {
-  const rustc = await rustcInfo(cwd, env);
+/**
+ * Finds llvm-bolt (rustc's LLVM major unless LLVM_BOLT names one) and its merge-fdata; cached per toolchain and PATH.
+ * rustc: `rustc -vV`; a run context (core/context/run-context.ts) passes its own, asked once per run.
+ */
+export async function findLlvmBolt(cwd: string, env: NodeJS.ProcessEnv = process.env, rustcFacts: () => Promise<RustcInfo> = () => rustcInfo(cwd, env)): Promise<LlvmBolt> {
+  const rustc = await rustcFacts();
   const key = `llvm-bolt:${toolchainKey(cwd, env)}:${env.PATH ?? ''}:${env.LLVM_BOLT ?? ''}:${env.MERGE_FDATA ?? ''}`;
   const stillThere = (v: LlvmBolt | null) => v !== null && fs.existsSync(v.path) && fs.existsSync(v.mergeFdata);
   const found = await cached<LlvmBolt | null>(

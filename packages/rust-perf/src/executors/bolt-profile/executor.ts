@@ -18,7 +18,6 @@ import { describeAddedFeatures, featureList, planFeatures } from '../../core/car
 import { readPgoRecord } from '../../core/pgo/record';
 import { CommandFailedError, run, runChecked } from '../../core/process/run';
 import { Progress } from '../../core/progress';
-import { findLlvmBolt } from '../../core/toolchain/llvm-bolt';
 import { setupBuild } from '../shared/build-executor';
 import type { BoltProfileExecutorOptions } from './schema';
 
@@ -37,7 +36,7 @@ export default async function boltProfileExecutor(options: BoltProfileExecutorOp
       const workload = resolveWorkload(options.workload, pkg);
       checkBoltWorkload(workload, pkg);
       // Before a long build: fail fast when no llvm-bolt exists.
-      const tool = await findLlvmBolt(setup.cargoRoot);
+      const tool = await setup.context.llvmBolt();
       console.log(`  workload (from ${workload.source}): ${workload.entries.map(describeEntry).join(' | ')}`);
       console.log(`  llvm-bolt: ${tool.path} (LLVM ${tool.version}); merge-fdata: ${tool.mergeFdata}`);
       return { pkg, workload, tool, target };

@@ -12,7 +12,6 @@ import { newRunId } from '../../core/pgo/plan';
 import { removeStaleRuns } from '../../core/pgo/profraw';
 import { describeCommand, run } from '../../core/process/run';
 import { Progress, formatSeconds } from '../../core/progress';
-import { findLlvmBolt } from '../../core/toolchain/llvm-bolt';
 import { setupBuild, type BuildRecord } from '../shared/build-executor';
 import type { BuildBoltExecutorOptions } from './schema';
 
@@ -36,7 +35,7 @@ export default async function buildBoltExecutor(options: BuildBoltExecutorOption
         const input = path.join(profileDir, RELOCS_DIR, bin);
         checkBoltInput(readElf(input), input);
       }
-      const tool = await findLlvmBolt(setup.cargoRoot);
+      const tool = await setup.context.llvmBolt();
       console.log(`  ${describeBoltRecord(record)}`);
       console.log(`  llvm-bolt: ${tool.path} (LLVM ${tool.version})`);
       if (tool.version !== record.llvmBolt) console.log(`  note: the profile was recorded with llvm-bolt ${record.llvmBolt}; optimizing with ${tool.version}`);

@@ -18,8 +18,7 @@ import { applyValues, describeGroupKept, describeKept, sameTomlValue } from '../
 import { DEFAULT_PROFILE_OPTIONS, INTENT_GROUPS, profileValues } from '../../core/profiles/profiles';
 import { planWorkspaceDeps } from '../../core/deps/deps';
 import { parseToml } from '../../core/toml/toml';
-import { findCargoConfigs } from '../../core/context/cargo-configs';
-import { rustcCfg } from '../../core/toolchain/rustc';
+import { RunContext } from '../../core/context/run-context';
 import { run } from '../../core/process/run';
 import { PendingWrites, reportKept, treeReader } from '../shared/tree';
 import { describeEverydayChanges, everydayChanges, keepEverydayValues } from '../../core/profiles/everyday';
@@ -164,6 +163,8 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
       const onDisk = existsSync(join(tree.root, root.dir));
       // rustc runs in the Cargo root so its rust-toolchain file applies (the Tree root is virtual in tests).
       const cwd = onDisk ? join(tree.root, root.dir) : tmpdir();
+      // This root's config files and target cfgs, each read once (as an executor run reads them).
+      const facts = new RunContext(cwd, process.env);
       const host = await rustcHost(cwd);
       if (linker === undefined) {
         linker = await linkerFlags(options.linker, host, cwd);
@@ -174,10 +175,10 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
       const existingDoc = existing === null ? null : parseToml(existing, configPath);
       // Cargo also joins target tables of the config files above the root and in $CARGO_HOME.
       const configAbs = resolve(tree.root, configPath);
-      const otherConfigs = onDisk ? findCargoConfigs(cwd, process.env).filter((c) => resolve(c.file) !== configAbs) : [];
+      const otherConfigs = onDisk ? facts.cargoConfigs().filter((c) => resolve(c.file) !== configAbs) : [];
       const tripleCfg: Record<string, string[] | null> = {};
       for (const triple of userTriples([...(existingDoc === null ? [] : [existingDoc]), ...otherConfigs.map((c) => c.table)])) {
-        tripleCfg[triple] = await rustcCfg(cwd, triple).catch(() => null);
+        tripleCfg[triple] = await facts.cfg(triple).catch(() => null);
       }
       const plan = planCargoConfig({ existing, file: configPath, cpu: options.cpu, linkerFlags: linker.flags, host, force, tripleCfg, otherConfigs });
       if (plan.text !== null) writes.write(configPath, plan.text);
