@@ -1,7 +1,8 @@
 // rust-perf installed the way users install it: published with the repository's own `nx release`
 // to a local Verdaccio registry this test starts and stops, then installed from it by npm (`nx add`),
 // pnpm (strict layout), yarn 4 (node-modules and PnP), upgraded with `nx migrate`, and refused or
-// explained on an Nx outside the peer range. Cargo builds use the harness's shared target dir.
+// explained on an Nx outside the peer range. Cargo builds use the harness's shared target dir; the one
+// release build of an example crate is npm's (market-data), the workflow tests build a tiny crate.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { must, repoRoot } from './harness';
@@ -38,11 +39,32 @@ const projects = (out: string) => (JSON.parse(out.slice(out.indexOf('['))) as st
 const npmrc = () => ({ '.npmrc': `registry=${registry.url}\n` });
 const nxJson = { 'nx.json': JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n' };
 
+// The crate the workflow tests touch: a binary with no dependencies, added to the example's Cargo
+// workspace. What those tests prove holds for any crate (the workflow's line, run by bash as the runner
+// runs it, selects exactly the touched crate's build-release and Nx runs it); a touched market-data
+// repeated npm's cold release build of it (serde and all) twice more, where this one links in seconds.
+const PROBE = 'ci-probe';
+
+/** Adds PROBE to the Cargo workspace and commits it with the lock entry cargo writes for it. */
+async function addProbeCrate(ws: UserWorkspace): Promise<void> {
+  fs.mkdirSync(path.join(ws.cargoRoot, PROBE, 'src'), { recursive: true });
+  ws.write(`rust/${PROBE}/Cargo.toml`, `[package]\nname = "${PROBE}"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n`);
+  ws.write(`rust/${PROBE}/src/main.rs`, `fn main() {\n    println!("${PROBE} ran");\n}\n`);
+  const manifest = ws.read('rust/Cargo.toml');
+  ws.write('rust/Cargo.toml', manifest.replace('members = ["common", "market-data", "execution-engine"]', `members = ["common", "market-data", "execution-engine", "${PROBE}"]`));
+  expect(ws.read('rust/Cargo.toml')).toContain(`"${PROBE}"]`);
+  // Committed with its lock entry, as a user commits it: the build must not change Cargo.lock after Nx hashed it.
+  await ws.exec('cargo', ['update', '--workspace'], { cwd: ws.cargoRoot });
+  expect(ws.read('rust/Cargo.lock')).toContain(`name = "${PROBE}"`);
+  await ws.exec('git', ['add', '-A']);
+  await ws.exec('git', ['commit', '-qm', `add ${PROBE}`], { env: gitEnv });
+}
+
 /**
  * ci-workflow in a pnpm or yarn workspace: its own install step, and the workflow's build line, run by
- * bash as the runner does (quoted $NX_BASE/$NX_HEAD), builds what a commit touching `crate` affects.
+ * bash as the runner does (quoted $NX_BASE/$NX_HEAD), builds exactly what a commit touching PROBE affects.
  */
-async function workflowMatches(ws: UserWorkspace, run: (args: string[]) => [string, string[]], install: string[], nxPrefix: string, crate: string): Promise<void> {
+async function workflowMatches(ws: UserWorkspace, run: (args: string[]) => [string, string[]], install: string[], nxPrefix: string): Promise<void> {
   await ws.exec(...run(['nx', 'g', 'rust-perf:ci-workflow', '--no-interactive']));
   const steps = (parse(ws.read('.github/workflows/perf.yml')) as { jobs: { perf: { steps: Array<{ name?: string; run?: string }> } } }).jobs.perf.steps;
   const runs = steps.map((x) => x.run).filter(Boolean) as string[];
@@ -50,12 +72,18 @@ async function workflowMatches(ws: UserWorkspace, run: (args: string[]) => [stri
   expect(runs.join('\n')).not.toMatch(/npm ci|npx /);
   const line = steps.find((x) => x.name === 'Build affected crates')!.run!;
   expect(line).toBe(`${nxPrefix} affected -t build-release "--base=$NX_BASE" "--head=$NX_HEAD"`);
-  const lib = `rust/${crate}/src/lib.rs`;
-  ws.write(lib, ws.read(lib) + '// touched\n');
+  await addProbeCrate(ws);
+  const main = `rust/${PROBE}/src/main.rs`;
+  ws.write(main, ws.read(main) + '// touched\n');
   await ws.exec('git', ['add', '-A']);
-  await ws.exec('git', ['commit', '-qm', `touch ${crate}`], { env: gitEnv });
+  await ws.exec('git', ['commit', '-qm', `touch ${PROBE}`], { env: gitEnv });
   const r = await ws.exec('bash', ['-c', line], { env: { NX_BASE: 'HEAD~1', NX_HEAD: 'HEAD' } });
-  expect(r.stdout).toMatch(new RegExp(`nx run ${crate}:build-release(?![^\\n]*cache)`));
+  // Run for real (no cache note), and no other crate's build-release.
+  expect(r.stdout).toMatch(new RegExp(`nx run ${PROBE}:build-release(?![^\\n]*cache)`));
+  expect([...new Set([...r.stdout.matchAll(/nx run ([\w-]+):build-release/g)].map((m) => m[1]))]).toEqual([PROBE]);
+  // cargo built the touched source: the published binary is the release build of it, and it runs.
+  const binary = path.join(ws.root, `dist/rust/${PROBE}/release/${PROBE}`);
+  expect((await ws.exec(binary, [])).stdout).toBe(`${PROBE} ran\n`);
 }
 
 const yarnrc = (linker: string) =>
@@ -181,10 +209,9 @@ describe('installed from the registry', () => {
     expect(summary.benchmarks.length).toBeGreaterThan(0);
     for (const b of summary.benchmarks) expect(b.median.estimate).toBeGreaterThan(0);
     log(`pnpm: init, graph and bench (${summary.benchmarks.length} benchmarks) ran`);
-    // The workflow's build line is this workspace's one release build (a cold one: it must not be a cache hit).
-    await workflowMatches(ws, (a) => ['pnpm', a], ['pnpm install --frozen-lockfile'], 'pnpm exec nx', 'market-data');
-    expect(ws.exists('dist/rust/market-data/release/market-data')).toBe(true);
-    log('pnpm: ci-workflow installs with pnpm and its build line built the touched crate (build-release)');
+    // The workflow's build line builds the touched crate for real (it must not be a cache hit).
+    await workflowMatches(ws, (a) => ['pnpm', a], ['pnpm install --frozen-lockfile'], 'pnpm exec nx');
+    log(`pnpm: ci-workflow installs with pnpm and its build line built the touched crate (${PROBE}:build-release)`);
   });
 
   test('yarn 4, nodeLinker node-modules: yarn add -D rust-perf, init, projects, the workflow\'s build and a cache hit', async () => {
@@ -195,10 +222,10 @@ describe('installed from the registry', () => {
     expect(JSON.parse(ws.read('nx.json')).plugins).toContain('rust-perf');
     expect(projects((await ws.exec('yarn', ['nx', 'show', 'projects', '--json'])).stdout)).toEqual(CRATES);
     log('yarn node-modules: init and projects');
-    // One release build: the workflow's build line builds market-data, then yarn nx run hits that cache entry.
-    await workflowMatches(ws, (a) => ['yarn', a], ['corepack enable', 'yarn install --immutable'], 'yarn nx', 'market-data');
-    log('yarn node-modules: ci-workflow installs with yarn and its build line built the touched crate');
-    expect((await ws.exec('yarn', ['nx', 'run', 'market-data:build-release'])).stdout).toMatch(CACHED);
+    // The workflow's build line builds the touched crate, then yarn nx run hits that cache entry.
+    await workflowMatches(ws, (a) => ['yarn', a], ['corepack enable', 'yarn install --immutable'], 'yarn nx');
+    log(`yarn node-modules: ci-workflow installs with yarn and its build line built the touched crate (${PROBE}:build-release)`);
+    expect((await ws.exec('yarn', ['nx', 'run', `${PROBE}:build-release`])).stdout).toMatch(CACHED);
     log('yarn node-modules: build-release again is a cache hit');
   });
 
